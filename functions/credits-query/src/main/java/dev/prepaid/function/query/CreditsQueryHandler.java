@@ -1,0 +1,169 @@
+package dev.prepaid.function.query;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.config.AwsClients;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.in.http.ApiException;
+import dev.prepaid.adapter.in.http.ApiGatewayHandler;
+import dev.prepaid.adapter.in.http.Caller;
+import dev.prepaid.adapter.in.http.HttpRequest;
+import dev.prepaid.adapter.in.http.HttpResponses;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.adapter.in.http.LedgerJson;
+import dev.prepaid.adapter.in.http.Router;
+import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
+import dev.prepaid.application.CreditQueryService;
+import dev.prepaid.domain.Balance;
+import dev.prepaid.domain.EntryType;
+import dev.prepaid.domain.HistoryPage;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.port.in.CreditQueries;
+import dev.prepaid.port.in.DailyUsage;
+import dev.prepaid.port.in.UsageSummary;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * A signed-in user's read routes. The user is the token's subject; no parameter can name another user.
+ * Reads live in their own function so it can hold a read-only policy and scale apart from the money path.
+ */
+public final class CreditsQueryHandler extends ApiGatewayHandler {
+    static final int DEFAULT_LIMIT = 20;
+    static final int DEFAULT_DAYS = 30;
+
+    public CreditsQueryHandler() {
+        this(fromEnvironment(Env.system()), Clock.systemUTC());
+    }
+
+    public CreditsQueryHandler(CreditQueries queries, Clock clock) {
+        super(routes(queries, clock));
+    }
+
+    static CreditQueries fromEnvironment(Env env) {
+        return new CreditQueryService(new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME")));
+    }
+
+    private static Router routes(CreditQueries queries, Clock clock) {
+        return new Router()
+                .route("GET", "/api/credits/balance", request -> balance(queries, request))
+                .route("GET", "/api/credits/transactions", request -> transactions(queries, request))
+                .route("GET", "/api/credits/usage/summary", request -> summary(queries, clock, request))
+                .route("GET", "/api/credits/usage/daily", request -> daily(queries, clock, request));
+    }
+
+    private static APIGatewayV2HTTPResponse balance(CreditQueries queries, HttpRequest request) {
+        UserId user = Caller.user(request);
+        Balance balance = queries.balance(user);
+        ObjectNode body = Json.object();
+        body.put("userId", user.value());
+        body.put("balance", balance.credits().toBigDecimal());
+        if (balance.updatedAt() == null) {
+            body.putNull("updatedAt");
+        } else {
+            body.put("updatedAt", DateTimeFormatter.ISO_INSTANT.format(balance.updatedAt()));
+        }
+        return HttpResponses.json(200, body);
+    }
+
+    private static APIGatewayV2HTTPResponse transactions(CreditQueries queries, HttpRequest request) {
+        UserId user = Caller.user(request);
+        int limit = intParam(request, "limit", DEFAULT_LIMIT);
+        String type = request.query("type");
+        Optional<EntryType> filter = type == null || type.isEmpty() ? Optional.empty()
+                : Optional.of(EntryType.fromWireName(type));
+        String cursor = request.query("cursor");
+        HistoryPage page = queries.transactions(user, filter, limit,
+                cursor == null || cursor.isEmpty() ? Optional.empty() : Optional.of(cursor));
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        for (LedgerEntry entry : page.items()) {
+            items.add(LedgerJson.entry(entry));
+        }
+        if (page.nextCursor().isPresent()) {
+            body.put("nextCursor", page.nextCursor().get());
+        } else {
+            body.putNull("nextCursor");
+        }
+        return HttpResponses.json(200, body);
+    }
+
+    private static APIGatewayV2HTTPResponse summary(CreditQueries queries, Clock clock, HttpRequest request) {
+        UserId user = Caller.user(request);
+        Instant to = instantParam(request, "to", clock.instant(), false);
+        Instant from = instantParam(request, "from", to.minus(30, ChronoUnit.DAYS), true);
+        UsageSummary summary = queries.usageSummary(user, from, to);
+        ObjectNode body = Json.object();
+        body.put("from", DateTimeFormatter.ISO_INSTANT.format(summary.from()));
+        body.put("to", DateTimeFormatter.ISO_INSTANT.format(summary.to()));
+        ArrayNode operations = body.putArray("operations");
+        for (UsageSummary.Line line : summary.operations()) {
+            ObjectNode row = operations.addObject();
+            row.put("operation", line.operation());
+            row.put("count", line.count());
+            row.put("spent", line.spent().toBigDecimal());
+            row.put("refunded", line.refunded().toBigDecimal());
+            row.put("net", line.net().toBigDecimal());
+        }
+        ObjectNode totals = body.putObject("totals");
+        totals.put("spent", summary.spent().toBigDecimal());
+        totals.put("refunded", summary.refunded().toBigDecimal());
+        totals.put("net", summary.net().toBigDecimal());
+        body.put("truncated", summary.truncated());
+        return HttpResponses.json(200, body);
+    }
+
+    private static APIGatewayV2HTTPResponse daily(CreditQueries queries, Clock clock, HttpRequest request) {
+        UserId user = Caller.user(request);
+        int days = intParam(request, "days", DEFAULT_DAYS);
+        DailyUsage usage = queries.dailyUsage(user, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), days);
+        ObjectNode body = Json.object();
+        ArrayNode rows = body.putArray("days");
+        for (DailyUsage.Day day : usage.days()) {
+            ObjectNode row = rows.addObject();
+            row.put("date", day.date().toString());
+            row.put("count", day.count());
+            row.put("spent", day.spent().toBigDecimal());
+            row.put("refunded", day.refunded().toBigDecimal());
+            row.put("net", day.net().toBigDecimal());
+        }
+        body.put("truncated", usage.truncated());
+        return HttpResponses.json(200, body);
+    }
+
+    private static int intParam(HttpRequest request, String name, int fallback) {
+        String raw = request.query(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        if (raw.length() > 9 || !raw.chars().allMatch(Character::isDigit)) {
+            throw ApiException.badRequest("invalid_" + name, name + " must be a whole number");
+        }
+        return Integer.parseInt(raw);
+    }
+
+    /** An ISO-8601 instant ({@code 2026-11-01T00:00:00Z}) or a date ({@code 2026-11-01}, UTC midnight). */
+    private static Instant instantParam(HttpRequest request, String name, Instant fallback, boolean startOfDay) {
+        String raw = request.query(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            if (raw.length() == 10) {
+                LocalDate date = LocalDate.parse(raw);
+                return (startOfDay ? date : date.plusDays(1)).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid_" + name, name + " must be an ISO-8601 date or instant");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.prepaid.function.deduct;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.config.AwsClients;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.in.http.ApiGatewayHandler;
+import dev.prepaid.adapter.in.http.Caller;
+import dev.prepaid.adapter.in.http.HttpRequest;
+import dev.prepaid.adapter.in.http.HttpResponses;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.adapter.in.http.JsonBody;
+import dev.prepaid.adapter.in.http.Router;
+import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
+import dev.prepaid.application.CreditService;
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.IdempotencyKey;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.pricing.PricingCatalog;
+import dev.prepaid.port.in.CreditCommands;
+import dev.prepaid.port.in.DeductCreditsCommand;
+import dev.prepaid.port.in.DeductionResult;
+import dev.prepaid.port.in.GrantCreditsCommand;
+import dev.prepaid.port.in.GrantResult;
+import dev.prepaid.port.in.RefundResult;
+import dev.prepaid.port.in.RefundUsageCommand;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * The app backend's write routes (scope {@code credits/write}): spend credits, give them back when the
+ * work failed, and adjust them by hand. Parses and maps only; {@link CreditService} decides.
+ */
+public final class DeductCreditsHandler extends ApiGatewayHandler {
+    private static final Set<String> DEDUCT_FIELDS =
+            Set.of("userId", "amount", "operation", "params", "idempotencyKey", "description", "metadata");
+    private static final Set<String> REFUND_FIELDS = Set.of("deductionId", "reason", "amount", "idempotencyKey");
+    private static final Set<String> GRANT_FIELDS = Set.of("userId", "amount", "reason", "idempotencyKey");
+
+    /** Lambda's entry point: clients and configuration are built once per execution environment. */
+    public DeductCreditsHandler() {
+        this(fromEnvironment(Env.system()));
+    }
+
+    public DeductCreditsHandler(CreditCommands credits) {
+        super(routes(credits));
+    }
+
+    static CreditCommands fromEnvironment(Env env) {
+        String table = env.required("TABLE_NAME");
+        String catalog = env.optional("PRICING_CATALOG", null);
+        return new CreditService(new DynamoLedgerStore(AwsClients.dynamo(env), table),
+                catalog == null ? PricingCatalog.defaults() : PricingCatalog.parse(catalog), Clock.systemUTC());
+    }
+
+    private static Router routes(CreditCommands credits) {
+        return new Router()
+                .route("POST", "/api/credits/deduct", request -> deduct(credits, request))
+                .route("POST", "/api/credits/refund", request -> refund(credits, request))
+                .route("POST", "/api/credits/grant", request -> grant(credits, request));
+    }
+
+    private static APIGatewayV2HTTPResponse deduct(CreditCommands credits, HttpRequest request) {
+        Caller.service(request, Caller.WRITE_SCOPE);
+        JsonBody body = JsonBody.parse(request, DEDUCT_FIELDS);
+        DeductCreditsCommand command = new DeductCreditsCommand(
+                new UserId(body.requiredString("userId")),
+                body.has("amount") ? Credits.parsePositive(body.requiredNumber("amount"), "amount") : null,
+                body.optionalString("operation"),
+                body.optionalScalarMap("params"),
+                new IdempotencyKey(body.requiredString("idempotencyKey")),
+                body.optionalString("description"),
+                body.optionalStringMap("metadata"));
+        DeductionResult result = credits.deduct(command);
+        LedgerEntry entry = result.entry();
+        ObjectNode response = Json.object();
+        response.put("deductionId", entry.entryId());
+        response.put("userId", entry.userId().value());
+        response.put("amount", entry.amount().negate().toBigDecimal());
+        response.put("balance", entry.balanceAfter().toBigDecimal());
+        response.put("replayed", result.replayed());
+        if (entry.operation() != null) {
+            ObjectNode price = response.putObject("price");
+            price.put("operation", entry.operation());
+            price.put("amount", entry.amount().negate().toBigDecimal());
+            price.put("breakdown", result.priceBreakdown());
+        }
+        return HttpResponses.json(200, response);
+    }
+
+    private static APIGatewayV2HTTPResponse refund(CreditCommands credits, HttpRequest request) {
+        Caller.service(request, Caller.WRITE_SCOPE);
+        JsonBody body = JsonBody.parse(request, REFUND_FIELDS);
+        String key = body.optionalString("idempotencyKey");
+        RefundUsageCommand command = new RefundUsageCommand(
+                body.requiredString("deductionId"),
+                body.requiredString("reason"),
+                body.has("amount") ? Credits.parsePositive(body.requiredNumber("amount"), "amount") : null,
+                key == null ? null : new IdempotencyKey(key));
+        RefundResult result = credits.refund(command);
+        LedgerEntry entry = result.entry();
+        ObjectNode response = Json.object();
+        response.put("refundId", entry.entryId());
+        response.put("deductionId", result.deductionId());
+        response.put("userId", entry.userId().value());
+        response.put("amount", entry.amount().toBigDecimal());
+        response.put("balance", entry.balanceAfter().toBigDecimal());
+        response.put("replayed", result.replayed());
+        return HttpResponses.json(200, response);
+    }
+
+    private static APIGatewayV2HTTPResponse grant(CreditCommands credits, HttpRequest request) {
+        Caller caller = Caller.service(request, Caller.WRITE_SCOPE);
+        JsonBody body = JsonBody.parse(request, GRANT_FIELDS);
+        GrantCreditsCommand command = new GrantCreditsCommand(
+                new UserId(body.requiredString("userId")),
+                Credits.parse(body.requiredNumber("amount"), "amount"),
+                body.requiredString("reason"),
+                new IdempotencyKey(body.requiredString("idempotencyKey")),
+                caller.subject());
+        GrantResult result = credits.grant(command);
+        LedgerEntry entry = result.entry();
+        ObjectNode response = Json.object();
+        response.put("entryId", entry.entryId());
+        response.put("userId", entry.userId().value());
+        response.put("amount", entry.amount().toBigDecimal());
+        response.put("balance", entry.balanceAfter().toBigDecimal());
+        response.put("replayed", result.replayed());
+        return HttpResponses.json(200, response);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.prepaid.adapter.out.dynamodb;
+
+import static dev.prepaid.adapter.out.dynamodb.Attr.n;
+import static dev.prepaid.adapter.out.dynamodb.Attr.num;
+import static dev.prepaid.adapter.out.dynamodb.Attr.s;
+
+import dev.prepaid.domain.Balance;
+import dev.prepaid.domain.ContentionException;
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.EntryType;
+import dev.prepaid.domain.HistoryPage;
+import dev.prepaid.domain.IdempotencyKeyReusedException;
+import dev.prepaid.domain.InsufficientCreditsException;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.LimitCounter;
+import dev.prepaid.domain.LimitExceededException;
+import dev.prepaid.domain.Posting;
+import dev.prepaid.domain.PostingResult;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.port.out.LedgerStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The ledger on DynamoDB. Every posting is exactly one {@code TransactWriteItems}:
+ * <ol>
+ *   <li>the balance item, updated under a condition on its version ({@code seq}), which is what makes
+ *       the recorded balance-after exact and the balance rule race-free;</li>
+ *   <li>the ledger entry, put under {@code attribute_not_exists}, its key derived from the idempotency
+ *       key, so a retry can never write a second entry;</li>
+ *   <li>optionally a limit counter, advanced under a condition that it stays within its limit.</li>
+ * </ol>
+ * The version comes from the instance's {@link BalanceCache}; when it is missing the balance is read
+ * first, when it is stale the failed condition hands back the current item (ALL_OLD) and the posting is
+ * recomputed. A failed entry condition hands back the first entry: that is the replay, with no extra read.
+ */
+public final class DynamoLedgerStore implements LedgerStore {
+    private static final String CCF = "ConditionalCheckFailed";
+    private static final String CONFLICT = "TransactionConflict";
+    private static final int BALANCE = 0;
+    private static final int ENTRY = 1;
+    private static final int COUNTER = 2;
+    /** Losing a race is cheap (the failure returns the fresh item), so allow many before giving up. */
+    private static final int MAX_ATTEMPTS = 200;
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final BalanceCache cache;
+
+    public DynamoLedgerStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, 10_000);
+    }
+
+    public DynamoLedgerStore(DynamoDbClient dynamo, String table, int cachedUsers) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.cache = new BalanceCache(cachedUsers);
+    }
+
+    @Override
+    public PostingResult post(Posting posting) {
+        UserId user = posting.userId();
+        Balance state = cache.get(user);
+        boolean fresh = false;
+        boolean entryAbsent = false;
+        long deadline = System.nanoTime() + MAX_RETRY_NANOS;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && System.nanoTime() < deadline; attempt++) {
+            if (state == null) {
+                state = readBalance(user);
+                fresh = true;
+                entryAbsent = false;
+            }
+            LedgerEntry entry;
+            try {
+                entry = posting.entryAfter(state);
+            } catch (InsufficientCreditsException e) {
+                if (!fresh) {
+                    state = null; // the cached balance may be old: look before refusing
+                    continue;
+                }
+                if (!entryAbsent) {
+                    // A retry of a deduct that already went through must replay, not fail for want of funds.
+                    Optional<LedgerEntry> existing = entry(posting.entryId());
+                    if (existing.isPresent()) {
+                        return replay(posting, existing.get());
+                    }
+                }
+                throw e;
+            }
+            try {
+                dynamo.transactWriteItems(transaction(posting, state, entry));
+                cache.remember(new Balance(user, entry.balanceAfter(), entry.sequence(), entry.createdAt()));
+                return new PostingResult(entry, false);
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (isCode(reasons, ENTRY, CCF)) {
+                    Map<String, AttributeValue> first = reasons.get(ENTRY).item();
+                    return replay(posting, first != null && !first.isEmpty()
+                            ? EntryItems.fromItem(first)
+                            : entry(posting.entryId()).orElseThrow(() -> cancelled));
+                }
+                if (isCode(reasons, BALANCE, CCF)) {
+                    state = EntryItems.balanceFromItem(user, reasons.get(BALANCE).item());
+                    cache.remember(state);
+                    fresh = true;
+                    entryAbsent = true; // the entry's own condition held in the same transaction
+                    pause(attempt);
+                    continue;
+                }
+                if (isCode(reasons, COUNTER, CCF)) {
+                    throw limitExceeded(posting.counter().orElseThrow(), reasons.get(COUNTER).item());
+                }
+                if (reasons.stream().anyMatch(r -> CONFLICT.equals(r.code()))) {
+                    fresh = false;
+                    pause(attempt);
+                    continue;
+                }
+                throw cancelled;
+            }
+        }
+        throw new ContentionException("the balance is changing too fast; retry with the same idempotency key");
+    }
+
+    private TransactWriteItemsRequest transaction(Posting posting, Balance before, LedgerEntry entry) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#balance", "balance");
+        names.put("#seq", "seq");
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":after", n(entry.balanceAfter().hundredths()));
+        values.put(":next", n(entry.sequence()));
+        values.put(":now", s(LedgerTable.timestamp(entry.createdAt())));
+        values.put(":user", s(posting.userId().value()));
+        String condition;
+        if (before.exists()) {
+            values.put(":seq", n(before.sequence()));
+            condition = "#seq = :seq";
+        } else {
+            condition = "attribute_not_exists(" + LedgerTable.PK + ")";
+        }
+        List<TransactWriteItem> items = new ArrayList<>(3);
+        items.add(TransactWriteItem.builder().update(Update.builder()
+                .tableName(table)
+                .key(EntryItems.balanceKey(posting.userId()))
+                .updateExpression("SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user")
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build());
+        items.add(TransactWriteItem.builder().put(Put.builder()
+                .tableName(table)
+                .item(EntryItems.toItem(entry))
+                .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build());
+        posting.counter().ifPresent(counter -> items.add(TransactWriteItem.builder().update(counterUpdate(counter))
+                .build()));
+        return TransactWriteItemsRequest.builder().transactItems(items).build();
+    }
+
+    /** total + add <= limit, written as total <= limit - add so the condition needs no arithmetic. */
+    private Update counterUpdate(LimitCounter counter) {
+        return Update.builder()
+                .tableName(table)
+                .key(EntryItems.counterKey(counter.counterId()))
+                .updateExpression("SET #total = if_not_exists(#total, :zero) + :add, #limit = :limit")
+                .conditionExpression("attribute_not_exists(#total) OR #total <= :room")
+                .expressionAttributeNames(Map.of("#total", "total", "#limit", "limit"))
+                .expressionAttributeValues(Map.of(
+                        ":zero", n(0),
+                        ":add", n(counter.add().hundredths()),
+                        ":limit", n(counter.limit().hundredths()),
+                        ":room", n(counter.limit().hundredths() - counter.add().hundredths())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    private static LimitExceededException limitExceeded(LimitCounter counter, Map<String, AttributeValue> item) {
+        Credits used = Credits.ofHundredths(item == null ? 0 : num(item, "total"));
+        return new LimitExceededException(counter.limitCode(),
+                "adding " + counter.add() + " to " + used + " would pass the limit of " + counter.limit(),
+                counter.limit(), used);
+    }
+
+    private static PostingResult replay(Posting posting, LedgerEntry first) {
+        if (!first.fingerprint().equals(posting.fingerprint()) || !first.userId().equals(posting.userId())) {
+            throw new IdempotencyKeyReusedException(first.entryId());
+        }
+        return new PostingResult(first, true);
+    }
+
+    private static boolean isCode(List<CancellationReason> reasons, int index, String code) {
+        return reasons != null && reasons.size() > index && code.equals(reasons.get(index).code());
+    }
+
+    /** A little jitter so that writers who lost the same race do not collide again in lockstep. */
+    private static void pause(int attempt) {
+        long maxMicros = Math.min(50_000, 200L << Math.min(attempt, 8));
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(maxMicros)));
+    }
+
+    private Balance readBalance(UserId user) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(EntryItems.balanceKey(user)).consistentRead(true)).item();
+        Balance balance = EntryItems.balanceFromItem(user, item);
+        cache.remember(balance);
+        return balance;
+    }
+
+    @Override
+    public Optional<Balance> balance(UserId userId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(EntryItems.balanceKey(userId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(EntryItems.balanceFromItem(userId, item));
+    }
+
+    @Override
+    public Optional<LedgerEntry> entry(String entryId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(EntryItems.entryKey(entryId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(EntryItems.fromItem(item));
+    }
+
+    @Override
+    public HistoryPage history(UserId userId, Optional<EntryType> type, int limit, Optional<String> cursor) {
+        String index = type.isPresent() ? LedgerTable.GSI2 : LedgerTable.GSI1;
+        String pkName = type.isPresent() ? LedgerTable.GSI2_PK : LedgerTable.GSI1_PK;
+        String skName = type.isPresent() ? LedgerTable.GSI2_SK : LedgerTable.GSI1_SK;
+        String pk = type.map(t -> LedgerTable.typePk(userId.value(), t.wireName()))
+                .orElse(LedgerTable.historyPk(userId.value()));
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(index)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", pkName))
+                .expressionAttributeValues(Map.of(":pk", s(pk)))
+                .scanIndexForward(false)
+                .limit(limit);
+        cursor.ifPresent(c -> query.exclusiveStartKey(HistoryCursor.decode(c, index, pkName, pk, skName)));
+        QueryResponse response = dynamo.query(query.build());
+        List<LedgerEntry> items = response.items().stream().map(EntryItems::fromItem).toList();
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(HistoryCursor.encode(index, response.lastEvaluatedKey(), skName))
+                : Optional.empty();
+        return new HistoryPage(items, next);
+    }
+
+    @Override
+    public List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max) {
+        List<LedgerEntry> result = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(LedgerTable.GSI2)
+                    .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                    .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI2_PK, "#sk", LedgerTable.GSI2_SK))
+                    .expressionAttributeValues(Map.of(
+                            ":pk", s(LedgerTable.typePk(userId.value(), type.wireName())),
+                            ":from", s(LedgerTable.timestamp(from)),
+                            // '#' sorts before digits, so "<to>#" excludes entries at exactly `to`.
+                            ":to", s(LedgerTable.timestamp(to))))
+                    .limit(Math.min(1000, max - result.size()));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            response.items().forEach(item -> result.add(EntryItems.fromItem(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && result.size() < max);
+        return result;
+    }
+}

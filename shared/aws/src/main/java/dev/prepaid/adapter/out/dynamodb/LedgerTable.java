@@ -1,0 +1,110 @@
+package dev.prepaid.adapter.out.dynamodb;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The single-table design (docs/data-model.md is the prose version; template.yaml declares the same
+ * table). Every key format lives here and nowhere else.
+ */
+public final class LedgerTable {
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String GSI1 = "gsi1";
+    public static final String GSI1_PK = "gsi1pk";
+    public static final String GSI1_SK = "gsi1sk";
+    public static final String GSI2 = "gsi2";
+    public static final String GSI2_PK = "gsi2pk";
+    public static final String GSI2_SK = "gsi2sk";
+    public static final String GSI3 = "gsi3";
+    public static final String GSI3_PK = "gsi3pk";
+    public static final String GSI3_SK = "gsi3sk";
+    public static final String GSI4 = "gsi4";
+    public static final String GSI4_PK = "gsi4pk";
+    public static final String GSI4_SK = "gsi4sk";
+    /** TTL attribute (epoch seconds): webhook dedupe records and rate-limit windows expire by themselves. */
+    public static final String TTL = "expiresAt";
+
+    static final String BALANCE_SK = "BALANCE";
+    static final String ENTRY_SK = "ENTRY";
+    static final String COUNTER_SK = "COUNTER";
+
+    /** Fixed-width UTC timestamps so that string order is time order in sort keys. */
+    static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private LedgerTable() {
+    }
+
+    static String userPk(String userId) {
+        return "USER#" + userId;
+    }
+
+    /** Ledger entries each get their own partition: the hot balance item's partition carries only itself. */
+    static String entryPk(String entryId) {
+        return "ENTRY#" + entryId;
+    }
+
+    static String counterPk(String counterId) {
+        return "COUNTER#" + counterId;
+    }
+
+    static String historyPk(String userId) {
+        return "USER#" + userId + "#LEDGER";
+    }
+
+    static String typePk(String userId, String type) {
+        return "USER#" + userId + "#TYPE#" + type;
+    }
+
+    static String sequenceKey(long sequence) {
+        return String.format("%020d", sequence);
+    }
+
+    static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
+
+    /** The table as the code expects it; tests and the local runner create it from here. */
+    public static CreateTableRequest createTableRequest(String tableName) {
+        return CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        string(PK), string(SK), string(GSI1_PK), string(GSI1_SK), string(GSI2_PK), string(GSI2_SK),
+                        string(GSI3_PK), string(GSI3_SK), string(GSI4_PK), string(GSI4_SK))
+                .keySchema(hash(PK), range(SK))
+                .globalSecondaryIndexes(
+                        gsi(GSI1, GSI1_PK, GSI1_SK), gsi(GSI2, GSI2_PK, GSI2_SK),
+                        gsi(GSI3, GSI3_PK, GSI3_SK), gsi(GSI4, GSI4_PK, GSI4_SK))
+                .build();
+    }
+
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement hash(String name) {
+        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+    }
+
+    private static KeySchemaElement range(String name) {
+        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.RANGE).build();
+    }
+
+    private static GlobalSecondaryIndex gsi(String name, String pk, String sk) {
+        return GlobalSecondaryIndex.builder().indexName(name).keySchema(List.of(hash(pk), range(sk)))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
+    }
+}

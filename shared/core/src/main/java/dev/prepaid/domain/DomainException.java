@@ -1,0 +1,18 @@
+package dev.prepaid.domain;
+
+/**
+ * A decision of the domain that the caller must see: every subclass carries a stable machine code
+ * ({@code insufficient_credits}, ...) and a human message that never contains secrets or personal data.
+ */
+public abstract class DomainException extends RuntimeException {
+    private final String code;
+
+    protected DomainException(String code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

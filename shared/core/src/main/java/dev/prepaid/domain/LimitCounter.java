@@ -1,0 +1,14 @@
+package dev.prepaid.domain;
+
+/**
+ * A running total that a posting adds to and that may never pass its limit: the credits refunded
+ * against one deduction, or clawed back against one order. The store updates it in the same
+ * transaction as the balance, under a condition, so two concurrent refunds can't both fit.
+ *
+ * @param counterId  deterministic id, e.g. {@code refunded#usage#<key>}
+ * @param add        how much this posting adds (positive)
+ * @param limit      the most the total may ever reach
+ * @param limitCode  the error code when the limit would be passed
+ */
+public record LimitCounter(String counterId, Credits add, Credits limit, String limitCode) {
+}

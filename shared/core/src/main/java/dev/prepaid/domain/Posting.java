@@ -1,0 +1,45 @@
+package dev.prepaid.domain;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A balance change, fully decided by the domain, that the ledger store applies atomically and at most
+ * once: the balance moves by {@code amount} under {@code rule}, the entry {@code entryId} is written, and
+ * the optional counter advances — all in one transaction, or none of it.
+ */
+public record Posting(
+        UserId userId,
+        String entryId,
+        EntryType type,
+        Credits amount,
+        BalanceRule rule,
+        String idempotencyKey,
+        String fingerprint,
+        String description,
+        String operation,
+        Map<String, String> metadata,
+        Instant at,
+        Optional<LimitCounter> counter) {
+
+    public Posting {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(entryId, "entryId");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(amount, "amount");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(at, "at");
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        counter = counter == null ? Optional.empty() : counter;
+    }
+
+    /** The entry this posting writes on top of {@code before}. */
+    public LedgerEntry entryAfter(Balance before) {
+        Credits applied = rule.effectiveAmount(before.credits(), amount);
+        return new LedgerEntry(entryId, userId, type, applied, before.credits().plus(applied),
+                before.sequence() + 1, idempotencyKey, description, operation, metadata, at, fingerprint);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.prepaid.domain;
+
+/**
+ * The owner of a balance: the identity provider's subject ({@code sub} claim) for users, or the id the
+ * app's backend names on service routes. Opaque to us; '#' is refused because it separates key parts.
+ */
+public record UserId(String value) {
+    public static final int MAX_LENGTH = 128;
+
+    public UserId {
+        if (value == null || value.isEmpty()) {
+            throw new ValidationException("invalid_user_id", "userId is required");
+        }
+        if (value.length() > MAX_LENGTH) {
+            throw new ValidationException("invalid_user_id", "userId is longer than " + MAX_LENGTH);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c == 0x7F || c == '#' || Character.isISOControl(c) || Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)) { // isWhitespace alone lets no-break spaces (U+00A0...) through
+                throw new ValidationException("invalid_user_id",
+                        "userId may not contain whitespace, control characters or '#'");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

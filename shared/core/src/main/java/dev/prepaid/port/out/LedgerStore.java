@@ -1,0 +1,34 @@
+package dev.prepaid.port.out;
+
+import dev.prepaid.domain.Balance;
+import dev.prepaid.domain.EntryType;
+import dev.prepaid.domain.HistoryPage;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.Posting;
+import dev.prepaid.domain.PostingResult;
+import dev.prepaid.domain.UserId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where balances and ledger entries live. The DynamoDB adapter is the production implementation. */
+public interface LedgerStore {
+
+    /**
+     * Applies a posting atomically and at most once: the balance change, the entry and the posting's
+     * counter commit together or not at all. A posting whose entry already exists is not applied again;
+     * the existing entry is returned as replayed, or {@code IdempotencyKeyReusedException} is thrown when
+     * its fingerprint differs.
+     */
+    PostingResult post(Posting posting);
+
+    Optional<Balance> balance(UserId userId);
+
+    Optional<LedgerEntry> entry(String entryId);
+
+    /** A user's entries, newest first, optionally of one type; the cursor is opaque to callers. */
+    HistoryPage history(UserId userId, Optional<EntryType> type, int limit, Optional<String> cursor);
+
+    /** A user's entries of one type created in {@code [from, to)}, oldest first, at most {@code max}. */
+    List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max);
+}
