@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -65,6 +66,13 @@ public final class DynamoLedgerStore implements LedgerStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BalanceCache cache;
+    /**
+     * Postings for one user from threads of this instance take turns. In Lambda an instance serves one
+     * request at a time and this never waits; in a multi-threaded host (the local runner, tests) it keeps
+     * threads that share a cache from racing each other for the same version. Correctness never rests
+     * on it: the conditions do that.
+     */
+    private final ReentrantLock[] userLocks = new ReentrantLock[256];
 
     public DynamoLedgerStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, 10_000);
@@ -74,10 +82,30 @@ public final class DynamoLedgerStore implements LedgerStore {
         this.dynamo = dynamo;
         this.table = table;
         this.cache = new BalanceCache(cachedUsers);
+        for (int i = 0; i < userLocks.length; i++) {
+            userLocks[i] = new ReentrantLock();
+        }
     }
 
     @Override
     public PostingResult post(Posting posting) {
+        ReentrantLock lock = userLocks[Math.floorMod(posting.userId().hashCode(), userLocks.length)];
+        try {
+            if (!lock.tryLock(MAX_RETRY_NANOS, TimeUnit.NANOSECONDS)) {
+                throw new ContentionException("the balance is busy; retry with the same idempotency key");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContentionException("interrupted while waiting for the balance");
+        }
+        try {
+            return postLocked(posting);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PostingResult postLocked(Posting posting) {
         UserId user = posting.userId();
         Balance state = cache.get(user);
         boolean fresh = false;
@@ -212,9 +240,12 @@ public final class DynamoLedgerStore implements LedgerStore {
         return reasons != null && reasons.size() > index && code.equals(reasons.get(index).code());
     }
 
-    /** A little jitter so that writers who lost the same race do not collide again in lockstep. */
+    /**
+     * Full-jitter exponential backoff (0.5 ms doubling up to 64 ms): writers who lost the same race spread
+     * out instead of colliding again in lockstep, and the engine spends its time on winners.
+     */
     private static void pause(int attempt) {
-        long maxMicros = Math.min(50_000, 200L << Math.min(attempt, 8));
+        long maxMicros = Math.min(64_000, 500L << Math.min(attempt, 7));
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(maxMicros)));
     }
 
