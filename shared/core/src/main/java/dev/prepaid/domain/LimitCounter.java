@@ -11,4 +11,12 @@ package dev.prepaid.domain;
  * @param limitCode  the error code when the limit would be passed
  */
 public record LimitCounter(String counterId, Credits add, Credits limit, String limitCode) {
+
+    /** A single addition that alone passes the limit is refused here; the store's condition covers the sum. */
+    public LimitCounter {
+        if (limit.isLessThan(add)) {
+            throw new LimitExceededException(limitCode, "adding " + add + " would pass the limit of " + limit,
+                    limit, Credits.ZERO);
+        }
+    }
 }
