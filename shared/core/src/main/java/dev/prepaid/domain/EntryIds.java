@@ -26,6 +26,29 @@ public final class EntryIds {
         return "adjustment#" + key.value();
     }
 
+    public static String purchase(String orderId) {
+        return "purchase#" + orderId;
+    }
+
+    /** A subscription period's credits, keyed by the provider's invoice (or transaction) id. */
+    public static String subscriptionGrant(String provider, String invoiceRef) {
+        return "subscription_grant#" + provider + ":" + invoiceRef;
+    }
+
+    /** Credits taken back for one refund or one dispute. */
+    public static String clawback(String provider, String refundOrDisputeRef) {
+        return "clawback#" + provider + ":" + refundOrDisputeRef;
+    }
+
+    public static String clawbackReversal(String provider, String disputeRef) {
+        return "clawback_reversal#" + provider + ":" + disputeRef;
+    }
+
+    /** The running total clawed back against one credited entry: never more than it granted. */
+    public static String clawedCounter(String creditedEntryId) {
+        return "clawed#" + creditedEntryId;
+    }
+
     public static boolean isUsage(String entryId) {
         return entryId != null && entryId.startsWith("usage#");
     }

@@ -1,6 +1,7 @@
 package dev.prepaid.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /**
  * A balance change, fully decided by the domain, that the ledger store applies atomically and at most
  * once: the balance moves by {@code amount} under {@code rule}, the entry {@code entryId} is written, and
- * the optional counter advances — all in one transaction, or none of it.
+ * the optional counter advances, and its effects (order completion, payment link, subscription
+ * record, plan) are written — all in one transaction, or none of it.
  */
 public record Posting(
         UserId userId,
@@ -22,7 +24,16 @@ public record Posting(
         String operation,
         Map<String, String> metadata,
         Instant at,
-        Optional<LimitCounter> counter) {
+        Optional<LimitCounter> counter,
+        List<PostingEffect> effects) {
+
+    /** A posting that changes nothing but the balance, the entry and its counter. */
+    public Posting(UserId userId, String entryId, EntryType type, Credits amount, BalanceRule rule,
+                   String idempotencyKey, String fingerprint, String description, String operation,
+                   Map<String, String> metadata, Instant at, Optional<LimitCounter> counter) {
+        this(userId, entryId, type, amount, rule, idempotencyKey, fingerprint, description, operation, metadata, at,
+                counter, List.of());
+    }
 
     public Posting {
         Objects.requireNonNull(userId, "userId");
@@ -34,6 +45,7 @@ public record Posting(
         Objects.requireNonNull(at, "at");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         counter = counter == null ? Optional.empty() : counter;
+        effects = effects == null ? List.of() : List.copyOf(effects);
     }
 
     /** The entry this posting writes on top of {@code before}. */

@@ -1,0 +1,273 @@
+package dev.prepaid.application;
+
+import dev.prepaid.domain.BalanceRule;
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.EntryIds;
+import dev.prepaid.domain.EntryType;
+import dev.prepaid.domain.Fingerprint;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.LimitCounter;
+import dev.prepaid.domain.LimitExceededException;
+import dev.prepaid.domain.Posting;
+import dev.prepaid.domain.PostingEffect;
+import dev.prepaid.domain.PostingResult;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Money;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.domain.payment.RetryLaterException;
+import dev.prepaid.domain.payment.Subscription;
+import dev.prepaid.port.out.LedgerStore;
+import dev.prepaid.port.out.OrderStore;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns confirmed payment events into ledger postings. Every event maps to a deterministic entry id, so
+ * the same event delivered five times, or a callback racing its webhook, posts once and replays after.
+ * Events that arrive before what they refer to throw {@link RetryLaterException}: the queue redelivers.
+ */
+public final class FulfilmentService {
+
+    /** What handling an event did, for logs and metrics. */
+    public record Outcome(Kind kind, String detail, LedgerEntry entry) {
+        public enum Kind { APPLIED, REPLAYED, IGNORED }
+
+        static Outcome of(PostingResult result, String detail) {
+            return new Outcome(result.replayed() ? Kind.REPLAYED : Kind.APPLIED, detail, result.entry());
+        }
+
+        static Outcome ignored(String detail) {
+            return new Outcome(Kind.IGNORED, detail, null);
+        }
+    }
+
+    private final LedgerStore ledger;
+    private final OrderStore orders;
+    private final ProductCatalog catalog;
+    private final ClawbackPolicy clawbackPolicy;
+    private final Clock clock;
+
+    public FulfilmentService(LedgerStore ledger, OrderStore orders, ProductCatalog catalog,
+                             ClawbackPolicy clawbackPolicy, Clock clock) {
+        this.ledger = ledger;
+        this.orders = orders;
+        this.catalog = catalog;
+        this.clawbackPolicy = clawbackPolicy;
+        this.clock = clock;
+    }
+
+    public Outcome handle(PaymentEvent event) {
+        if (event instanceof PaymentEvent.CheckoutPaid paid) {
+            return checkoutPaid(paid);
+        }
+        if (event instanceof PaymentEvent.CheckoutClosed closed) {
+            return checkoutClosed(closed);
+        }
+        if (event instanceof PaymentEvent.SubscriptionPaid paid) {
+            return subscriptionPaid(paid);
+        }
+        if (event instanceof PaymentEvent.SubscriptionChanged changed) {
+            return subscriptionChanged(changed);
+        }
+        if (event instanceof PaymentEvent.PaymentRefunded refunded) {
+            return clawback(event.provider(), refunded.refundRef(), refunded.paymentRef(), refunded.refunded(), "refund");
+        }
+        if (event instanceof PaymentEvent.DisputeOpened opened) {
+            return clawback(event.provider(), opened.disputeRef(), opened.paymentRef(), opened.amount(), "dispute");
+        }
+        if (event instanceof PaymentEvent.DisputeClosed closed) {
+            return disputeClosed(closed);
+        }
+        return Outcome.ignored("event type " + event.type() + " is not acted on");
+    }
+
+    private Outcome checkoutPaid(PaymentEvent.CheckoutPaid paid) {
+        Order order = findOrder(paid.provider(), paid.orderId(), paid.checkoutId()).orElse(null);
+        if (order == null) {
+            // Orders are written before their checkout exists, so a paid checkout with no order is not ours.
+            return Outcome.ignored("no order for checkout " + paid.checkoutId());
+        }
+        Instant now = clock.instant();
+        Product product = catalog.find(order.productId()).orElse(null);
+        Money paidAmount = paid.paid() != null ? paid.paid() : order.amount();
+        List<PostingEffect> effects = new ArrayList<>();
+        effects.add(new PostingEffect.CompleteOrder(order.orderId().value(), paid.paymentRef(), paid.subscriptionId(), now));
+        if (!order.type().equals(dev.prepaid.domain.payment.ProductType.SUBSCRIPTION)) {
+            String entryId = EntryIds.purchase(order.orderId().value());
+            if (paid.paymentRef() != null) {
+                effects.add(new PostingEffect.LinkPayment(paid.provider(), paid.paymentRef(), entryId, order.userId(),
+                        paidAmount, order.credits()));
+            }
+            Posting posting = new Posting(order.userId(), entryId, EntryType.PURCHASE, order.credits(),
+                    BalanceRule.ALLOW_NEGATIVE, order.orderId().value(),
+                    Fingerprint.of("purchase", order.orderId(), order.credits().hundredths()),
+                    "purchase of " + (product == null ? order.productId() : product.name()), null,
+                    Map.of("orderId", order.orderId().value(), "productId", order.productId(), "provider", paid.provider()),
+                    now, Optional.empty(), effects);
+            return Outcome.of(ledger.post(posting), "purchase " + order.orderId());
+        }
+        Subscription subscription = new Subscription(order.userId(), paid.provider(), paid.subscriptionId(),
+                order.productId(), "active", paid.periodEnd(), false, paid.customerRef(), now);
+        if (paid.invoiceRef() == null) {
+            // The first invoice's own event grants the first period; here the order completes and the
+            // subscription is recorded so that event can find its user.
+            orders.complete(order.orderId(), paid.paymentRef(), paid.subscriptionId(), now);
+            if (paid.subscriptionId() != null) {
+                orders.saveSubscription(subscription);
+            }
+            return Outcome.ignored("subscription checkout completed; credits come with its first invoice");
+        }
+        effects.add(new PostingEffect.RecordSubscription(subscription));
+        return grantPeriod(paid.provider(), paid.invoiceRef(), order.userId(), order.productId(), order.credits(),
+                paid.paymentRef(), paidAmount, order.orderId().value(), effects);
+    }
+
+    private Outcome subscriptionPaid(PaymentEvent.SubscriptionPaid paid) {
+        Instant now = clock.instant();
+        Optional<Subscription> known = paid.subscriptionId() == null ? Optional.empty()
+                : orders.subscriptionById(paid.provider(), paid.subscriptionId());
+        String userId = paid.userId() != null ? paid.userId() : known.map(s -> s.userId().value()).orElse(null);
+        String productId = paid.productId() != null ? paid.productId() : known.map(Subscription::productId).orElse(null);
+        if ((userId == null || productId == null) && paid.orderId() != null && OrderId.isValid(paid.orderId())) {
+            Optional<Order> order = orders.find(new OrderId(paid.orderId()));
+            userId = userId != null ? userId : order.map(o -> o.userId().value()).orElse(null);
+            productId = productId != null ? productId : order.map(Order::productId).orElse(null);
+        }
+        if (userId == null || productId == null) {
+            throw new RetryLaterException("subscription " + paid.subscriptionId() + " is not known yet");
+        }
+        Product product = catalog.find(productId).orElse(null);
+        if (product == null) {
+            throw new RetryLaterException("product " + productId + " is not in this environment's catalog");
+        }
+        UserId user = new UserId(userId);
+        List<PostingEffect> effects = new ArrayList<>();
+        Subscription subscription = new Subscription(user, paid.provider(), paid.subscriptionId(), productId, "active",
+                paid.periodEnd(), known.map(Subscription::cancelAtPeriodEnd).orElse(false),
+                paid.customerRef() != null ? paid.customerRef() : known.map(Subscription::customerRef).orElse(null), now);
+        if (paid.subscriptionId() != null) {
+            effects.add(new PostingEffect.RecordSubscription(subscription));
+        }
+        if (paid.orderId() != null && OrderId.isValid(paid.orderId())
+                && orders.find(new OrderId(paid.orderId())).map(o -> o.userId().equals(user)).orElse(false)) {
+            effects.add(new PostingEffect.CompleteOrder(paid.orderId(), paid.paymentRef(), paid.subscriptionId(), now));
+        }
+        return grantPeriod(paid.provider(), paid.invoiceRef(), user, productId, product.credits(), paid.paymentRef(),
+                paid.paid(), paid.orderId(), effects);
+    }
+
+    private Outcome grantPeriod(String provider, String invoiceRef, UserId user, String productId, Credits credits,
+                                String paymentRef, Money paid, String orderId, List<PostingEffect> effects) {
+        String entryId = EntryIds.subscriptionGrant(provider, invoiceRef);
+        effects.add(new PostingEffect.SetPlan(productId));
+        if (paymentRef != null && paid != null) {
+            effects.add(new PostingEffect.LinkPayment(provider, paymentRef, entryId, user, paid, credits));
+        }
+        Posting posting = new Posting(user, entryId, EntryType.SUBSCRIPTION_GRANT, credits, BalanceRule.ALLOW_NEGATIVE,
+                invoiceRef, Fingerprint.of("subscription_grant", provider, invoiceRef, user, credits.hundredths()),
+                productId + " plan credits", null,
+                orderId == null ? Map.of("productId", productId, "provider", provider)
+                        : Map.of("productId", productId, "provider", provider, "orderId", orderId),
+                clock.instant(), Optional.empty(), effects);
+        return Outcome.of(ledger.post(posting), "subscription grant " + invoiceRef);
+    }
+
+    private Outcome checkoutClosed(PaymentEvent.CheckoutClosed closed) {
+        Optional<Order> order = findOrder(closed.provider(), closed.orderId(), closed.checkoutId());
+        if (order.isEmpty()) {
+            return Outcome.ignored("no order for checkout " + closed.checkoutId());
+        }
+        boolean changed = orders.close(order.get().orderId(), closed.outcome(), clock.instant());
+        return Outcome.ignored(changed ? "order " + order.get().orderId() + " " + closed.outcome().wireName()
+                : "order " + order.get().orderId() + " was no longer pending");
+    }
+
+    private Outcome subscriptionChanged(PaymentEvent.SubscriptionChanged changed) {
+        Optional<Subscription> known = orders.subscriptionById(changed.provider(), changed.subscriptionId());
+        if (known.isEmpty()) {
+            throw new RetryLaterException("subscription " + changed.subscriptionId() + " is not known yet");
+        }
+        Subscription s = known.get();
+        orders.saveSubscription(new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
+                changed.status() == null ? s.status() : changed.status(),
+                changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
+                changed.cancelAtPeriodEnd(), s.customerRef(), clock.instant()));
+        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + changed.status());
+    }
+
+    /**
+     * Takes back {@code floor(credits x returned / paid)} for one refund or dispute, keyed by its id, and
+     * never more in total than the payment granted (a counter in the same transaction).
+     */
+    private Outcome clawback(String provider, String ref, String paymentRef, Money returned, String what) {
+        OrderStore.PaymentLink link = orders.paymentLink(provider, paymentRef)
+                .orElseThrow(() -> new RetryLaterException("payment " + paymentRef + " is not credited yet"));
+        Credits claw = proportion(link.credits(), returned, link.paid());
+        if (!claw.isPositive()) {
+            return Outcome.ignored(what + " " + ref + " is too small to take back a credit");
+        }
+        Posting posting = new Posting(link.userId(), EntryIds.clawback(provider, ref), EntryType.CLAWBACK, claw.negate(),
+                clawbackPolicy.rule(), ref, Fingerprint.of("clawback", provider, ref, paymentRef, claw.hundredths()),
+                what + " of " + returned, null,
+                Map.of("paymentRef", paymentRef, "creditedEntry", link.entryId(), "provider", provider, "reason", what),
+                clock.instant(),
+                Optional.of(new LimitCounter(EntryIds.clawedCounter(link.entryId()), claw, link.credits(), "clawback_exceeds_grant")),
+                List.of());
+        try {
+            return Outcome.of(ledger.post(posting), what + " " + ref + " clawed back " + claw);
+        } catch (LimitExceededException e) {
+            return Outcome.ignored(what + " " + ref + ": the payment's credits were already taken back");
+        }
+    }
+
+    private Outcome disputeClosed(PaymentEvent.DisputeClosed closed) {
+        if (!closed.won()) {
+            return Outcome.ignored("dispute " + closed.disputeRef() + " lost; its credits stay clawed back");
+        }
+        LedgerEntry taken = ledger.entry(EntryIds.clawback(closed.provider(), closed.disputeRef())).orElse(null);
+        if (taken == null) {
+            throw new RetryLaterException("dispute " + closed.disputeRef() + " was not clawed back yet");
+        }
+        Credits back = taken.amount().negate();
+        if (!back.isPositive()) {
+            return Outcome.ignored("dispute " + closed.disputeRef() + " took nothing back");
+        }
+        Posting posting = new Posting(taken.userId(), EntryIds.clawbackReversal(closed.provider(), closed.disputeRef()),
+                EntryType.CLAWBACK_REVERSAL, back, BalanceRule.ALLOW_NEGATIVE, closed.disputeRef(),
+                Fingerprint.of("clawback_reversal", closed.provider(), closed.disputeRef(), back.hundredths()),
+                "dispute won", null, Map.of("clawback", taken.entryId(), "provider", closed.provider()),
+                clock.instant(), Optional.empty(), List.of());
+        return Outcome.of(ledger.post(posting), "dispute " + closed.disputeRef() + " won");
+    }
+
+    private Optional<Order> findOrder(String provider, String orderId, String checkoutId) {
+        if (orderId != null && OrderId.isValid(orderId)) {
+            Optional<Order> order = orders.find(new OrderId(orderId));
+            if (order.isPresent()) {
+                return order;
+            }
+        }
+        return checkoutId == null ? Optional.empty() : orders.findByCheckout(provider, checkoutId);
+    }
+
+    /** floor(credits x part / whole), in hundredths, exact. */
+    static Credits proportion(Credits credits, Money part, Money whole) {
+        if (whole.minor() <= 0) {
+            return Credits.ZERO;
+        }
+        long minor = Math.min(part.minor(), whole.minor());
+        BigInteger hundredths = BigInteger.valueOf(credits.hundredths()).multiply(BigInteger.valueOf(minor))
+                .divide(BigInteger.valueOf(whole.minor()));
+        // floor to whole credits: a partial refund never takes back a fraction the user did not buy
+        return Credits.ofHundredths(hundredths.longValueExact() / 100 * 100);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.prepaid.application;
+
+import dev.prepaid.domain.NotFoundException;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.ValidationException;
+import dev.prepaid.domain.payment.CheckoutSession;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.domain.payment.RateLimitedException;
+import dev.prepaid.port.out.OrderStore;
+import dev.prepaid.port.out.PaymentProvider;
+import dev.prepaid.port.out.RateLimiter;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Creates orders: the pending order first (so a paid checkout can always be traced), then the provider's
+ * checkout (its idempotency key is the order id, so a retry never opens a second one), then the checkout
+ * id on the order.
+ */
+public final class OrderService {
+    public static final int ORDERS_PER_MINUTE = 10;
+
+    private final OrderStore orders;
+    private final PaymentProvider provider;
+    private final ProductCatalog catalog;
+    private final RateLimiter limiter;
+    private final String callbackUrl;
+    private final Clock clock;
+
+    public OrderService(OrderStore orders, PaymentProvider provider, ProductCatalog catalog, RateLimiter limiter,
+                        String callbackUrl, Clock clock) {
+        this.orders = orders;
+        this.provider = provider;
+        this.catalog = catalog;
+        this.limiter = limiter;
+        this.callbackUrl = callbackUrl;
+        this.clock = clock;
+    }
+
+    public record Created(Order order, boolean replayed) {
+    }
+
+    /**
+     * @param idempotencyKey the caller's {@code Idempotency-Key}, or null for a new order every time
+     */
+    public Created create(UserId user, String productId, String idempotencyKey) {
+        Product product = catalog.require(productId);
+        if (idempotencyKey != null) {
+            new dev.prepaid.domain.IdempotencyKey(idempotencyKey);
+        }
+        OrderId orderId = idempotencyKey == null ? OrderId.random() : OrderId.forKey(user, idempotencyKey);
+        Order existing = idempotencyKey == null ? null : orders.find(orderId).orElse(null);
+        if (existing != null) {
+            if (!existing.productId().equals(product.id())) {
+                throw new dev.prepaid.domain.IdempotencyKeyReusedException(orderId.value());
+            }
+            return new Created(existing.checkoutId() != null ? existing : openCheckout(existing, product), true);
+        }
+        long retryAfter = limiter.acquire("create-order#" + user.value(), ORDERS_PER_MINUTE, 60);
+        if (retryAfter > 0) {
+            throw new RateLimitedException("at most " + ORDERS_PER_MINUTE + " orders a minute", retryAfter);
+        }
+        Instant now = clock.instant();
+        Order order = Order.pending(orderId, user, product, provider.name(), now);
+        if (!orders.create(order)) {
+            // A concurrent request with the same key won the put: continue with its order.
+            order = orders.find(orderId).orElseThrow();
+            if (order.checkoutId() != null) {
+                return new Created(order, true);
+            }
+        }
+        return new Created(openCheckout(order, product), false);
+    }
+
+    private Order openCheckout(Order order, Product product) {
+        String base = callbackUrl + (callbackUrl.contains("?") ? "&" : "?") + "orderId=" + order.orderId().value();
+        CheckoutSession session = provider.createCheckout(order, product, base, base + "&canceled=1");
+        Instant now = clock.instant();
+        orders.attachCheckout(order.orderId(), session.checkoutId(), session.url(), now);
+        return order.withCheckout(session.checkoutId(), session.url(), now);
+    }
+
+    /** The caller's own order; anyone else's is indistinguishable from a missing one. */
+    public Order order(UserId user, String orderId) {
+        if (!OrderId.isValid(orderId)) {
+            throw new NotFoundException("order_not_found", "no such order");
+        }
+        return orders.find(new OrderId(orderId))
+                .filter(order -> order.userId().equals(user))
+                .orElseThrow(() -> new NotFoundException("order_not_found", "no such order"));
+    }
+
+    /** Validates an order status word from outside (the admin and reporting routes use it). */
+    public static OrderStatus status(String value) {
+        try {
+            return OrderStatus.fromWireName(value);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("invalid_status", "unknown order status");
+        }
+    }
+}

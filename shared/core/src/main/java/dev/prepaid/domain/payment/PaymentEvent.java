@@ -1,0 +1,68 @@
+package dev.prepaid.domain.payment;
+
+import java.time.Instant;
+
+/**
+ * What a provider told us, in our words. Every provider's webhook (and a server-side fetch of a
+ * checkout) becomes one of these; fulfilment handles them without knowing which provider spoke.
+ * References ({@code ...Ref}) are the provider's own ids, scoped by {@link #provider()}.
+ */
+public sealed interface PaymentEvent {
+
+    /** Provider name: stripe, creem, mock. */
+    String provider();
+
+    /** The provider's event id (dedupe key); for a server-side fetch, a synthetic id. */
+    String eventId();
+
+    /** The provider's event type, for logs and metrics. */
+    String type();
+
+    /**
+     * A checkout was paid. For a subscription checkout, {@code invoiceRef} names the first invoice when
+     * the provider says it, so the first period's credits are keyed the same whichever event comes first.
+     */
+    record CheckoutPaid(String provider, String eventId, String type, String orderId, String checkoutId,
+                        String paymentRef, Money paid, String subscriptionId, String customerRef, String invoiceRef,
+                        Instant periodEnd) implements PaymentEvent {
+    }
+
+    /** A checkout ended unpaid: {@code expired} or {@code failed}. Nothing is granted. */
+    record CheckoutClosed(String provider, String eventId, String type, String orderId, String checkoutId,
+                          OrderStatus outcome) implements PaymentEvent {
+    }
+
+    /**
+     * A subscription billing period was paid (first invoice or renewal). {@code orderId}, {@code userId}
+     * and {@code productId} come from the subscription's metadata when the provider carries it; otherwise
+     * fulfilment finds them from the subscription record.
+     */
+    record SubscriptionPaid(String provider, String eventId, String type, String invoiceRef, String subscriptionId,
+                            String paymentRef, Money paid, Instant periodEnd, String orderId, String userId,
+                            String productId, String customerRef) implements PaymentEvent {
+    }
+
+    /** The provider's view of a subscription changed (renewal date, cancellation, status). */
+    record SubscriptionChanged(String provider, String eventId, String type, String subscriptionId, String status,
+                               Instant currentPeriodEnd, boolean cancelAtPeriodEnd) implements PaymentEvent {
+    }
+
+    /** Money went back to the customer: one refund of {@code refunded} against payment {@code paymentRef}. */
+    record PaymentRefunded(String provider, String eventId, String type, String refundRef, String paymentRef,
+                           Money refunded) implements PaymentEvent {
+    }
+
+    /** The customer disputed payment {@code paymentRef}; the disputed amount is held. */
+    record DisputeOpened(String provider, String eventId, String type, String disputeRef, String paymentRef,
+                         Money amount) implements PaymentEvent {
+    }
+
+    /** A dispute ended: won (the money came back to us) or lost. */
+    record DisputeClosed(String provider, String eventId, String type, String disputeRef, String paymentRef,
+                         boolean won) implements PaymentEvent {
+    }
+
+    /** A verified event we do not act on (logged and acknowledged). */
+    record Ignored(String provider, String eventId, String type) implements PaymentEvent {
+    }
+}

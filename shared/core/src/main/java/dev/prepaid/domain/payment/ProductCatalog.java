@@ -1,0 +1,135 @@
+package dev.prepaid.domain.payment;
+
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.NotFoundException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * What prepaid sells. One place: the defaults below (from the AIASMR SOP), replaced per environment by
+ * {@code PRODUCT_CATALOG} in the same properties syntax. Provider-side ids are not here: they differ per
+ * provider and environment and come from {@code STRIPE_PRICE_<PRODUCT>} / {@code CREEM_PRODUCT_<PRODUCT>}.
+ */
+public final class ProductCatalog {
+    /** The default catalog, in the syntax {@code PRODUCT_CATALOG} takes. */
+    public static final String DEFAULTS = """
+            # <id>.name, .price (major units), .currency, .credits, .type (one_time | subscription), .interval (month | year)
+            trial.name = Trial
+            trial.price = 7.90
+            trial.currency = usd
+            trial.credits = 100
+            trial.type = one_time
+            basic.name = Basic
+            basic.price = 19.90
+            basic.currency = usd
+            basic.credits = 300
+            basic.type = subscription
+            basic.interval = month
+            pro.name = Pro
+            pro.price = 49.90
+            pro.currency = usd
+            pro.credits = 1500
+            pro.type = subscription
+            pro.interval = month
+            """;
+
+    private final Map<String, Product> products;
+
+    private ProductCatalog(Map<String, Product> products) {
+        this.products = Collections.unmodifiableMap(products);
+    }
+
+    public static ProductCatalog defaults() {
+        return parse(DEFAULTS);
+    }
+
+    public static ProductCatalog parse(String text) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TreeSet<String> ids = new TreeSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            String[] parts = key.split("\\.");
+            if (parts.length != 2 || !java.util.Set.of("name", "price", "currency", "credits", "type", "interval").contains(parts[1])) {
+                throw new IllegalArgumentException("unknown product catalog key: " + key);
+            }
+            ids.add(parts[0]);
+        }
+        Map<String, Product> products = new LinkedHashMap<>();
+        // Keep the order of first appearance in the text, which is the order a pricing page shows.
+        for (String line : text.split("\n")) {
+            String key = line.split("=")[0].trim();
+            if (key.contains(".") && !key.startsWith("#")) {
+                String id = key.substring(0, key.indexOf('.'));
+                if (ids.contains(id) && !products.containsKey(id)) {
+                    products.put(id, product(id, properties));
+                }
+            }
+        }
+        if (products.isEmpty()) {
+            throw new IllegalArgumentException("the product catalog is empty");
+        }
+        return new ProductCatalog(products);
+    }
+
+    private static Product product(String id, Properties p) {
+        String price = require(p, id, "price");
+        String credits = require(p, id, "credits");
+        String type = require(p, id, "type").trim().toUpperCase(Locale.ROOT);
+        try {
+            return new Product(id, p.getProperty(id + ".name", id).trim(),
+                    Money.of(price.trim(), p.getProperty(id + ".currency", "usd").trim()),
+                    Credits.parsePositive(new BigDecimal(credits.trim()), id + ".credits"),
+                    ProductType.valueOf(type), trimmed(p.getProperty(id + ".interval")));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("product " + id + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? null : value.trim();
+    }
+
+    private static String require(Properties p, String id, String field) {
+        String value = p.getProperty(id + "." + field);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("product " + id + " has no " + field);
+        }
+        return value;
+    }
+
+    public Collection<Product> all() {
+        return products.values();
+    }
+
+    public Optional<Product> find(String id) {
+        return Optional.ofNullable(id == null ? null : products.get(id));
+    }
+
+    public Product require(String id) {
+        return find(id).orElseThrow(() -> new NotFoundException("unknown_product", "no product with that id"));
+    }
+
+    /** The environment variable holding a product's id at a provider: STRIPE_PRICE_BASIC, CREEM_PRODUCT_PRO. */
+    public static String providerIdVariable(String provider, String productId) {
+        String kind = switch (provider) {
+            case "stripe" -> "STRIPE_PRICE_";
+            case "creem" -> "CREEM_PRODUCT_";
+            default -> provider.toUpperCase(Locale.ROOT) + "_PRODUCT_";
+        };
+        return kind + productId.toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.prepaid.port.out;
+
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Money;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.domain.payment.Subscription;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Orders, subscriptions and payment links. Money moves only through {@link LedgerStore#post}. */
+public interface OrderStore {
+
+    /** Writes a new pending order; returns false when an order with that id already exists. */
+    boolean create(Order order);
+
+    Optional<Order> find(OrderId orderId);
+
+    Optional<Order> findByCheckout(String provider, String checkoutId);
+
+    /** Records the provider checkout on a pending order. */
+    void attachCheckout(OrderId orderId, String checkoutId, String paymentUrl, Instant at);
+
+    /** Moves a pending order to {@code to}; returns false when it was not pending. */
+    boolean close(OrderId orderId, OrderStatus to, Instant at);
+
+    /** Marks an order completed when no credits move with it (a subscription checkout whose invoice grants). */
+    void complete(OrderId orderId, String paymentRef, String subscriptionId, Instant at);
+
+    /** Pending orders created before {@code cutoff}, oldest first (reconciliation). */
+    List<Order> pendingBefore(Instant cutoff, int limit);
+
+    Optional<Subscription> subscription(UserId userId);
+
+    Optional<Subscription> subscriptionById(String provider, String subscriptionId);
+
+    void saveSubscription(Subscription subscription);
+
+    /** What a provider payment paid for, when fulfilment has linked it. */
+    Optional<PaymentLink> paymentLink(String provider, String paymentRef);
+
+    record PaymentLink(String provider, String paymentRef, String entryId, UserId userId, Money paid, Credits credits) {
+    }
+}

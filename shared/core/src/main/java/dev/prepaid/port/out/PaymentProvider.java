@@ -1,0 +1,42 @@
+package dev.prepaid.port.out;
+
+import dev.prepaid.domain.payment.CheckoutSession;
+import dev.prepaid.domain.payment.CheckoutState;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.Subscription;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A payment provider (Stripe, Creem, the local mock). Adapters translate; they decide nothing about
+ * credits. Failures of the provider itself surface as {@code ProviderUnavailableException}.
+ */
+public interface PaymentProvider {
+
+    String name();
+
+    /**
+     * Creates the hosted checkout for an order. The order id is the provider-side idempotency key, so a
+     * retry after a timeout returns the same checkout instead of a second one.
+     */
+    CheckoutSession createCheckout(Order order, Product product, String successUrl, String cancelUrl);
+
+    /** The checkout as the provider sees it now (server-side: never trust a redirect's query string). */
+    CheckoutState fetchCheckout(String checkoutId);
+
+    /**
+     * Verifies a webhook on its raw bytes and translates it. Throws {@code InvalidSignatureException} when
+     * the signature does not verify; an event type we do not act on becomes {@code PaymentEvent.Ignored}.
+     *
+     * @param headers request headers, names lower-case
+     */
+    List<PaymentEvent> parseWebhook(Map<String, String> headers, byte[] rawBody);
+
+    /** Cancels now or at the end of the paid period; returns the subscription as the provider reports it. */
+    Subscription cancelSubscription(Subscription subscription, boolean atPeriodEnd);
+
+    /** A URL where the customer manages payment methods and invoices. */
+    String billingPortalUrl(Subscription subscription, String returnUrl);
+}
