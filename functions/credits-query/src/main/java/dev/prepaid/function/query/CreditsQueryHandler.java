@@ -39,6 +39,9 @@ import java.util.Optional;
 public final class CreditsQueryHandler extends ApiGatewayHandler {
     static final int DEFAULT_LIMIT = 20;
     static final int DEFAULT_DAYS = 30;
+    /** The calendar a report may name: years 1 to 9999 (the end of 9999-12-31 as an exclusive bound). */
+    private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant END_INSTANT = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     public CreditsQueryHandler() {
         this(fromEnvironment(Env.system()), Clock.systemUTC());
@@ -144,7 +147,8 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         if (raw == null || raw.isEmpty()) {
             return fallback;
         }
-        if (raw.length() > 9 || !raw.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only: Character.isDigit would also pass other scripts' digits ("١٠").
+        if (raw.length() > 9 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ApiException.badRequest("invalid_" + name, name + " must be a whole number");
         }
         return Integer.parseInt(raw);
@@ -156,14 +160,21 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         if (raw == null || raw.isEmpty()) {
             return fallback;
         }
+        Instant instant;
         try {
             if (raw.length() == 10) {
                 LocalDate date = LocalDate.parse(raw);
-                return (startOfDay ? date : date.plusDays(1)).atStartOfDay(ZoneOffset.UTC).toInstant();
+                instant = (startOfDay ? date : date.plusDays(1)).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                instant = Instant.parse(raw);
             }
-            return Instant.parse(raw);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid_" + name, name + " must be an ISO-8601 date or instant");
         }
+        // Instant.parse takes years up to +-1000000000, where date arithmetic overflows (a 500).
+        if (instant.isBefore(FIRST_INSTANT) || instant.isAfter(END_INSTANT)) {
+            throw ApiException.badRequest("invalid_" + name, name + " must lie between 0001-01-01 and 9999-12-31");
+        }
+        return instant;
     }
 }

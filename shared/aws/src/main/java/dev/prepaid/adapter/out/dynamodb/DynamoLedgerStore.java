@@ -62,6 +62,12 @@ public final class DynamoLedgerStore implements LedgerStore {
     /** Losing a race is cheap (the failure returns the fresh item), so allow many before giving up. */
     private static final int MAX_ATTEMPTS = 200;
     private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * The instants the fixed-width {@code yyyy-MM-dd...} sort keys can hold: outside them (year 0 and
+     * before, year 10000 and after) string order is no longer time order and the key condition breaks.
+     */
+    private static final Instant FIRST_TIMESTAMP = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LAST_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -298,6 +304,12 @@ public final class DynamoLedgerStore implements LedgerStore {
     @Override
     public List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max) {
         List<LedgerEntry> result = new ArrayList<>();
+        // No entry lies outside the representable years; clamping keeps BETWEEN's bounds in order.
+        from = from.isBefore(FIRST_TIMESTAMP) ? FIRST_TIMESTAMP : from;
+        to = to.isAfter(LAST_TIMESTAMP) ? LAST_TIMESTAMP : to;
+        if (!from.isBefore(to)) {
+            return result;
+        }
         Map<String, AttributeValue> start = null;
         do {
             QueryRequest.Builder query = QueryRequest.builder()

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -16,6 +17,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class HistoryCursor {
     private static final String VERSION = "c1";
+    /** The history index's sort key: the zero-padded sequence ({@link LedgerTable#sequenceKey}). */
+    private static final Pattern SEQUENCE_SK = Pattern.compile("[0-9]{20}");
+    /** The type index's sort key: the fixed-width timestamp, '#', the zero-padded sequence. */
+    private static final Pattern TYPE_SK =
+            Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z#[0-9]{20}");
 
     private HistoryCursor() {
     }
@@ -37,7 +43,10 @@ final class HistoryCursor {
         }
         String[] parts = raw.split("\n", -1);
         if (parts.length != 4 || !VERSION.equals(parts[0]) || !index.equals(parts[1])
-                || parts[2].isEmpty() || !parts[3].startsWith("ENTRY#")) {
+                || !sortKeyPattern(index).matcher(parts[2]).matches()
+                || !parts[3].startsWith("ENTRY#") || parts[3].length() == "ENTRY#".length()) {
+            // A sort key of another shape (or over DynamoDB's 1024-byte limit) would reach the query as a
+            // starting key DynamoDB may reject: a 500 for what is the caller's mistake.
             throw invalid();
         }
         Map<String, AttributeValue> key = new HashMap<>();
@@ -46,6 +55,10 @@ final class HistoryCursor {
         key.put(pkName, s(pk));
         key.put(skName, s(parts[2]));
         return key;
+    }
+
+    private static Pattern sortKeyPattern(String index) {
+        return LedgerTable.GSI1.equals(index) ? SEQUENCE_SK : TYPE_SK;
     }
 
     private static ValidationException invalid() {

@@ -1,0 +1,99 @@
+package dev.prepaid.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each function's CodeUri is the zip its module builds, and that zip holds the handler. The zips exist
+ * only after `mvn package`: in `mvn package` / `mvn verify` from the repository root this module is
+ * built after the functions and checks them; in `mvn test`, or when this module runs alone before a
+ * package, the zip checks are skipped (reported as skipped, with the reason).
+ */
+class FunctionPackageTest {
+    private static JsonNode template;
+    private static Path root;
+
+    @BeforeAll
+    static void load() {
+        root = Templates.root();
+        template = Templates.template();
+    }
+
+    static Stream<String> functions() {
+        return ExpectedFunction.BY_LOGICAL_ID.keySet().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void codeUriIsTheModulesZipAndTheHandlerExists(String id) {
+        ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get(id);
+        JsonNode properties = template.path("Resources").path(id).path("Properties");
+        assertEquals(expected.codeUri(), properties.path("CodeUri").asText(), id + " CodeUri");
+        assertEquals(expected.handler(), properties.path("Handler").asText(), id + " Handler");
+
+        Path pom = root.resolve("functions").resolve(expected.module()).resolve("pom.xml");
+        assertTrue(Files.isRegularFile(pom), "no module at " + pom);
+        assertTrue(Templates.read(pom).contains("<artifactId>" + expected.module() + "</artifactId>"),
+                pom + " must have artifactId " + expected.module() + " (the zip is named after it)");
+        assertTrue(Files.isRegularFile(root.resolve(expected.handlerSource())), "no handler source " + expected.handlerSource());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void builtZipHoldsTheHandlerClass(String id) throws IOException {
+        ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get(id);
+        Path zip = root.resolve(expected.codeUri());
+        Assumptions.assumeTrue(Files.isRegularFile(zip), () -> zip + " is not built; run `mvn package` (or `mvn verify`)"
+                + " from the repository root to check its contents");
+
+        String jarName = artifactJar(expected.module());
+        String handlerClass = expected.handlerClass().replace('.', '/') + ".class";
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            List<String> outsideLib = new ArrayList<>();
+            List<String> jars = new ArrayList<>();
+            archive.stream().map(ZipEntry::getName).forEach(name -> {
+                if (!name.equals("lib/") && !(name.startsWith("lib/") && name.endsWith(".jar") && name.indexOf('/', 4) < 0)) {
+                    outsideLib.add(name);
+                } else if (!name.equals("lib/")) {
+                    jars.add(name);
+                }
+            });
+            assertEquals(List.of(), outsideLib, zip + ": the Lambda Java runtime expects only lib/*.jar");
+
+            Pattern jar = Pattern.compile(jarName);
+            ZipEntry artifact = archive.stream().filter(e -> jar.matcher(e.getName()).matches()).findFirst()
+                    .orElseThrow(() -> new AssertionError(zip + " has no " + jarName + " among " + jars));
+            try (InputStream in = archive.getInputStream(artifact); ZipInputStream inner = new ZipInputStream(in)) {
+                boolean found = false;
+                for (ZipEntry entry = inner.getNextEntry(); entry != null && !found; entry = inner.getNextEntry()) {
+                    found = entry.getName().equals(handlerClass);
+                }
+                assertTrue(found, zip + "!/" + artifact.getName() + " has no " + handlerClass);
+            }
+        }
+    }
+
+    /** lib/&lt;module&gt;-&lt;version&gt;.jar, as a pattern; any version when surefire did not pass one. */
+    private static String artifactJar(String module) {
+        String version = System.getProperty("prepaid.version");
+        return Pattern.quote("lib/" + module + "-")
+                + (version == null || version.isBlank() ? "[0-9][^/]*" : Pattern.quote(version)) + Pattern.quote(".jar");
+    }
+}

@@ -1,0 +1,130 @@
+package dev.prepaid.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * template.yaml against the official SAM schema (JSON Schema draft-04, the one samtranslator publishes),
+ * kept beside the repository at ../shared/schemas/sam.schema.json. The negative cases prove the check
+ * can fail: the schema is loose in places (most CloudFormation-level values such as Runtime are
+ * "pass-through", anything goes), but strict about which properties exist.
+ */
+class TemplateSchemaTest {
+    private static JsonSchema schema;
+
+    @BeforeAll
+    static void loadSchema() throws IOException {
+        Optional<Path> location = Templates.samSchema();
+        if (location.isEmpty()) {
+            return; // each test reports itself skipped (a skip here would hide them from the counts)
+        }
+        JsonNode schemaNode = Templates.JSON.readTree(location.get().toFile());
+        assertEquals("http://json-schema.org/draft-04/schema#", schemaNode.path("$schema").asText(),
+                "expected the draft-04 SAM schema at " + location.get());
+        // The SAM schema annotates with two keywords of its own; declared here, they are ignored quietly
+        // instead of being logged as unknown on every use.
+        JsonMetaSchema draft4 = JsonMetaSchema.builder(JsonMetaSchema.getV4())
+                .keyword(new NonValidationKeyword("__samPassThrough"))
+                .keyword(new NonValidationKeyword("markdownDescription"))
+                .build();
+        schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, factory -> factory.metaSchema(draft4))
+                .getSchema(schemaNode, SchemaValidatorsConfig.builder().build());
+    }
+
+    @BeforeEach
+    void requireSchema() {
+        Assumptions.assumeTrue(schema != null, () -> "SAM schema not found: no " + Templates.SCHEMA + " in "
+                + Templates.cwd() + " or any directory above it; skipping the schema checks");
+    }
+
+    @Test
+    void templateMatchesTheSamSchema() {
+        ObjectNode template = Templates.template();
+        assertTrue(template.path("Resources").size() > 0, "template.yaml has no resources");
+
+        Set<ValidationMessage> messages = schema.validate(template);
+
+        assertTrue(messages.isEmpty(), () -> "template.yaml breaks the SAM schema:\n" + describe(messages));
+    }
+
+    @Test
+    void anUnknownFunctionPropertyIsReported() {
+        ObjectNode broken = Templates.template();
+        ((ObjectNode) broken.path("Resources").path("DeductCreditsFunction").path("Properties"))
+                .put("NotAFunctionProperty", "x");
+
+        Set<ValidationMessage> messages = schema.validate(broken);
+
+        assertFalse(messages.isEmpty(), "an unknown Function property passed the schema");
+        assertTrue(messages.stream().anyMatch(m -> m.getMessage().contains("'NotAFunctionProperty'")
+                && m.getSchemaLocation().toString().contains("aws_serverless_function__Properties")),
+                () -> describe(messages));
+    }
+
+    @Test
+    void aMisspelledEventPropertyInTheYamlTextIsReported() {
+        String text = Templates.templateText();
+        String path = "Path: /api/credits/deduct";
+        assertTrue(text.contains(path), "the template no longer has the line this test breaks: " + path);
+        ObjectNode broken = Templates.toJson(text.replace(path, "Route: /api/credits/deduct"));
+
+        Set<ValidationMessage> messages = schema.validate(broken);
+
+        assertFalse(messages.isEmpty(), "an HttpApi event with an unknown property passed the schema");
+        assertTrue(messages.stream().anyMatch(m -> m.getMessage().contains("'Route'")
+                && m.getSchemaLocation().toString().contains("HttpApiEventProperties")),
+                () -> describe(messages));
+    }
+
+    @Test
+    void aMisspelledServerlessResourceTypeIsReported() {
+        ObjectNode broken = Templates.template();
+        ((ObjectNode) broken.path("Resources").path("CreditsQueryFunction"))
+                .put("Type", "AWS::Serverless::Functon");
+
+        Set<ValidationMessage> messages = schema.validate(broken);
+
+        assertFalse(messages.isEmpty(), "an unknown AWS::Serverless:: type passed the schema");
+    }
+
+    @Test
+    void anUnknownGlobalsSectionIsReported() {
+        ObjectNode broken = Templates.template();
+        ((ObjectNode) broken.path("Globals")).putObject("Functions").put("Timeout", 10);
+
+        Set<ValidationMessage> messages = schema.validate(broken);
+
+        assertFalse(messages.isEmpty(), "Globals.Functions (not Function) passed the schema");
+    }
+
+    private static String describe(Set<ValidationMessage> messages) {
+        List<String> lines = messages.stream()
+                .sorted(Comparator.comparing((ValidationMessage m) -> String.valueOf(m.getInstanceLocation()))
+                        .thenComparing(ValidationMessage::getMessage))
+                .map(m -> "  " + m.getMessage() + "   [schema " + m.getSchemaLocation() + "]")
+                .toList();
+        return messages.size() + " message(s):\n" + lines.stream().collect(Collectors.joining("\n"));
+    }
+}
