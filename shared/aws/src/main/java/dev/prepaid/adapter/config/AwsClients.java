@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * SDK clients built once per execution environment. Explicit region, credentials provider and HTTP
@@ -24,6 +25,19 @@ public final class AwsClients {
                 .region(Region.of(env.optional("AWS_REGION", "us-east-1")))
                 .credentialsProvider(credentials(env, "DYNAMODB_ENDPOINT"));
         String endpoint = env.optional("DYNAMODB_ENDPOINT", null);
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /** {@code SQS_ENDPOINT} points the client at ElasticMQ locally. */
+    public static SqsClient sqs(Env env) {
+        var builder = SqsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(env.optional("AWS_REGION", "us-east-1")))
+                .credentialsProvider(credentials(env, "SQS_ENDPOINT"));
+        String endpoint = env.optional("SQS_ENDPOINT", null);
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }

@@ -15,6 +15,7 @@ import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.LimitCounter;
 import dev.prepaid.domain.LimitExceededException;
 import dev.prepaid.domain.Posting;
+import dev.prepaid.domain.PostingEffect;
 import dev.prepaid.domain.PostingResult;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.port.out.LedgerStore;
@@ -58,6 +59,7 @@ public final class DynamoLedgerStore implements LedgerStore {
     private static final String CONFLICT = "TransactionConflict";
     private static final int BALANCE = 0;
     private static final int ENTRY = 1;
+    /** The counter, when a posting has one, follows the entry; effects come after it. */
     private static final int COUNTER = 2;
     /** Losing a race is cheap (the failure returns the fresh item), so allow many before giving up. */
     private static final int MAX_ATTEMPTS = 200;
@@ -160,13 +162,17 @@ public final class DynamoLedgerStore implements LedgerStore {
                     pause(attempt);
                     continue;
                 }
-                if (isCode(reasons, COUNTER, CCF)) {
+                if (posting.counter().isPresent() && isCode(reasons, COUNTER, CCF)) {
                     throw limitExceeded(posting.counter().orElseThrow(), reasons.get(COUNTER).item());
                 }
                 if (reasons.stream().anyMatch(r -> CONFLICT.equals(r.code()))) {
                     fresh = false;
                     pause(attempt);
                     continue;
+                }
+                if (reasons != null && reasons.stream().anyMatch(r -> CCF.equals(r.code()))) {
+                    throw new IllegalStateException("a posting effect's precondition failed for " + posting.entryId()
+                            + ": " + reasons.stream().map(CancellationReason::code).toList());
                 }
                 throw cancelled;
             }
@@ -183,6 +189,18 @@ public final class DynamoLedgerStore implements LedgerStore {
         values.put(":next", n(entry.sequence()));
         values.put(":now", s(LedgerTable.timestamp(entry.createdAt())));
         values.put(":user", s(posting.userId().value()));
+        String plan = null;
+        for (PostingEffect effect : posting.effects()) {
+            if (effect instanceof PostingEffect.SetPlan setPlan) {
+                plan = setPlan.productId();
+            }
+        }
+        String update = "SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user";
+        if (plan != null) {
+            values.put(":plan", s(plan));
+            update += ", #plan = :plan";
+            names.put("#plan", "plan");
+        }
         String condition;
         if (before.exists()) {
             values.put(":seq", n(before.sequence()));
@@ -194,7 +212,7 @@ public final class DynamoLedgerStore implements LedgerStore {
         items.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
                 .key(EntryItems.balanceKey(posting.userId()))
-                .updateExpression("SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user")
+                .updateExpression(update)
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
@@ -208,6 +226,12 @@ public final class DynamoLedgerStore implements LedgerStore {
                 .build()).build());
         posting.counter().ifPresent(counter -> items.add(TransactWriteItem.builder().update(counterUpdate(counter))
                 .build()));
+        for (PostingEffect effect : posting.effects()) {
+            TransactWriteItem item = PaymentItems.effect(table, effect);
+            if (item != null) {
+                items.add(item);
+            }
+        }
         return TransactWriteItemsRequest.builder().transactItems(items).build();
     }
 

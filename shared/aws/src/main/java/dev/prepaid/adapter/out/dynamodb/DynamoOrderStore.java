@@ -1,0 +1,138 @@
+package dev.prepaid.adapter.out.dynamodb;
+
+import static dev.prepaid.adapter.out.dynamodb.Attr.s;
+
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.domain.payment.Subscription;
+import dev.prepaid.port.out.OrderStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/** Orders, subscriptions and payment links in the ledger table (docs/data-model.md). */
+public final class DynamoOrderStore implements OrderStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoOrderStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public boolean create(Order order) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(order))
+                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Order> find(OrderId orderId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(PaymentItems.orderKey(orderId.value())).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(PaymentItems.orderFromItem(item));
+    }
+
+    @Override
+    public Optional<Order> findByCheckout(String provider, String checkoutId) {
+        List<Map<String, AttributeValue>> items = lookup(PaymentItems.checkoutLookup(provider, checkoutId), PaymentItems.ORDER_SK);
+        // The index is eventually consistent: re-read the order itself for the current status.
+        return items.isEmpty() ? Optional.empty()
+                : find(new OrderId(Attr.str(items.get(0), "orderId")));
+    }
+
+    @Override
+    public void attachCheckout(OrderId orderId, String checkoutId, String paymentUrl, Instant at) {
+        Order order = find(orderId).orElseThrow(() -> new IllegalStateException("order vanished: " + orderId));
+        dynamo.updateItem(b -> b.tableName(table).key(PaymentItems.orderKey(orderId.value()))
+                .updateExpression("SET checkoutId = :c, paymentUrl = :u, updatedAt = :at, #g3pk = :g3pk, #g3sk = :g3sk")
+                .conditionExpression("attribute_exists(" + LedgerTable.PK + ")")
+                .expressionAttributeNames(Map.of("#g3pk", LedgerTable.GSI3_PK, "#g3sk", LedgerTable.GSI3_SK))
+                .expressionAttributeValues(Map.of(":c", s(checkoutId), ":u", s(paymentUrl),
+                        ":at", s(LedgerTable.timestamp(at)),
+                        ":g3pk", s(PaymentItems.checkoutLookup(order.provider(), checkoutId)),
+                        ":g3sk", s(PaymentItems.ORDER_SK))));
+    }
+
+    @Override
+    public boolean close(OrderId orderId, OrderStatus to, Instant at) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(PaymentItems.orderKey(orderId.value()))
+                    .updateExpression("SET #status = :to, updatedAt = :at REMOVE " + LedgerTable.GSI4_PK + ", " + LedgerTable.GSI4_SK)
+                    .conditionExpression("#status = :pending")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":to", s(to.wireName()), ":pending", s(OrderStatus.PENDING.wireName()),
+                            ":at", s(LedgerTable.timestamp(at)))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void complete(OrderId orderId, String paymentRef, String subscriptionId, Instant at) {
+        var update = PaymentItems.completeOrder(table, orderId.value(), paymentRef, subscriptionId, at);
+        dynamo.updateItem(b -> b.tableName(update.tableName()).key(update.key())
+                .updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())
+                .expressionAttributeNames(update.expressionAttributeNames())
+                .expressionAttributeValues(update.expressionAttributeValues()));
+    }
+
+    @Override
+    public List<Order> pendingBefore(Instant cutoff, int limit) {
+        return dynamo.query(b -> b.tableName(table).indexName(LedgerTable.GSI4)
+                        .keyConditionExpression("#pk = :pending AND #sk < :cutoff")
+                        .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK))
+                        .expressionAttributeValues(Map.of(":pending", s(PaymentItems.PENDING),
+                                ":cutoff", s(LedgerTable.timestamp(cutoff))))
+                        .limit(limit))
+                .items().stream().map(PaymentItems::orderFromItem).toList();
+    }
+
+    @Override
+    public Optional<Subscription> subscription(UserId userId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(PaymentItems.subscriptionKey(userId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(PaymentItems.subscriptionFromItem(item));
+    }
+
+    @Override
+    public Optional<Subscription> subscriptionById(String provider, String subscriptionId) {
+        List<Map<String, AttributeValue>> items = lookup(PaymentItems.subscriptionLookup(provider, subscriptionId),
+                PaymentItems.SUBSCRIPTION_SK);
+        return items.isEmpty() ? Optional.empty()
+                : subscription(new UserId(Attr.str(items.get(0), "userId")))
+                        .filter(s -> subscriptionId.equals(s.subscriptionId()));
+    }
+
+    @Override
+    public void saveSubscription(Subscription subscription) {
+        dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(subscription)));
+    }
+
+    @Override
+    public Optional<PaymentLink> paymentLink(String provider, String paymentRef) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(PaymentItems.paymentKey(provider, paymentRef)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(PaymentItems.linkFromItem(item));
+    }
+
+    private List<Map<String, AttributeValue>> lookup(String pk, String sk) {
+        return dynamo.query(b -> b.tableName(table).indexName(LedgerTable.GSI3)
+                .keyConditionExpression("#pk = :pk AND #sk = :sk")
+                .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI3_PK, "#sk", LedgerTable.GSI3_SK))
+                .expressionAttributeValues(Map.of(":pk", s(pk), ":sk", s(sk)))
+                .limit(1)).items();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.prepaid.adapter.out.sqs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.domain.payment.Money;
+import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.domain.payment.PaymentEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * How a verified {@link PaymentEvent} travels on the fulfilment queue: our own small JSON, not the
+ * provider's payload, so the consumer needs no provider library and no re-verification.
+ */
+public final class PaymentEventJson {
+    private PaymentEventJson() {
+    }
+
+    public static String write(PaymentEvent event) {
+        ObjectNode node = Json.object();
+        node.put("kind", event.getClass().getSimpleName());
+        node.put("provider", event.provider());
+        node.put("eventId", event.eventId());
+        node.put("type", event.type());
+        if (event instanceof PaymentEvent.CheckoutPaid e) {
+            text(node, "orderId", e.orderId());
+            text(node, "checkoutId", e.checkoutId());
+            text(node, "paymentRef", e.paymentRef());
+            money(node, "paid", e.paid());
+            text(node, "subscriptionId", e.subscriptionId());
+            text(node, "customerRef", e.customerRef());
+            text(node, "invoiceRef", e.invoiceRef());
+            instant(node, "periodEnd", e.periodEnd());
+        } else if (event instanceof PaymentEvent.CheckoutClosed e) {
+            text(node, "orderId", e.orderId());
+            text(node, "checkoutId", e.checkoutId());
+            node.put("outcome", e.outcome().wireName());
+        } else if (event instanceof PaymentEvent.SubscriptionPaid e) {
+            text(node, "invoiceRef", e.invoiceRef());
+            text(node, "subscriptionId", e.subscriptionId());
+            text(node, "paymentRef", e.paymentRef());
+            money(node, "paid", e.paid());
+            instant(node, "periodEnd", e.periodEnd());
+            text(node, "orderId", e.orderId());
+            text(node, "userId", e.userId());
+            text(node, "productId", e.productId());
+            text(node, "customerRef", e.customerRef());
+        } else if (event instanceof PaymentEvent.SubscriptionChanged e) {
+            text(node, "subscriptionId", e.subscriptionId());
+            text(node, "status", e.status());
+            instant(node, "currentPeriodEnd", e.currentPeriodEnd());
+            node.put("cancelAtPeriodEnd", e.cancelAtPeriodEnd());
+        } else if (event instanceof PaymentEvent.PaymentRefunded e) {
+            text(node, "refundRef", e.refundRef());
+            text(node, "paymentRef", e.paymentRef());
+            money(node, "refunded", e.refunded());
+        } else if (event instanceof PaymentEvent.DisputeOpened e) {
+            text(node, "disputeRef", e.disputeRef());
+            text(node, "paymentRef", e.paymentRef());
+            money(node, "amount", e.amount());
+        } else if (event instanceof PaymentEvent.DisputeClosed e) {
+            text(node, "disputeRef", e.disputeRef());
+            text(node, "paymentRef", e.paymentRef());
+            node.put("won", e.won());
+        }
+        return Json.write(node);
+    }
+
+    public static PaymentEvent read(String json) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a payment event message", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("not a payment event message");
+        }
+        String provider = text(node, "provider");
+        String eventId = text(node, "eventId");
+        String type = text(node, "type");
+        String kind = text(node, "kind");
+        if (kind == null || provider == null || eventId == null) {
+            throw new IllegalArgumentException("a payment event message needs kind, provider and eventId");
+        }
+        return switch (kind) {
+            case "CheckoutPaid" -> new PaymentEvent.CheckoutPaid(provider, eventId, type, text(node, "orderId"),
+                    text(node, "checkoutId"), text(node, "paymentRef"), money(node, "paid"), text(node, "subscriptionId"),
+                    text(node, "customerRef"), text(node, "invoiceRef"), instant(node, "periodEnd"));
+            case "CheckoutClosed" -> new PaymentEvent.CheckoutClosed(provider, eventId, type, text(node, "orderId"),
+                    text(node, "checkoutId"), OrderStatus.fromWireName(text(node, "outcome")));
+            case "SubscriptionPaid" -> new PaymentEvent.SubscriptionPaid(provider, eventId, type, text(node, "invoiceRef"),
+                    text(node, "subscriptionId"), text(node, "paymentRef"), money(node, "paid"), instant(node, "periodEnd"),
+                    text(node, "orderId"), text(node, "userId"), text(node, "productId"), text(node, "customerRef"));
+            case "SubscriptionChanged" -> new PaymentEvent.SubscriptionChanged(provider, eventId, type,
+                    text(node, "subscriptionId"), text(node, "status"), instant(node, "currentPeriodEnd"),
+                    node.path("cancelAtPeriodEnd").asBoolean(false));
+            case "PaymentRefunded" -> new PaymentEvent.PaymentRefunded(provider, eventId, type, text(node, "refundRef"),
+                    text(node, "paymentRef"), money(node, "refunded"));
+            case "DisputeOpened" -> new PaymentEvent.DisputeOpened(provider, eventId, type, text(node, "disputeRef"),
+                    text(node, "paymentRef"), money(node, "amount"));
+            case "DisputeClosed" -> new PaymentEvent.DisputeClosed(provider, eventId, type, text(node, "disputeRef"),
+                    text(node, "paymentRef"), node.path("won").asBoolean(false));
+            case "Ignored" -> new PaymentEvent.Ignored(provider, eventId, type);
+            default -> throw new IllegalArgumentException("unknown payment event kind: " + kind);
+        };
+    }
+
+    private static void text(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+
+    private static String text(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static void money(ObjectNode node, String name, Money money) {
+        if (money != null) {
+            node.putObject(name).put("minor", money.minor()).put("currency", money.currency());
+        }
+    }
+
+    private static Money money(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null
+                : new Money(value.path("minor").asLong(), value.path("currency").asText());
+    }
+
+    private static void instant(ObjectNode node, String name, Instant instant) {
+        if (instant != null) {
+            node.put(name, instant.toString());
+        }
+    }
+
+    private static Instant instant(JsonNode node, String name) {
+        String value = text(node, name);
+        return value == null ? null : Instant.parse(value);
+    }
+}
