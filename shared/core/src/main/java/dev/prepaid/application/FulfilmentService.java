@@ -215,18 +215,31 @@ public final class FulfilmentService {
         if (!claw.isPositive()) {
             return Outcome.ignored(what + " " + ref + " is too small to take back a credit");
         }
-        Posting posting = new Posting(link.userId(), EntryIds.clawback(provider, ref), EntryType.CLAWBACK, claw.negate(),
-                clawbackPolicy.rule(), ref, Fingerprint.of("clawback", provider, ref, paymentRef, claw.hundredths()),
+        try {
+            return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, claw)),
+                    what + " " + ref + " clawed back " + claw);
+        } catch (LimitExceededException e) {
+            // Together with earlier refunds this one would take more than the payment granted: take what is left.
+            Credits left = e.limit().minus(e.alreadyUsed());
+            if (!left.isPositive()) {
+                return Outcome.ignored(what + " " + ref + ": the payment's credits were already taken back");
+            }
+            return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, left)),
+                    what + " " + ref + " clawed back the remaining " + left);
+        }
+    }
+
+    /** The fingerprint names the refund, not the computed amount, so a redelivery replays whatever was taken. */
+    private Posting clawbackPosting(String provider, String ref, String paymentRef, Money returned, String what,
+                                    OrderStore.PaymentLink link, Credits claw) {
+        return new Posting(link.userId(), EntryIds.clawback(provider, ref), EntryType.CLAWBACK, claw.negate(),
+                clawbackPolicy.rule(), ref,
+                Fingerprint.of("clawback", provider, ref, paymentRef, returned.minor(), returned.currency()),
                 what + " of " + returned, null,
                 Map.of("paymentRef", paymentRef, "creditedEntry", link.entryId(), "provider", provider, "reason", what),
                 clock.instant(),
                 Optional.of(new LimitCounter(EntryIds.clawedCounter(link.entryId()), claw, link.credits(), "clawback_exceeds_grant")),
                 List.of());
-        try {
-            return Outcome.of(ledger.post(posting), what + " " + ref + " clawed back " + claw);
-        } catch (LimitExceededException e) {
-            return Outcome.ignored(what + " " + ref + ": the payment's credits were already taken back");
-        }
     }
 
     private Outcome disputeClosed(PaymentEvent.DisputeClosed closed) {

@@ -22,6 +22,10 @@ public final class Env {
         return value;
     }
 
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+
     public String optional(String name, String fallback) {
         String value = values.get(name);
         return value == null || value.isBlank() ? fallback : value;

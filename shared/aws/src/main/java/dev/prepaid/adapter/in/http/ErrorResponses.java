@@ -49,6 +49,12 @@ public final class ErrorResponses {
         if (e instanceof NotFoundException) {
             return HttpResponses.json(404, body);
         }
+        if (e instanceof dev.prepaid.domain.payment.ProviderUnavailableException) {
+            return HttpResponses.json(502, body);
+        }
+        if (e instanceof dev.prepaid.domain.payment.RateLimitedException limited) {
+            return HttpResponses.json(429, body, Map.of("retry-after", Long.toString(limited.retryAfterSeconds())));
+        }
         if (e instanceof ContentionException) {
             return HttpResponses.json(503, body, Map.of("retry-after", "1"));
         }
