@@ -44,6 +44,8 @@ public record Posting(
         Objects.requireNonNull(fingerprint, "fingerprint");
         Objects.requireNonNull(at, "at");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // Stored with millisecond precision: truncate now so the first answer and every replay are identical.
+        at = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         counter = counter == null ? Optional.empty() : counter;
         effects = effects == null ? List.of() : List.copyOf(effects);
     }
