@@ -113,7 +113,8 @@ public final class FulfilmentService {
                     "purchase of " + (product == null ? order.productId() : product.name()), null,
                     Map.of("orderId", order.orderId().value(), "productId", order.productId(), "provider", paid.provider()),
                     now, Optional.empty(), effects);
-            return Outcome.of(ledger.post(posting), "purchase " + order.orderId());
+            return linkedOnReplay(ledger.post(posting), paid.provider(), paid.paymentRef(), paidAmount,
+                    "purchase " + order.orderId());
         }
         Subscription subscription = new Subscription(order.userId(), paid.provider(), paid.subscriptionId(),
                 order.productId(), "active", paid.periodEnd(), false, paid.customerRef(), now);
@@ -178,7 +179,19 @@ public final class FulfilmentService {
                 orderId == null ? Map.of("productId", productId, "provider", provider)
                         : Map.of("productId", productId, "provider", provider, "orderId", orderId),
                 clock.instant(), Optional.empty(), effects);
-        return Outcome.of(ledger.post(posting), "subscription grant " + invoiceRef);
+        return linkedOnReplay(ledger.post(posting), provider, paymentRef, paid, "subscription grant " + invoiceRef);
+    }
+
+    /**
+     * A replay wrote nothing, so the payment reference this event knows may not be linked yet (the other
+     * event of the pair linked its own): link it now, so a refund naming either reference finds the credits.
+     */
+    private Outcome linkedOnReplay(PostingResult result, String provider, String paymentRef, Money paid, String detail) {
+        if (result.replayed() && paymentRef != null && paid != null && result.entry().amount().isPositive()) {
+            orders.linkPayment(new OrderStore.PaymentLink(provider, paymentRef, result.entry().entryId(),
+                    result.entry().userId(), paid, result.entry().amount()));
+        }
+        return Outcome.of(result, detail);
     }
 
     private Outcome checkoutClosed(PaymentEvent.CheckoutClosed closed) {

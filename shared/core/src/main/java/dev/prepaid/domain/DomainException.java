@@ -8,7 +8,12 @@ public abstract class DomainException extends RuntimeException {
     private final String code;
 
     protected DomainException(String code, String message) {
-        super(message, null, false, false);
+        this(code, message, null);
+    }
+
+    /** With the underlying failure kept for logs (never shown to a caller). */
+    protected DomainException(String code, String message, Throwable cause) {
+        super(message, cause, false, false);
         this.code = code;
     }
 

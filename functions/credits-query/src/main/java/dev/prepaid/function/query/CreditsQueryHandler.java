@@ -20,6 +20,8 @@ import dev.prepaid.domain.EntryType;
 import dev.prepaid.domain.HistoryPage;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.port.in.CreditQueries;
 import dev.prepaid.port.in.DailyUsage;
 import dev.prepaid.port.in.UsageSummary;
@@ -44,23 +46,60 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
     private static final Instant END_INSTANT = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     public CreditsQueryHandler() {
-        this(fromEnvironment(Env.system()), Clock.systemUTC());
+        this(Env.system());
+    }
+
+    /** Wired from an explicit environment (the local runner passes the template's). */
+    public CreditsQueryHandler(Env env) {
+        this(fromEnvironment(env), Clock.systemUTC(), catalog(env));
     }
 
     public CreditsQueryHandler(CreditQueries queries, Clock clock) {
-        super(routes(queries, clock));
+        this(queries, clock, ProductCatalog.defaults());
+    }
+
+    public CreditsQueryHandler(CreditQueries queries, Clock clock, ProductCatalog catalog) {
+        super(routes(queries, clock, catalog));
+    }
+
+    static ProductCatalog catalog(Env env) {
+        String text = env.optional("PRODUCT_CATALOG", null);
+        return text == null ? ProductCatalog.defaults() : ProductCatalog.parse(text);
     }
 
     static CreditQueries fromEnvironment(Env env) {
         return new CreditQueryService(new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME")));
     }
 
-    private static Router routes(CreditQueries queries, Clock clock) {
+    private static Router routes(CreditQueries queries, Clock clock, ProductCatalog catalog) {
+        APIGatewayV2HTTPResponse plans = plans(catalog); // the catalog is fixed per deployment: render once
         return new Router()
+                .route("GET", "/api/credits/plans", request -> plans)
                 .route("GET", "/api/credits/balance", request -> balance(queries, request))
                 .route("GET", "/api/credits/transactions", request -> transactions(queries, request))
                 .route("GET", "/api/credits/usage/summary", request -> summary(queries, clock, request))
                 .route("GET", "/api/credits/usage/daily", request -> daily(queries, clock, request));
+    }
+
+    /** Public: what can be bought, for a pricing page. No identity needed, nothing personal in it. */
+    private static APIGatewayV2HTTPResponse plans(ProductCatalog catalog) {
+        ObjectNode body = Json.object();
+        ArrayNode plans = body.putArray("plans");
+        for (Product product : catalog.all()) {
+            ObjectNode plan = plans.addObject();
+            plan.put("id", product.id());
+            plan.put("name", product.name());
+            plan.put("price", product.price().toMajor());
+            plan.put("currency", product.price().currency());
+            plan.put("credits", product.credits().toBigDecimal());
+            plan.put("type", product.type().wireName());
+            if (product.interval() == null) {
+                plan.putNull("interval");
+            } else {
+                plan.put("interval", product.interval());
+            }
+        }
+        return HttpResponses.json(200, body);
     }
 
     private static APIGatewayV2HTTPResponse balance(CreditQueries queries, HttpRequest request) {

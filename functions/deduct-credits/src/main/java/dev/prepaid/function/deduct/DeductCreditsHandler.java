@@ -40,7 +40,12 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
 
     /** Lambda's entry point: clients and configuration are built once per execution environment. */
     public DeductCreditsHandler() {
-        this(fromEnvironment(Env.system()));
+        this(Env.system());
+    }
+
+    /** Wired from an explicit environment (the local runner passes the template's). */
+    public DeductCreditsHandler(Env env) {
+        this(fromEnvironment(env));
     }
 
     public DeductCreditsHandler(CreditCommands credits) {

@@ -33,7 +33,12 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     private final FulfilmentService fulfilment;
 
     public FulfilmentHandler() {
-        this(fromEnvironment(Env.system()));
+        this(Env.system());
+    }
+
+    /** Wired from an explicit environment (the local runner passes the template's). */
+    public FulfilmentHandler(Env env) {
+        this(fromEnvironment(env));
     }
 
     public FulfilmentHandler(FulfilmentService fulfilment) {

@@ -101,6 +101,23 @@ class FulfilmentTest {
     }
 
     @Test
+    void aSubscriptionRefundFindsItsCreditsByEitherPaymentReference() {
+        String user = FulfilmentFixture.newUser();
+        Order order = fx.order(user, "basic");
+        String sub = FulfilmentFixture.id("sub_");
+        String invoice = FulfilmentFixture.id("in_");
+        String pi = FulfilmentFixture.id("pi_");
+        // Stripe: the subscription checkout names only the invoice; the invoice event names the payment intent.
+        fx.deliver(fx.paid(order, invoice, sub, invoice));
+        fx.deliver(fx.renewal(invoice, sub, pi, order.amount(), order));
+        assertEquals(credits("300"), fx.balance(user));
+        PaymentEvent.PaymentRefunded refund = new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"),
+                "charge.refunded", FulfilmentFixture.id("re_"), pi, order.amount());
+        assertTrue(fx.deliver(refund).getBatchItemFailures().isEmpty(), "the refund found the grant by payment intent");
+        assertEquals(credits("0"), fx.balance(user));
+    }
+
+    @Test
     void aRenewalBeforeItsSubscriptionIsKnownWaitsAndIsNeverDropped() {
         String user = FulfilmentFixture.newUser();
         Order order = fx.order(user, "pro");

@@ -39,6 +39,13 @@ public interface OrderStore {
 
     void saveSubscription(Subscription subscription);
 
+    /**
+     * Links one more provider reference to an already credited entry (idempotent). A subscription's first
+     * period may be granted by the checkout (naming the invoice) or by the invoice (naming its payment
+     * intent); whichever came second still leaves its reference findable by a later refund.
+     */
+    void linkPayment(PaymentLink link);
+
     /** What a provider payment paid for, when fulfilment has linked it. */
     Optional<PaymentLink> paymentLink(String provider, String paymentRef);
 

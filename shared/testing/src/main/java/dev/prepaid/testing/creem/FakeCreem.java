@@ -184,6 +184,13 @@ public final class FakeCreem implements AutoCloseable {
         return checkout.deepCopy();
     }
 
+    /** Changes a checkout in place (fields Creem might report that no control above sets). */
+    public synchronized ObjectNode update(String checkoutId, java.util.function.Consumer<ObjectNode> change) {
+        ObjectNode checkout = require(checkoutId);
+        change.accept(checkout);
+        return checkout.deepCopy();
+    }
+
     /** Every call answers {@code status} (e.g. 503) until {@link #recover()}. */
     public synchronized void outage(int status) {
         outageStatus = status;

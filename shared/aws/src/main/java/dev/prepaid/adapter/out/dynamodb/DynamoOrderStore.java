@@ -122,6 +122,13 @@ public final class DynamoOrderStore implements OrderStore {
     }
 
     @Override
+    public void linkPayment(PaymentLink link) {
+        var put = PaymentItems.effect(table, new dev.prepaid.domain.PostingEffect.LinkPayment(link.provider(),
+                link.paymentRef(), link.entryId(), link.userId(), link.paid(), link.credits())).put();
+        dynamo.putItem(b -> b.tableName(put.tableName()).item(put.item()));
+    }
+
+    @Override
     public Optional<PaymentLink> paymentLink(String provider, String paymentRef) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(PaymentItems.paymentKey(provider, paymentRef)).consistentRead(true)).item();

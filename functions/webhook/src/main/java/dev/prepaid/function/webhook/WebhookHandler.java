@@ -1,0 +1,76 @@
+package dev.prepaid.function.webhook;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.in.http.ApiException;
+import dev.prepaid.adapter.in.http.ApiGatewayHandler;
+import dev.prepaid.adapter.in.http.HttpRequest;
+import dev.prepaid.adapter.in.http.HttpResponses;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.adapter.in.http.Router;
+import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.application.WebhookIntake;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Providers call this; the signature is the authentication (no JWT). Verify on the raw body, record,
+ * enqueue, answer 200 — fast, so the provider never times out, and durable, so nothing acknowledged is
+ * lost. {@code POST /api/payment/callback} takes the active provider's webhooks too (the seeds' URL).
+ */
+public final class WebhookHandler extends ApiGatewayHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+    /** Provider events are far smaller; anything larger is not a webhook. */
+    static final int MAX_WEBHOOK_BYTES = 512 * 1024;
+
+    public WebhookHandler() {
+        this(PaymentWiring.fromEnvironment());
+    }
+
+    /** Wired from an explicit environment (the local runner passes the template's). */
+    public WebhookHandler(dev.prepaid.adapter.config.Env env) {
+        this(PaymentWiring.fromEnv(env));
+    }
+
+    private WebhookHandler(PaymentWiring wiring) {
+        this(wiring.webhookIntake(), wiring.activeProvider().name());
+    }
+
+    public WebhookHandler(WebhookIntake intake, String activeProvider) {
+        super(new Router()
+                .route("POST", "/api/payment/webhook/{provider}",
+                        request -> receive(intake, request.pathParameter("provider"), request))
+                .route("POST", "/api/payment/callback", request -> receive(intake, activeProvider, request)));
+    }
+
+    private static APIGatewayV2HTTPResponse receive(WebhookIntake intake, String provider, HttpRequest request) {
+        byte[] body = request.body();
+        if (body.length > MAX_WEBHOOK_BYTES) {
+            throw new ApiException(413, "payload_too_large", "the webhook body is too large");
+        }
+        Map<String, String> headers = new HashMap<>();
+        if (request.event().getHeaders() != null) {
+            request.event().getHeaders().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+        }
+        WebhookIntake.Received received;
+        try {
+            received = intake.receive(provider.toLowerCase(Locale.ROOT), headers, body);
+        } catch (SdkException e) {
+            // The queue or the table did not take it: 5xx, and the claim was released, so the retry goes through.
+            LOG.error("webhook from {} not accepted: {}", provider, e.getClass().getSimpleName());
+            throw new ApiException(503, "temporarily_unavailable", "could not accept the event now; retry")
+                    .header("retry-after", "5");
+        }
+        LOG.info("webhook {} {}: queued {}, duplicate {}, ignored {}", provider, received.eventId(), received.queued(),
+                received.duplicate(), received.ignoredTypes());
+        ObjectNode response = Json.object();
+        response.put("received", true);
+        response.put("queued", received.queued());
+        response.put("duplicate", received.duplicate());
+        return HttpResponses.json(200, response);
+    }
+}

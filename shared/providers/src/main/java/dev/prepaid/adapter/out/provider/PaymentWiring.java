@@ -1,0 +1,159 @@
+package dev.prepaid.adapter.out.provider;
+
+import dev.prepaid.adapter.config.AwsClients;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
+import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
+import dev.prepaid.adapter.out.dynamodb.DynamoRateLimiter;
+import dev.prepaid.adapter.out.dynamodb.DynamoWebhookInbox;
+import dev.prepaid.adapter.out.provider.creem.CreemPaymentProvider;
+import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
+import dev.prepaid.adapter.out.provider.stripe.StripePaymentProvider;
+import dev.prepaid.adapter.out.sqs.SqsEventQueue;
+import dev.prepaid.application.CheckoutConfirmation;
+import dev.prepaid.application.ClawbackPolicy;
+import dev.prepaid.application.FulfilmentService;
+import dev.prepaid.application.OrderService;
+import dev.prepaid.application.SubscriptionService;
+import dev.prepaid.application.WebhookIntake;
+import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.port.out.PaymentProvider;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds the purchase side from configuration, once per execution environment. Everything a function
+ * needs is checked here, at init: a missing price id, secret or URL fails the cold start with the
+ * variable's name instead of failing a customer's first purchase.
+ */
+public final class PaymentWiring {
+    public static final List<String> PROVIDERS = List.of("stripe", "creem", "mock");
+
+    private final Env env;
+    private final Clock clock;
+    private final DynamoDbClient dynamo;
+    private final Supplier<SqsClient> sqs;
+    private final String table;
+    private final ProductCatalog catalog;
+    private final Map<String, PaymentProvider> providers;
+    private final PaymentProvider active;
+
+    public static PaymentWiring fromEnvironment() {
+        return fromEnv(Env.system());
+    }
+
+    /** Everything from {@code env} (secrets overlaid from Secrets Manager when configured). */
+    public static PaymentWiring fromEnv(Env given) {
+        Env env = ProviderSecrets.overlay(given);
+        DynamoDbClient dynamo = AwsClients.dynamo(env);
+        return new PaymentWiring(env, Clock.systemUTC(), dynamo, () -> AwsClients.sqs(env), null);
+    }
+
+    /**
+     * @param providers the providers to use, or null to build the configured ones from {@code env}
+     */
+    public PaymentWiring(Env env, Clock clock, DynamoDbClient dynamo, Supplier<SqsClient> sqs,
+                         Map<String, PaymentProvider> providers) {
+        this.env = env;
+        this.clock = clock;
+        this.dynamo = dynamo;
+        this.sqs = sqs;
+        this.table = env.required("TABLE_NAME");
+        String catalogText = env.optional("PRODUCT_CATALOG", null);
+        this.catalog = catalogText == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalogText);
+        this.providers = providers != null ? Map.copyOf(providers) : configuredProviders(env, catalog, dynamo, table);
+        String activeName = env.required("PAYMENT_PROVIDER").toLowerCase(Locale.ROOT);
+        this.active = this.providers.get(activeName);
+        if (active == null) {
+            throw new IllegalStateException("PAYMENT_PROVIDER must be one of " + PROVIDERS + ", not " + activeName);
+        }
+    }
+
+    /** The active provider always; the others when their credentials are present (in-flight migrations). */
+    static Map<String, PaymentProvider> configuredProviders(Env env, ProductCatalog catalog, DynamoDbClient dynamo,
+                                                            String table) {
+        String activeName = env.required("PAYMENT_PROVIDER").toLowerCase(Locale.ROOT);
+        if (!PROVIDERS.contains(activeName)) {
+            throw new IllegalStateException("PAYMENT_PROVIDER must be one of " + PROVIDERS + ", not " + activeName);
+        }
+        Map<String, PaymentProvider> result = new LinkedHashMap<>();
+        if (activeName.equals("stripe") || env.optional("STRIPE_SECRET_KEY", null) != null) {
+            result.put("stripe", StripePaymentProvider.fromEnv(env, catalog));
+        }
+        if (activeName.equals("creem") || env.optional("CREEM_API_KEY", null) != null) {
+            result.put("creem", CreemPaymentProvider.fromEnv(env, catalog));
+        }
+        if (activeName.equals("mock") || env.optional("MOCK_WEBHOOK_SECRET", null) != null) {
+            result.put("mock", MockPaymentProvider.fromEnv(env, catalog, dynamo, table));
+        }
+        return result;
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    public ProductCatalog catalog() {
+        return catalog;
+    }
+
+    public PaymentProvider activeProvider() {
+        return active;
+    }
+
+    public Map<String, PaymentProvider> providers() {
+        return providers;
+    }
+
+    public DynamoLedgerStore ledger() {
+        return new DynamoLedgerStore(dynamo, table);
+    }
+
+    public DynamoOrderStore orders() {
+        return new DynamoOrderStore(dynamo, table);
+    }
+
+    public FulfilmentService fulfilment() {
+        return new FulfilmentService(ledger(), orders(), catalog,
+                ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), clock);
+    }
+
+    public OrderService orderService() {
+        return new OrderService(orders(), active, catalog, new DynamoRateLimiter(dynamo, table, clock),
+                env.required("CALLBACK_URL"), clock);
+    }
+
+    public SubscriptionService subscriptionService() {
+        return new SubscriptionService(orders(), providers, clock);
+    }
+
+    public CheckoutConfirmation checkoutConfirmation() {
+        return new CheckoutConfirmation(orders(), active, fulfilment(), clock);
+    }
+
+    public WebhookIntake webhookIntake() {
+        return new WebhookIntake(providers, new DynamoWebhookInbox(dynamo, table, clock),
+                new SqsEventQueue(sqs.get(), env.required("FULFILMENT_QUEUE_URL")));
+    }
+
+    /** Origins a billing-portal return URL may point at: RETURN_URL_ORIGINS, else SUCCESS_URL's origin. */
+    public List<String> returnUrlOrigins() {
+        String configured = env.optional("RETURN_URL_ORIGINS", null);
+        List<String> origins = new ArrayList<>();
+        if (configured != null) {
+            Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(origins::add);
+        } else {
+            java.net.URI success = java.net.URI.create(env.required("SUCCESS_URL"));
+            origins.add(success.getScheme() + "://" + success.getHost() + (success.getPort() == -1 ? "" : ":" + success.getPort()));
+        }
+        return origins;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.prepaid.adapter.out.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.in.http.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Provider secrets: from the environment locally; on AWS from one Secrets Manager secret (a JSON object
+ * of variable names to values, e.g. {@code {"STRIPE_SECRET_KEY": "...", "STRIPE_WEBHOOK_SECRET": "..."}})
+ * named by {@code PROVIDER_SECRETS_ARN}, read once at init and laid over the environment.
+ */
+public final class ProviderSecrets {
+    private ProviderSecrets() {
+    }
+
+    public static Env overlay(Env env) {
+        String arn = env.optional("PROVIDER_SECRETS_ARN", null);
+        if (arn == null) {
+            return env;
+        }
+        try (SecretsManagerClient client = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(env.optional("AWS_REGION", "us-east-1")))
+                .build()) {
+            return overlay(env, arn, id -> client.getSecretValue(b -> b.secretId(id)).secretString());
+        }
+    }
+
+    /** Lays the secret's keys over {@code env}; the fetcher is the only part that talks to AWS. */
+    public static Env overlay(Env env, String secretId, Function<String, String> fetch) {
+        JsonNode secret;
+        try {
+            secret = Json.MAPPER.readTree(fetch.apply(secretId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the provider secret is not JSON", e);
+        }
+        if (secret == null || !secret.isObject()) {
+            throw new IllegalStateException("the provider secret must be a JSON object of variable names to values");
+        }
+        Map<String, String> merged = new HashMap<>(env.asMap());
+        for (Iterator<Map.Entry<String, JsonNode>> it = secret.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            merged.put(field.getKey(), field.getValue().asText());
+        }
+        return new Env(merged);
+    }
+
+    /** The last four characters, for anything that might be printed. */
+    public static String mask(String secret) {
+        if (secret == null || secret.isEmpty()) {
+            return "(unset)";
+        }
+        return "****" + (secret.length() <= 8 ? "" : secret.substring(secret.length() - 4));
+    }
+}

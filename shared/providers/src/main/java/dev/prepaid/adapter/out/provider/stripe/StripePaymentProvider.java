@@ -1,0 +1,368 @@
+package dev.prepaid.adapter.out.provider.stripe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.PermissionException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.StripeObject;
+import com.stripe.net.RequestOptions;
+import com.stripe.net.StripeResponse;
+import com.stripe.net.Webhook;
+import com.stripe.param.SubscriptionUpdateParams;
+import com.stripe.param.checkout.SessionCreateParams;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.domain.payment.CheckoutSession;
+import dev.prepaid.domain.payment.CheckoutState;
+import dev.prepaid.domain.payment.InvalidSignatureException;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.domain.payment.ProviderUnavailableException;
+import dev.prepaid.domain.payment.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Stripe Checkout, webhooks, subscriptions and the billing portal through stripe-java's
+ * {@link StripeClient}. Webhooks are verified with stripe-java and then read as raw JSON
+ * ({@link StripeEvents}), so events of any API version map the same way.
+ */
+public final class StripePaymentProvider implements dev.prepaid.port.out.PaymentProvider {
+    public static final String NAME = "stripe";
+    /** Seconds a webhook's signed timestamp may lag our clock (Stripe's default). */
+    public static final long WEBHOOK_TOLERANCE_SECONDS = 300;
+    static final int CONNECT_TIMEOUT_MS = 5_000;
+    static final int READ_TIMEOUT_MS = 10_000;
+    static final int MAX_NETWORK_RETRIES = 2;
+
+    private final StripeClient client;
+    private final String webhookSecret;
+    private final Map<String, String> priceIdsByProductId;
+    private final Clock clock;
+
+    public StripePaymentProvider(StripeClient client, String webhookSecret, Map<String, String> priceIdsByProductId,
+                                 Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        if (webhookSecret == null || webhookSecret.isBlank()) {
+            throw new IllegalArgumentException("the Stripe webhook secret is required");
+        }
+        this.webhookSecret = webhookSecret;
+        this.priceIdsByProductId = Map.copyOf(Objects.requireNonNull(priceIdsByProductId, "priceIdsByProductId"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Reads STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, PAYMENT_ENV (local | test | production, default
+     * local), optional STRIPE_API_BASE, and STRIPE_PRICE_&lt;PRODUCT&gt; for every product of the catalog.
+     * Everything is checked here, at start-up: a missing price is not left to fail the first purchase.
+     * Messages name variables and never contain a secret.
+     */
+    public static StripePaymentProvider fromEnv(Env env, ProductCatalog catalog) {
+        String paymentEnv = env.optional("PAYMENT_ENV", "local").trim().toLowerCase(Locale.ROOT);
+        if (!List.of("local", "test", "production").contains(paymentEnv)) {
+            throw new IllegalStateException("PAYMENT_ENV must be local, test or production");
+        }
+        boolean production = paymentEnv.equals("production");
+        String secretKey = env.required("STRIPE_SECRET_KEY").trim();
+        boolean liveKey = secretKey.startsWith("sk_live_") || secretKey.startsWith("rk_live_");
+        boolean testKey = secretKey.startsWith("sk_test_") || secretKey.startsWith("rk_test_");
+        if (production && !liveKey) {
+            throw new IllegalStateException("STRIPE_SECRET_KEY must be a live key (sk_live_... or rk_live_...) when"
+                    + " PAYMENT_ENV=production; the configured key " + describeKey(secretKey, liveKey, testKey));
+        }
+        if (!production && !testKey) {
+            throw new IllegalStateException("STRIPE_SECRET_KEY must be a test key (sk_test_... or rk_test_...) when"
+                    + " PAYMENT_ENV=" + paymentEnv + "; the configured key " + describeKey(secretKey, liveKey, testKey));
+        }
+        String webhookSecret = env.required("STRIPE_WEBHOOK_SECRET").trim();
+        if (!webhookSecret.startsWith("whsec_")) {
+            throw new IllegalStateException("STRIPE_WEBHOOK_SECRET is not a webhook signing secret (whsec_...); the"
+                    + " configured value ends " + Secrets.mask(webhookSecret));
+        }
+        Map<String, String> prices = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (Product product : catalog.all()) {
+            String variable = ProductCatalog.providerIdVariable(NAME, product.id());
+            String priceId = env.optional(variable, null);
+            if (priceId == null) {
+                missing.add(variable);
+            } else {
+                prices.put(product.id(), priceId.trim());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("missing required environment variable" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + " (the Stripe price id of every product in the catalog)");
+        }
+        StripeClient.StripeClientBuilder builder = StripeClient.builder()
+                .setApiKey(secretKey)
+                .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setReadTimeout(READ_TIMEOUT_MS)
+                .setMaxNetworkRetries(MAX_NETWORK_RETRIES);
+        String apiBase = env.optional("STRIPE_API_BASE", null);
+        if (apiBase != null) {
+            apiBase = apiBase.trim().replaceAll("/+$", "");
+            if (production && !apiBase.startsWith("https://")) {
+                throw new IllegalStateException("STRIPE_API_BASE must be an https URL when PAYMENT_ENV=production");
+            }
+            if (!apiBase.startsWith("https://") && !apiBase.startsWith("http://")) {
+                throw new IllegalStateException("STRIPE_API_BASE must be an http(s) URL");
+            }
+            builder.setApiBase(apiBase);
+        }
+        return new StripePaymentProvider(builder.build(), webhookSecret, prices, Clock.systemUTC());
+    }
+
+    private static String describeKey(String key, boolean live, boolean test) {
+        String kind = live ? "is a live-mode key" : test ? "is a test-mode key" : "is not a Stripe secret or restricted key";
+        return kind + " (" + Secrets.mask(key) + ")";
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public CheckoutSession createCheckout(Order order, Product product, String successUrl, String cancelUrl) {
+        Objects.requireNonNull(order, "order");
+        Objects.requireNonNull(product, "product");
+        if (!order.productId().equals(product.id())) {
+            throw new IllegalArgumentException("order " + order.orderId() + " is for " + order.productId()
+                    + ", not " + product.id());
+        }
+        String priceId = priceIdsByProductId.get(product.id());
+        if (priceId == null) {
+            throw new IllegalStateException("no Stripe price for product " + product.id() + " ("
+                    + ProductCatalog.providerIdVariable(NAME, product.id()) + ")");
+        }
+        String orderId = order.orderId().value();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("orderId", orderId);
+        metadata.put("userId", order.userId().value());
+        metadata.put("productId", product.id());
+
+        SessionCreateParams.Builder params = SessionCreateParams.builder()
+                .setMode(product.isSubscription() ? SessionCreateParams.Mode.SUBSCRIPTION : SessionCreateParams.Mode.PAYMENT)
+                .addLineItem(SessionCreateParams.LineItem.builder().setPrice(priceId).setQuantity(1L).build())
+                .setClientReferenceId(orderId)
+                .putAllMetadata(metadata)
+                .setSuccessUrl(withSessionId(successUrl))
+                .setCancelUrl(cancelUrl);
+        if (product.isSubscription()) {
+            params.setSubscriptionData(SessionCreateParams.SubscriptionData.builder().putAllMetadata(metadata).build());
+        } else {
+            params.setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder().putAllMetadata(metadata).build());
+        }
+        RequestOptions options = RequestOptions.builder().setIdempotencyKey("checkout-" + orderId).build();
+        try {
+            com.stripe.model.checkout.Session session = client.v1().checkout().sessions().create(params.build(), options);
+            return new CheckoutSession(session.getId(), session.getUrl());
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("create checkout for order " + orderId, e);
+        }
+    }
+
+    /** Stripe replaces {CHECKOUT_SESSION_ID} in the success URL with the session's id. */
+    static String withSessionId(String successUrl) {
+        Objects.requireNonNull(successUrl, "successUrl");
+        return successUrl + (successUrl.contains("?") ? "&" : "?") + "session_id={CHECKOUT_SESSION_ID}";
+    }
+
+    @Override
+    public CheckoutState fetchCheckout(String checkoutId) {
+        if (checkoutId == null || checkoutId.isBlank()) {
+            throw new IllegalArgumentException("checkoutId is required");
+        }
+        JsonNode session;
+        try {
+            session = raw(client.v1().checkout().sessions().retrieve(checkoutId));
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("fetch checkout " + checkoutId, e);
+        }
+        String id = StripeEvents.text(session, "id") == null ? checkoutId : StripeEvents.text(session, "id");
+        String status = StripeEvents.text(session, "status");
+        if ("complete".equals(status)) {
+            if (StripeEvents.isPaid(session)) {
+                return new CheckoutState(id, CheckoutState.Status.PAID,
+                        StripeEvents.checkoutPaid("fetch:" + id, "checkout.session.fetched", session));
+            }
+            return new CheckoutState(id, CheckoutState.Status.PROCESSING, null); // an async payment method is pending
+        }
+        if ("expired".equals(status)) {
+            return new CheckoutState(id, CheckoutState.Status.EXPIRED, null);
+        }
+        return new CheckoutState(id, CheckoutState.Status.OPEN, null);
+    }
+
+    @Override
+    public List<PaymentEvent> parseWebhook(Map<String, String> headers, byte[] rawBody) {
+        String signature = header(headers, "stripe-signature");
+        if (signature == null || signature.isBlank()) {
+            throw new InvalidSignatureException("the Stripe-Signature header is missing");
+        }
+        if (rawBody == null || rawBody.length == 0) {
+            throw new InvalidSignatureException("the webhook has no body");
+        }
+        String payload = new String(rawBody, StandardCharsets.UTF_8);
+        try {
+            // Verifies first (HMAC-SHA256 over "t.payload", constant-time, timestamp within the tolerance of
+            // our clock); the typed Event it then builds is not used.
+            Webhook.constructEvent(payload, signature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS, clock);
+        } catch (SignatureVerificationException e) {
+            throw new InvalidSignatureException("the Stripe webhook signature does not verify");
+        } catch (RuntimeException e) {
+            // Either a malformed header made verification itself throw, or the signature verified and
+            // stripe-java could not type the event (we read the raw JSON below anyway). Tell them apart by
+            // verifying alone: nothing passes here unless the signature holds.
+            try {
+                Webhook.Signature.verifyHeader(payload, signature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS, clock);
+            } catch (SignatureVerificationException | RuntimeException invalid) {
+                throw new InvalidSignatureException("the Stripe webhook signature does not verify");
+            }
+        }
+        JsonNode event;
+        try {
+            event = Json.MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("a signed Stripe webhook is not JSON");
+        }
+        if (event == null || !event.isObject()) {
+            throw new IllegalArgumentException("a signed Stripe webhook is not a JSON object");
+        }
+        return StripeEvents.map(event);
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        String value = headers.get(name);
+        if (value != null) {
+            return value;
+        }
+        for (Map.Entry<String, String> entry : headers.entrySet()) {
+            if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Subscription cancelSubscription(Subscription subscription, boolean atPeriodEnd) {
+        Objects.requireNonNull(subscription, "subscription");
+        String id = subscription.subscriptionId();
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("the subscription has no Stripe id");
+        }
+        JsonNode result;
+        try {
+            result = raw(atPeriodEnd
+                    ? client.v1().subscriptions().update(id, SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build())
+                    : client.v1().subscriptions().cancel(id));
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable((atPeriodEnd ? "cancel at period end subscription " : "cancel subscription ") + id, e);
+        }
+        String status = StripeEvents.text(result, "status");
+        java.time.Instant periodEnd = StripeEvents.currentPeriodEnd(result);
+        String customer = StripeEvents.idOf(result, "customer");
+        return new Subscription(subscription.userId(), subscription.provider(), id, subscription.productId(),
+                status != null ? status : subscription.status(),
+                periodEnd != null ? periodEnd : subscription.currentPeriodEnd(),
+                StripeEvents.willCancel(result),
+                customer != null ? customer : subscription.customerRef(),
+                clock.instant());
+    }
+
+    @Override
+    public String billingPortalUrl(Subscription subscription, String returnUrl) {
+        Objects.requireNonNull(subscription, "subscription");
+        String customer = subscription.customerRef();
+        if (customer == null || customer.isBlank()) {
+            throw new IllegalArgumentException("subscription " + subscription.subscriptionId() + " has no Stripe customer");
+        }
+        try {
+            com.stripe.model.billingportal.Session session = client.v1().billingPortal().sessions().create(
+                    com.stripe.param.billingportal.SessionCreateParams.builder()
+                            .setCustomer(customer)
+                            .setReturnUrl(returnUrl)
+                            .build());
+            return session.getUrl();
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("open the billing portal for customer " + customer, e);
+        }
+    }
+
+    /** The response body as Stripe sent it, so fields of any API version can be read. */
+    private static JsonNode raw(StripeObject object) {
+        StripeResponse response = object.getLastResponse();
+        String body = response != null ? response.body() : object.toJson();
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new IllegalStateException("Stripe answered with something other than a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stripe answered with malformed JSON");
+        }
+    }
+
+    /**
+     * A safe description of a failed call: what we tried, the kind of failure, HTTP status, Stripe's error
+     * code and parameter, and its request id. Never the API key, never Stripe's free-text message (it can
+     * quote request values). No cause is attached: the domain exception does not take one, and a
+     * StripeException's message is not ours to vouch for.
+     */
+    static ProviderUnavailableException unavailable(String operation, Exception e) {
+        StringBuilder message = new StringBuilder("Stripe could not ").append(operation).append(": ");
+        if (e instanceof ApiConnectionException) {
+            message.append("no answer from Stripe (connection failed or timed out)");
+        } else if (e instanceof AuthenticationException) {
+            message.append("authentication failed (check STRIPE_SECRET_KEY)");
+        } else if (e instanceof PermissionException) {
+            message.append("permission denied (a restricted key lacks a permission)");
+        } else if (e instanceof RateLimitException) {
+            message.append("rate limited");
+        } else if (e instanceof IdempotencyException) {
+            message.append("idempotency key reused with different parameters");
+        } else if (e instanceof InvalidRequestException) {
+            message.append("request refused");
+        } else if (e instanceof StripeException) {
+            message.append("Stripe error");
+        } else {
+            message.append("unreadable answer (").append(e.getClass().getSimpleName()).append(')');
+        }
+        if (e instanceof StripeException se) {
+            if (se.getStatusCode() != null && se.getStatusCode() > 0) {
+                message.append(", http ").append(se.getStatusCode());
+            }
+            if (se.getCode() != null) {
+                message.append(", code ").append(se.getCode());
+            }
+            if (se.getStripeError() != null && se.getStripeError().getParam() != null) {
+                message.append(", param ").append(se.getStripeError().getParam());
+            }
+            if (se.getRequestId() != null) {
+                message.append(", request ").append(se.getRequestId());
+            }
+        }
+        return new ProviderUnavailableException(message.toString(), null);
+    }
+}

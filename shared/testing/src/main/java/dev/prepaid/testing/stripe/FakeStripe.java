@@ -1,0 +1,523 @@
+package dev.prepaid.testing.stripe;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The slice of Stripe's API that prepaid uses, over real HTTP on a loopback port, for stripe-java
+ * pointed at {@link #baseUrl()} (STRIPE_API_BASE). Responses are Stripe's own sample objects from the
+ * ../shared fixtures with the request's values filled in (a minimal object when the fixtures are absent).
+ *
+ * <ul>
+ *   <li>POST /v1/checkout/sessions, GET /v1/checkout/sessions/{id}</li>
+ *   <li>GET and POST /v1/subscriptions/{id} (cancel_at_period_end), DELETE /v1/subscriptions/{id}</li>
+ *   <li>GET /v1/invoices/{id}</li>
+ *   <li>POST /v1/billing_portal/sessions</li>
+ * </ul>
+ *
+ * Like Stripe: a request without a bearer key is 401; a POST repeated with the same Idempotency-Key gets
+ * the stored response (header Idempotent-Replayed: true) and creates nothing, and with different
+ * parameters it is a 400 idempotency_error; unknown ids are 404 resource_missing; errors are Stripe-shaped
+ * ({@code {"error": {"type", "code", "message", "param"}}}) with a Request-Id header. Test controls move
+ * sessions along ({@link #markPaid}, {@link #markExpired}, {@link #markProcessing}) and simulate an
+ * outage ({@link #outage}).
+ */
+public final class FakeStripe implements AutoCloseable {
+
+    /** One request as it arrived: form or query parameters with Stripe's bracket keys, decoded. */
+    public record Request(String method, String path, String idempotencyKey, Map<String, String> params) {
+        public String param(String key) {
+            return params.get(key);
+        }
+    }
+
+    private record Price(long unitAmount, String currency) {
+    }
+
+    private record Response(int status, String body, Map<String, String> headers) {
+        Response(int status, ObjectNode body) {
+            this(status, StripeWebhooks.json(body), Map.of());
+        }
+    }
+
+    private record Stored(String fingerprint, Response response) {
+    }
+
+    private static final String CHECKOUT_URL = "https://checkout.stripe.test/c/";
+    private static final String PORTAL_URL = "https://billing.stripe.test/p/session/";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, ObjectNode> sessions = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> sessionParams = new HashMap<>();
+    private final Map<String, ObjectNode> subscriptions = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
+    private final Map<String, Price> prices = new HashMap<>();
+    private final Map<String, Stored> idempotent = new HashMap<>();
+    private final List<Request> requests = new ArrayList<>();
+    private int outageStatus;
+    private int sessionsCreated;
+
+    public FakeStripe() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a loopback port for the fake Stripe API", e);
+        }
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "fake-stripe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** For STRIPE_API_BASE / StripeClient.builder().setApiBase: http://127.0.0.1:port (no trailing slash). */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- test controls ------------------------------------------------------------------------------
+
+    /** Declares a price, so sessions for it carry amount_total and currency. Unknown prices are accepted with no amount. */
+    public synchronized FakeStripe price(String priceId, long unitAmount, String currency) {
+        prices.put(priceId, new Price(unitAmount, currency));
+        return this;
+    }
+
+    /**
+     * The customer paid: status complete, payment_status paid. Mode payment gets a payment_intent pi_...;
+     * mode subscription gets, as on Stripe, no payment intent of its own but a customer cus_..., a
+     * subscription sub_... (metadata from subscription_data, retrievable) and its first invoice in_...
+     * (paid by a payment intent pi_..., see {@link #invoice}). Returns a copy of the session.
+     */
+    public synchronized ObjectNode markPaid(String sessionId) {
+        ObjectNode session = requireSession(sessionId);
+        session.put("status", "complete");
+        session.put("payment_status", "paid");
+        if ("subscription".equals(session.path("mode").asText())) {
+            String customer = session.hasNonNull("customer") ? session.get("customer").asText() : StripeWebhooks.id("cus_");
+            String subscriptionId = StripeWebhooks.id("sub_");
+            String invoiceId = StripeWebhooks.id("in_");
+            long periodEnd = Instant.now().getEpochSecond() + 30L * 24 * 3600;
+            Map<String, String> metadata = bracketMap(sessionParams.getOrDefault(sessionId, Map.of()),
+                    "subscription_data[metadata]");
+            ObjectNode subscription = StripeWebhooks.subscriptionObject(subscriptionId, customer, "active", periodEnd,
+                    false, metadata);
+            subscription.put("latest_invoice", invoiceId);
+            subscriptions.put(subscriptionId, subscription);
+            long amount = session.path("amount_total").isIntegralNumber() ? session.get("amount_total").asLong() : 0;
+            String currency = session.hasNonNull("currency") ? session.get("currency").asText() : "usd";
+            ObjectNode invoice = StripeWebhooks.invoiceObject(invoiceId, subscriptionId, customer,
+                    StripeWebhooks.id("pi_"), amount, currency, periodEnd, metadata);
+            invoice.put("billing_reason", "subscription_create");
+            invoices.put(invoiceId, invoice);
+            session.put("customer", customer);
+            session.put("subscription", subscriptionId);
+            session.put("invoice", invoiceId);
+            session.putNull("payment_intent");
+        } else {
+            session.put("payment_intent", StripeWebhooks.id("pi_"));
+        }
+        return session.deepCopy();
+    }
+
+    /** An asynchronous payment method (SEPA debit, ...) is pending: complete but unpaid. */
+    public synchronized ObjectNode markProcessing(String sessionId) {
+        ObjectNode session = requireSession(sessionId);
+        session.put("status", "complete");
+        session.put("payment_status", "unpaid");
+        if (!"subscription".equals(session.path("mode").asText())) {
+            session.put("payment_intent", StripeWebhooks.id("pi_"));
+        }
+        return session.deepCopy();
+    }
+
+    public synchronized ObjectNode markExpired(String sessionId) {
+        ObjectNode session = requireSession(sessionId);
+        session.put("status", "expired");
+        session.put("payment_status", "unpaid");
+        session.putNull("url");
+        return session.deepCopy();
+    }
+
+    /** From now on every API call answers {@code statusCode} with a Stripe-shaped error, until {@link #recover()}. */
+    public synchronized void outage(int statusCode) {
+        if (statusCode < 400 || statusCode > 599) {
+            throw new IllegalArgumentException("an outage answers 4xx or 5xx");
+        }
+        outageStatus = statusCode;
+    }
+
+    public synchronized void recover() {
+        outageStatus = 0;
+    }
+
+    /** Every request received, in order (including those refused during an outage). */
+    public synchronized List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Requests with this method and path. */
+    public synchronized List<Request> requests(String method, String path) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
+    /** Checkout sessions actually created (an idempotent replay creates none). */
+    public synchronized int sessionsCreated() {
+        return sessionsCreated;
+    }
+
+    public synchronized ObjectNode session(String sessionId) {
+        ObjectNode session = sessions.get(sessionId);
+        return session == null ? null : session.deepCopy();
+    }
+
+    public synchronized ObjectNode subscription(String subscriptionId) {
+        ObjectNode subscription = subscriptions.get(subscriptionId);
+        return subscription == null ? null : subscription.deepCopy();
+    }
+
+    /** An invoice (a subscription's first one is created by {@link #markPaid}); wrap it with StripeWebhooks.event("invoice.paid", ...). */
+    public synchronized ObjectNode invoice(String invoiceId) {
+        ObjectNode invoice = invoices.get(invoiceId);
+        return invoice == null ? null : invoice.deepCopy();
+    }
+
+    private ObjectNode requireSession(String sessionId) {
+        ObjectNode session = sessions.get(sessionId);
+        if (session == null) {
+            throw new IllegalArgumentException("no checkout session " + sessionId);
+        }
+        return session;
+    }
+
+    // --- HTTP ---------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) {
+        Response response;
+        try {
+            response = respond(exchange);
+        } catch (RuntimeException | IOException e) {
+            response = error(500, "api_error", null, "fake Stripe failed: " + e, null);
+        }
+        try (exchange) {
+            byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("Request-Id", StripeWebhooks.id("req_"));
+            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            exchange.sendResponseHeaders(response.status(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private Response respond(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+        String path = exchange.getRequestURI().getPath();
+        Map<String, String> params = new LinkedHashMap<>(parseForm(exchange.getRequestURI().getRawQuery()));
+        try (InputStream in = exchange.getRequestBody()) {
+            params.putAll(parseForm(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        synchronized (this) {
+            requests.add(new Request(method, path, key, Collections.unmodifiableMap(params)));
+            if (outageStatus != 0) {
+                return outageError(outageStatus);
+            }
+            if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() <= 7) {
+                return error(401, "invalid_request_error", null,
+                        "You did not provide an API key. You need to provide your API key in the Authorization header.", null);
+            }
+            if (!method.equals("POST") || key == null) {
+                return route(method, path, params);
+            }
+            String fingerprint = method + " " + path + " " + new java.util.TreeMap<>(params);
+            Stored stored = idempotent.get(key);
+            if (stored != null) {
+                if (!stored.fingerprint().equals(fingerprint)) {
+                    return error(400, "idempotency_error", null, "Keys for idempotent requests can only be used with"
+                            + " the same parameters they were first used with.", null);
+                }
+                Map<String, String> headers = new HashMap<>(stored.response().headers());
+                headers.put("Idempotent-Replayed", "true");
+                headers.put("Idempotency-Key", key);
+                return new Response(stored.response().status(), stored.response().body(), headers);
+            }
+            Response response = route(method, path, params);
+            if (response.status() < 500) {
+                idempotent.put(key, new Stored(fingerprint, response));
+            }
+            return response;
+        }
+    }
+
+    private Response route(String method, String path, Map<String, String> params) {
+        String[] parts = path.split("/");
+        // "", "v1", resource...
+        if (parts.length >= 3 && parts[1].equals("v1")) {
+            String resource = parts[2];
+            if (resource.equals("checkout") && parts.length >= 4 && parts[3].equals("sessions")) {
+                if (parts.length == 4 && method.equals("POST")) {
+                    return createSession(params);
+                }
+                if (parts.length == 5 && method.equals("GET")) {
+                    ObjectNode session = sessions.get(parts[4]);
+                    return session == null ? missing("checkout.session", parts[4]) : new Response(200, session);
+                }
+            }
+            if (resource.equals("subscriptions") && parts.length == 4) {
+                ObjectNode subscription = subscriptions.get(parts[3]);
+                if (subscription == null) {
+                    return missing("subscription", parts[3]);
+                }
+                switch (method) {
+                    case "GET":
+                        return new Response(200, subscription);
+                    case "POST":
+                        return updateSubscription(subscription, params);
+                    case "DELETE":
+                        return cancelSubscription(subscription);
+                    default:
+                        break;
+                }
+            }
+            if (resource.equals("invoices") && parts.length == 4 && method.equals("GET")) {
+                ObjectNode invoice = invoices.get(parts[3]);
+                return invoice == null ? missing("invoice", parts[3]) : new Response(200, invoice);
+            }
+            if (resource.equals("billing_portal") && parts.length == 4 && parts[3].equals("sessions")
+                    && method.equals("POST")) {
+                return createPortalSession(params);
+            }
+        }
+        return error(404, "invalid_request_error", null,
+                "Unrecognized request URL (" + method + ": " + path + ").", null);
+    }
+
+    private Response createSession(Map<String, String> params) {
+        String mode = params.get("mode");
+        if (mode == null) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: mode.", "mode");
+        }
+        if (!mode.equals("payment") && !mode.equals("subscription") && !mode.equals("setup")) {
+            return error(400, "invalid_request_error", "parameter_invalid_string", "Invalid mode: " + mode, "mode");
+        }
+        String priceId = params.get("line_items[0][price]");
+        if (priceId == null && !mode.equals("setup")) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: line_items.",
+                    "line_items");
+        }
+        if (params.get("success_url") == null) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: success_url.",
+                    "success_url");
+        }
+        long quantity;
+        try {
+            quantity = Long.parseLong(params.getOrDefault("line_items[0][quantity]", "1"));
+        } catch (NumberFormatException e) {
+            return error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: quantity",
+                    "line_items[0][quantity]");
+        }
+        String id = "cs_test_" + StripeWebhooks.id("").substring(0, 24) + StripeWebhooks.id("").substring(0, 24);
+        ObjectNode session = StripeFixtures.available() ? StripeFixtures.object("checkout.session")
+                : StripeFixtures.MAPPER.createObjectNode();
+        long now = Instant.now().getEpochSecond();
+        session.put("id", id);
+        session.put("object", "checkout.session");
+        session.put("url", CHECKOUT_URL + id);
+        session.put("mode", mode);
+        putOrNull(session, "client_reference_id", params.get("client_reference_id"));
+        ObjectNode metadata = session.putObject("metadata");
+        bracketMap(params, "metadata").forEach(metadata::put);
+        session.put("success_url", params.get("success_url"));
+        putOrNull(session, "cancel_url", params.get("cancel_url"));
+        putOrNull(session, "customer", params.get("customer"));
+        putOrNull(session, "customer_email", params.get("customer_email"));
+        session.put("status", "open");
+        session.put("payment_status", "unpaid");
+        session.putNull("payment_intent");
+        session.putNull("subscription");
+        session.putNull("invoice");
+        session.put("livemode", false);
+        session.put("created", now);
+        session.put("expires_at", now + 24 * 3600);
+        Price price = prices.get(priceId);
+        if (price != null) {
+            session.put("amount_subtotal", price.unitAmount() * quantity);
+            session.put("amount_total", price.unitAmount() * quantity);
+            session.put("currency", price.currency());
+        } else {
+            session.putNull("amount_subtotal");
+            session.putNull("amount_total");
+            session.putNull("currency");
+        }
+        sessions.put(id, session);
+        sessionParams.put(id, Map.copyOf(params));
+        sessionsCreated++;
+        return new Response(200, session);
+    }
+
+    private Response updateSubscription(ObjectNode subscription, Map<String, String> params) {
+        if ("canceled".equals(subscription.path("status").asText())) {
+            return error(400, "invalid_request_error", "resource_missing",
+                    "A canceled subscription can only update its cancellation_details and metadata.", null);
+        }
+        String cancelAtPeriodEnd = params.get("cancel_at_period_end");
+        if (cancelAtPeriodEnd != null) {
+            subscription.put("cancel_at_period_end", Boolean.parseBoolean(cancelAtPeriodEnd));
+            if (Boolean.parseBoolean(cancelAtPeriodEnd)) {
+                subscription.put("canceled_at", Instant.now().getEpochSecond());
+            } else {
+                subscription.putNull("canceled_at");
+            }
+        }
+        ObjectNode metadata = subscription.withObjectProperty("metadata");
+        bracketMap(params, "metadata").forEach(metadata::put);
+        return new Response(200, subscription);
+    }
+
+    private Response cancelSubscription(ObjectNode subscription) {
+        if ("canceled".equals(subscription.path("status").asText())) {
+            return missing("subscription", subscription.path("id").asText());
+        }
+        long now = Instant.now().getEpochSecond();
+        subscription.put("status", "canceled");
+        subscription.put("canceled_at", now);
+        subscription.put("ended_at", now);
+        return new Response(200, subscription);
+    }
+
+    private Response createPortalSession(Map<String, String> params) {
+        String customer = params.get("customer");
+        if (customer == null) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: customer.",
+                    "customer");
+        }
+        if (!customer.startsWith("cus_")) {
+            return error(400, "invalid_request_error", "resource_missing", "No such customer: '" + customer + "'",
+                    "customer");
+        }
+        ObjectNode portal = StripeFixtures.available() ? StripeFixtures.object("billing_portal.session")
+                : StripeFixtures.MAPPER.createObjectNode();
+        String id = StripeWebhooks.id("bps_");
+        portal.put("id", id);
+        portal.put("object", "billing_portal.session");
+        portal.put("customer", customer);
+        putOrNull(portal, "return_url", params.get("return_url"));
+        portal.put("url", PORTAL_URL + id);
+        portal.put("livemode", false);
+        portal.put("created", Instant.now().getEpochSecond());
+        portal.putNull("flow");
+        return new Response(200, portal);
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private static Response missing(String object, String id) {
+        return error(404, "invalid_request_error", "resource_missing", "No such " + object + ": '" + id + "'", "id");
+    }
+
+    private static Response outageError(int status) {
+        if (status == 401) {
+            return error(401, "invalid_request_error", null, "Invalid API Key provided.", null);
+        }
+        if (status == 429) {
+            return error(429, "invalid_request_error", "rate_limit",
+                    "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",
+                    null);
+        }
+        if (status >= 500) {
+            return error(status, "api_error", null, "Something went wrong on Stripe's end.", null);
+        }
+        return error(status, "invalid_request_error", null, "The fake Stripe API refuses every request.", null);
+    }
+
+    private static Response error(int status, String type, String code, String message, String param) {
+        ObjectNode body = StripeFixtures.MAPPER.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("type", type);
+        if (code != null) {
+            error.put("code", code);
+            error.put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+        }
+        error.put("message", message);
+        if (param != null) {
+            error.put("param", param);
+        }
+        error.put("request_log_url", "https://dashboard.stripe.com/test/logs");
+        return new Response(status, body);
+    }
+
+    private static void putOrNull(ObjectNode node, String field, String value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    /** {@code prefix[key]=value} entries as key -> value (metadata[orderId], subscription_data[metadata][userId]). */
+    static Map<String, String> bracketMap(Map<String, String> params, String prefix) {
+        Map<String, String> map = new LinkedHashMap<>();
+        String start = prefix + "[";
+        params.forEach((key, value) -> {
+            if (key.startsWith(start) && key.endsWith("]") && key.indexOf('[', start.length()) < 0) {
+                map.put(key.substring(start.length(), key.length() - 1), value);
+            }
+        });
+        return map;
+    }
+
+    static Map<String, String> parseForm(String form) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (form == null || form.isEmpty()) {
+            return params;
+        }
+        for (String pair : form.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+}
