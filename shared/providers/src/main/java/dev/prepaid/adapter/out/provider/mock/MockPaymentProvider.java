@@ -178,7 +178,7 @@ public final class MockPaymentProvider implements PaymentProvider {
         return (yearly ? start.plusYears(period) : start.plusMonths(period)).toInstant();
     }
 
-    MockCheckouts checkouts() {
+    public MockCheckouts checkouts() {
         return checkouts;
     }
 
