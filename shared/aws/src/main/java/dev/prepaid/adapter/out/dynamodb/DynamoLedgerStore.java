@@ -195,7 +195,12 @@ public final class DynamoLedgerStore implements LedgerStore {
                 plan = setPlan.productId();
             }
         }
-        String update = "SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user";
+        // The balance also lands in GSI4's hour bucket, so reconciliation finds every user whose balance moved.
+        values.put(":changedPk", s(LedgerTable.changedPk(entry.createdAt(), posting.userId().value())));
+        values.put(":changedSk", s(LedgerTable.timestamp(entry.createdAt()) + "#" + posting.userId().value()));
+        names.put("#g4pk", LedgerTable.GSI4_PK);
+        names.put("#g4sk", LedgerTable.GSI4_SK);
+        String update = "SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user, #g4pk = :changedPk, #g4sk = :changedSk";
         if (plan != null) {
             values.put(":plan", s(plan));
             update += ", #plan = :plan";

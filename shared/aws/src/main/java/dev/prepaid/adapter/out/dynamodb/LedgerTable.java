@@ -68,6 +68,29 @@ public final class LedgerTable {
         return "USER#" + userId + "#TYPE#" + type;
     }
 
+    /** GSI4 shards for changed balances: 16 partitions per hour keep a busy hour under one partition's limits. */
+    public static final int CHANGED_SHARDS = 16;
+
+    /**
+     * The GSI4 partition of a balance changed at {@code at}: reconciliation walks these hour buckets to find
+     * the users whose balance moved since its last run, without a scan.
+     */
+    public static String changedPk(Instant at, String userId) {
+        return "CHANGED#" + HOUR.format(at) + "#" + Math.floorMod(userId.hashCode(), CHANGED_SHARDS);
+    }
+
+    public static String changedPk(String hour, int shard) {
+        return "CHANGED#" + hour + "#" + shard;
+    }
+
+    /** The GSI4 partition of orders completed on {@code at}'s UTC day (completed orders without an entry). */
+    public static String completedPk(Instant at) {
+        return "COMPLETED#" + DAY.format(at);
+    }
+
+    static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
     static String sequenceKey(long sequence) {
         return String.format("%020d", sequence);
     }

@@ -170,8 +170,14 @@ final class PaymentItems {
             values.put(":subscriptionId", s(subscriptionId));
             set.append(", subscriptionId = :subscriptionId");
         }
+        // The order leaves the pending bucket and joins its completion day's (reconciliation checks those).
+        values.put(":g4pk", s(LedgerTable.completedPk(at)));
+        values.put(":g4sk", s(LedgerTable.timestamp(at) + "#" + orderId));
+        names.put("#g4pk", LedgerTable.GSI4_PK);
+        names.put("#g4sk", LedgerTable.GSI4_SK);
+        set.append(", #g4pk = :g4pk, #g4sk = :g4sk");
         return Update.builder().tableName(table).key(orderKey(orderId))
-                .updateExpression(set + " REMOVE " + LedgerTable.GSI4_PK + ", " + LedgerTable.GSI4_SK)
+                .updateExpression(set.toString())
                 .conditionExpression("attribute_exists(" + LedgerTable.PK + ")")
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
