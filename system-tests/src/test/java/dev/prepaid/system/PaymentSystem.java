@@ -61,6 +61,7 @@ final class PaymentSystem implements AutoCloseable {
     final FakeStripe stripe;
     final FakeCreem creem;
     final MockPaymentProvider mock;
+    final List<dev.prepaid.adapter.in.http.ApiGatewayHandler> httpHandlers;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     record Reply(int status, Map<String, List<String>> headers, String body) {
@@ -136,6 +137,7 @@ final class PaymentSystem implements AutoCloseable {
         CreateOrderHandler orders = new CreateOrderHandler(env);
         CallbackHandler callback = new CallbackHandler(env);
         WebhookHandler webhook = new WebhookHandler(env);
+        httpHandlers = List.of(deduct, query, orders, callback, webhook);
         for (String route : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/grant")) {
             gateway.route("POST", route, deduct, "deduct-credits", jwt, List.of("credits/write"));
         }

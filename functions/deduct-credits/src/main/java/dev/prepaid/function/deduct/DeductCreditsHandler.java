@@ -45,18 +45,23 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
 
     /** Wired from an explicit environment (the local runner passes the template's). */
     public DeductCreditsHandler(Env env) {
-        this(fromEnvironment(env));
+        this(new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME")), env);
+    }
+
+    private DeductCreditsHandler(DynamoLedgerStore store, Env env) {
+        // SnapStart priming reads a sentinel balance: the SDK, its HTTP client and marshallers warm up, nothing is written.
+        super(routes(new CreditService(store, catalog(env), Clock.systemUTC())), () -> store.balance(PRIMING_USER));
     }
 
     public DeductCreditsHandler(CreditCommands credits) {
         super(routes(credits));
     }
 
-    static CreditCommands fromEnvironment(Env env) {
-        String table = env.required("TABLE_NAME");
+    static final UserId PRIMING_USER = new UserId("snapstart-priming");
+
+    static PricingCatalog catalog(Env env) {
         String catalog = env.optional("PRICING_CATALOG", null);
-        return new CreditService(new DynamoLedgerStore(AwsClients.dynamo(env), table),
-                catalog == null ? PricingCatalog.defaults() : PricingCatalog.parse(catalog), Clock.systemUTC());
+        return catalog == null ? PricingCatalog.defaults() : PricingCatalog.parse(catalog);
     }
 
     private static Router routes(CreditCommands credits) {
