@@ -54,11 +54,14 @@ public final class ProviderSecrets {
         return new Env(merged);
     }
 
-    /** The last four characters, for anything that might be printed. */
+    /**
+     * The one way a secret may be shown: {@code sk_test_51Habc...wxyz} becomes {@code ****wxyz}. Values of
+     * eight characters or fewer show nothing (four would be half of it); null or blank shows {@code (none)}.
+     */
     public static String mask(String secret) {
-        if (secret == null || secret.isEmpty()) {
-            return "(unset)";
+        if (secret == null || secret.isBlank()) {
+            return "(none)";
         }
-        return "****" + (secret.length() <= 8 ? "" : secret.substring(secret.length() - 4));
+        return secret.length() <= 8 ? "****" : "****" + secret.substring(secret.length() - 4);
     }
 }

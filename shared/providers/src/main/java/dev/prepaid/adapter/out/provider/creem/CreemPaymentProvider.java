@@ -1,5 +1,6 @@
 package dev.prepaid.adapter.out.provider.creem;
 
+import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.config.Env;
@@ -301,7 +302,7 @@ public final class CreemPaymentProvider implements PaymentProvider {
 
     @Override
     public String toString() {
-        return "CreemPaymentProvider[" + baseUrl + ", key " + Secrets.mask(apiKey) + "]";
+        return "CreemPaymentProvider[" + baseUrl + ", key " + ProviderSecrets.mask(apiKey) + "]";
     }
 
     /**

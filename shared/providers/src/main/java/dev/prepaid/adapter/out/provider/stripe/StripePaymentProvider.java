@@ -1,5 +1,6 @@
 package dev.prepaid.adapter.out.provider.stripe;
 
+import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.StripeClient;
@@ -92,7 +93,7 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         String webhookSecret = env.required("STRIPE_WEBHOOK_SECRET").trim();
         if (!webhookSecret.startsWith("whsec_")) {
             throw new IllegalStateException("STRIPE_WEBHOOK_SECRET is not a webhook signing secret (whsec_...); the"
-                    + " configured value ends " + Secrets.mask(webhookSecret));
+                    + " configured value ends " + ProviderSecrets.mask(webhookSecret));
         }
         Map<String, String> prices = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
@@ -130,7 +131,7 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
 
     private static String describeKey(String key, boolean live, boolean test) {
         String kind = live ? "is a live-mode key" : test ? "is a test-mode key" : "is not a Stripe secret or restricted key";
-        return kind + " (" + Secrets.mask(key) + ")";
+        return kind + " (" + ProviderSecrets.mask(key) + ")";
     }
 
     @Override
