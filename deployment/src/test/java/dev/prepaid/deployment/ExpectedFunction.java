@@ -9,25 +9,85 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the template must declare for each function: its Maven module (also the zip's name), handler,
- * routes ("METHOD /path", as the handler's Router serves them) and the OAuth scopes each route needs.
+ * What the template must declare for each function: its Maven module (also the zip's name and its folder
+ * of sample events under events/), handler, routes ("METHOD /path", as the handler's Router serves them),
+ * which of those routes are public (no JWT: {@code Auth.Authorizer: NONE}, no scopes), the OAuth scopes
+ * every other route needs, and, for a queue consumer, the logical id of the SQS queue it consumes (a
+ * consumer has no routes).
  */
-record ExpectedFunction(String module, String handler, Set<String> routes, List<String> scopes) {
+record ExpectedFunction(String module, String handler, Set<String> routes, Set<String> publicRoutes,
+                        List<String> scopes, String queue) {
 
     static final Map<String, ExpectedFunction> BY_LOGICAL_ID = byLogicalId();
 
+    ExpectedFunction {
+        routes = Set.copyOf(routes);
+        publicRoutes = Set.copyOf(publicRoutes);
+        scopes = List.copyOf(scopes);
+        if (!routes.containsAll(publicRoutes)) {
+            throw new IllegalArgumentException(module + ": public routes must be routes: " + publicRoutes);
+        }
+        if (queue != null && !routes.isEmpty()) {
+            throw new IllegalArgumentException(module + ": a queue consumer serves no routes");
+        }
+        if (queue == null && routes.isEmpty()) {
+            throw new IllegalArgumentException(module + ": neither routes nor a queue");
+        }
+    }
+
     private static Map<String, ExpectedFunction> byLogicalId() {
         Map<String, ExpectedFunction> functions = new LinkedHashMap<>();
-        functions.put("DeductCreditsFunction", new ExpectedFunction("deduct-credits",
+        functions.put("DeductCreditsFunction", api("deduct-credits",
                 "dev.prepaid.function.deduct.DeductCreditsHandler::handleRequest",
                 Set.of("POST /api/credits/deduct", "POST /api/credits/refund", "POST /api/credits/grant"),
-                List.of(Caller.WRITE_SCOPE)));
-        functions.put("CreditsQueryFunction", new ExpectedFunction("credits-query",
+                Set.of(), List.of(Caller.WRITE_SCOPE)));
+        functions.put("CreditsQueryFunction", api("credits-query",
                 "dev.prepaid.function.query.CreditsQueryHandler::handleRequest",
                 Set.of("GET /api/credits/balance", "GET /api/credits/transactions",
-                        "GET /api/credits/usage/summary", "GET /api/credits/usage/daily"),
-                List.of()));
+                        "GET /api/credits/usage/summary", "GET /api/credits/usage/daily", "GET /api/credits/plans"),
+                // the catalog for a pricing page: nothing personal in it
+                Set.of("GET /api/credits/plans"), List.of()));
+        functions.put("CreateOrderFunction", api("create-order",
+                "dev.prepaid.function.order.CreateOrderHandler::handleRequest",
+                Set.of("POST /api/payment/create-order", "GET /api/payment/orders/{orderId}",
+                        "GET /api/payment/subscription", "POST /api/payment/subscription/cancel",
+                        "POST /api/payment/billing-portal"),
+                Set.of(), List.of()));
+        functions.put("CallbackFunction", api("callback",
+                "dev.prepaid.function.callback.CallbackHandler::handleRequest",
+                // the provider's browser redirect carries no token; the order is confirmed server-side
+                Set.of("GET /api/payment/callback"), Set.of("GET /api/payment/callback"), List.of()));
+        functions.put("WebhookFunction", api("webhook",
+                "dev.prepaid.function.webhook.WebhookHandler::handleRequest",
+                // the provider's signature over the raw body is the authentication
+                Set.of("POST /api/payment/webhook/{provider}", "POST /api/payment/callback"),
+                Set.of("POST /api/payment/webhook/{provider}", "POST /api/payment/callback"), List.of()));
+        functions.put("FulfilmentFunction", new ExpectedFunction("fulfilment",
+                "dev.prepaid.function.fulfilment.FulfilmentHandler::handleRequest",
+                Set.of(), Set.of(), List.of(), "FulfilmentQueue"));
         return Collections.unmodifiableMap(functions);
+    }
+
+    private static ExpectedFunction api(String module, String handler, Set<String> routes, Set<String> publicRoutes,
+                                        List<String> scopes) {
+        return new ExpectedFunction(module, handler, routes, publicRoutes, scopes, null);
+    }
+
+    static ExpectedFunction byModule(String module) {
+        return BY_LOGICAL_ID.values().stream().filter(f -> f.module.equals(module)).findFirst().orElse(null);
+    }
+
+    static String logicalIdOf(ExpectedFunction function) {
+        return BY_LOGICAL_ID.entrySet().stream().filter(e -> e.getValue().equals(function))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    boolean isPublic(String route) {
+        return publicRoutes.contains(route);
+    }
+
+    boolean isQueueConsumer() {
+        return queue != null;
     }
 
     String handlerClass() {
@@ -42,5 +102,10 @@ record ExpectedFunction(String module, String handler, Set<String> routes, List<
     /** The CodeUri: the zip `mvn package` builds, relative to the template. */
     String codeUri() {
         return "functions/" + module + "/target/" + module + ".zip";
+    }
+
+    /** events/&lt;module&gt;/, relative to the repository root: the function's sample events. */
+    Path eventsDir() {
+        return Path.of("events", module);
     }
 }

@@ -1,24 +1,43 @@
 package dev.prepaid.deployment;
 
+import static dev.prepaid.deployment.Templates.fieldNames;
+import static dev.prepaid.deployment.Templates.fn;
+import static dev.prepaid.deployment.Templates.oneOrMany;
+import static dev.prepaid.deployment.Templates.ref;
+import static dev.prepaid.deployment.Templates.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.out.dynamodb.LedgerTable;
+import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.application.ClawbackPolicy;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,13 +46,43 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
-/** template.yaml against the code: routes, scopes, runtime, environment, IAM and the table. */
+/**
+ * template.yaml against the code: routes, scopes, public routes, runtime, environment, IAM, the fulfilment
+ * queue and the table. The checks that guard a rule someone could plausibly break are static methods over
+ * a template, and each is also run on a deliberately broken copy that must fail.
+ */
 class TemplateContentTest {
     private static final String FUNCTION = "AWS::Serverless::Function";
-    /** Read by the code only when running locally (DynamoDB Local) or set by Lambda itself. */
-    private static final Set<String> LOCAL_OR_RUNTIME_ENV = Set.of("DYNAMODB_ENDPOINT", "AWS_REGION", "AWS_ACCESS_KEY_ID");
-    private static final Pattern ENV_READ = Pattern.compile("\\b(?:required|optional)\\(\\s*\"([A-Za-z0-9_]+)\"");
+
+    // --- environment variables the code reads that the template legitimately does not set ---------------
+    /** Set by Lambda itself (reserved names: a template cannot set them). */
+    static final Set<String> RUNTIME_ENV = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID");
+    /**
+     * Local and test overrides: they point the code at DynamoDB Local, ElasticMQ, the fake Stripe and Creem
+     * APIs and the mock provider's loopback pages. On AWS they stay unset, so the real endpoints are used.
+     */
+    static final Set<String> LOCAL_OVERRIDE_ENV = Set.of("STRIPE_API_BASE", "CREEM_API_BASE", "MOCK_CHECKOUT_URL",
+            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT");
+    /**
+     * The provider keys: from the environment locally; on AWS from the ProviderSecrets secret, which the code
+     * lays over the environment at start (PROVIDER_SECRETS_ARN). Never plain in the template.
+     */
+    static final Set<String> PROVIDER_SECRET_ENV = Set.of("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+            "CREEM_API_KEY", "CREEM_WEBHOOK_SECRET", "MOCK_WEBHOOK_SECRET");
+
+    /** The functions built on prepaid-providers (the payment wiring); their poms must say the same. */
+    static final Set<String> PROVIDER_FUNCTIONS = Set.of("CreateOrderFunction", "CallbackFunction", "WebhookFunction");
+
+    /** env.required("X") / env.optional("X", ...), or a helper handed the environment and a name: url(env, "X", ...). */
+    private static final Pattern ENV_READ = Pattern.compile(
+            "\\b(?:required|optional)\\(\\s*\"([A-Za-z0-9_]+)\"|\\b\\w+\\(\\s*env\\s*,\\s*\"([A-Z][A-Z0-9_]*)\"");
+    /** A provider reads ProductCatalog.providerIdVariable(NAME, product) for every catalog product. */
+    private static final Pattern PROVIDER_ID_VARIABLE = Pattern.compile("providerIdVariable\\(\\s*NAME\\s*,");
+    private static final Pattern PROVIDER_NAME = Pattern.compile("static final String NAME\\s*=\\s*\"([a-z]+)\"");
     private static final Pattern ROUTE = Pattern.compile("\\.route\\(\\s*\"([A-Z]+)\"\\s*,\\s*\"([^\"]+)\"");
+
+    private static final JsonNode TABLE = fn("Fn::GetAtt", List.of("LedgerTable", "Arn"));
+    private static final JsonNode INDEXES = fn("Fn::Sub", "${LedgerTable.Arn}/index/*");
 
     private static ObjectNode template;
     private static Path root;
@@ -44,26 +93,37 @@ class TemplateContentTest {
         template = Templates.template();
     }
 
-    private static Map<String, JsonNode> functions() {
+    private static Map<String, JsonNode> functions(JsonNode template) {
         return Templates.resources(template, FUNCTION);
     }
 
-    private static JsonNode function(String logicalId) {
-        JsonNode function = functions().get(logicalId);
+    private static JsonNode function(JsonNode template, String logicalId) {
+        JsonNode function = functions(template).get(logicalId);
         assertTrue(function != null, "template.yaml has no " + FUNCTION + " " + logicalId);
         return function;
     }
 
+    private static JsonNode function(String logicalId) {
+        return function(template, logicalId);
+    }
+
+    /** The function's own environment variables (not Globals). */
+    private static JsonNode ownVariables(JsonNode function) {
+        return function.path("Properties").path("Environment").path("Variables");
+    }
+
+    // --- functions, globals, parameters ------------------------------------------------------------------
+
     @Test
     void declaresExactlyTheExpectedFunctions() {
-        assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), functions().keySet());
+        assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), functions(template).keySet());
         ExpectedFunction.BY_LOGICAL_ID.forEach((id, expected) ->
                 assertEquals(expected.handler(), function(id).path("Properties").path("Handler").asText(), id));
     }
 
     @Test
     void everyFunctionRunsJava21OnArm64() {
-        functions().forEach((id, function) -> {
+        functions(template).forEach((id, function) -> {
             assertEquals("java21", Templates.functionProperty(template, function, "Runtime").asText(),
                     id + " Runtime (own or Globals.Function)");
             assertEquals(List.of("arm64"), Templates.texts(Templates.functionProperty(template, function, "Architectures")),
@@ -99,6 +159,68 @@ class TemplateContentTest {
     }
 
     @Test
+    void paymentParametersMatchTheCode() {
+        JsonNode parameters = template.path("Parameters");
+        assertEquals(PaymentWiring.PROVIDERS, Templates.texts(parameters.path("PaymentProvider").path("AllowedValues")),
+                "PaymentProvider: the providers PaymentWiring can build");
+        assertEquals("stripe", parameters.path("PaymentProvider").path("Default").asText());
+        assertEquals(List.of("test", "production"), Templates.texts(parameters.path("PaymentEnv").path("AllowedValues")));
+        assertEquals("test", parameters.path("PaymentEnv").path("Default").asText(), "never production by default");
+        assertEquals(Arrays.stream(ClawbackPolicy.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList(),
+                Templates.texts(parameters.path("ClawbackPolicy").path("AllowedValues")), "ClawbackPolicy.parse's values");
+        for (String name : List.of("SuccessUrl", "CancelUrl")) {
+            assertTrue(parameters.path(name).path("Default").asText().startsWith("https://"), name + " default");
+        }
+        List<String> emptyByDefault = new ArrayList<>(List.of("ReturnUrlOrigins", "ProductCatalog"));
+        for (Product product : ProductCatalog.defaults().all()) {
+            for (String provider : List.of("stripe", "creem")) {
+                emptyByDefault.add(parameterNameOf(ProductCatalog.providerIdVariable(provider, product.id())));
+            }
+        }
+        for (String name : emptyByDefault) {
+            assertEquals("String", parameters.path(name).path("Type").asText(), name + " Type");
+            assertEquals("", parameters.path(name).path("Default").asText("missing"), name + " Default");
+        }
+        assertFalse(parameters.path("PublicApiUrl").has("Default"), "PublicApiUrl has no sensible default");
+        Pattern publicApiUrl = Pattern.compile(parameters.path("PublicApiUrl").path("AllowedPattern").asText());
+        assertTrue(publicApiUrl.matcher("https://api.example.com").matches());
+        assertTrue(publicApiUrl.matcher("https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com").matches());
+        assertFalse(publicApiUrl.matcher("https://api.example.com/").matches(), "a trailing slash would double it");
+        assertFalse(publicApiUrl.matcher("http://api.example.com").matches(), "https only");
+    }
+
+    @Test
+    void everyParameterIsUsed() {
+        Set<String> used = Templates.references(template.path("Resources"));
+        used.addAll(Templates.references(template.path("Globals")));
+        used.addAll(Templates.references(template.path("Conditions")));
+        used.addAll(Templates.references(template.path("Outputs")));
+        Set<String> unused = new TreeSet<>(fieldNames(template.path("Parameters")));
+        unused.removeAll(used);
+        assertEquals(Set.of(), unused, "parameters nothing refers to");
+    }
+
+    @Test
+    void outputsNameTheWebhookEndpointsAndTheDlq() {
+        JsonNode outputs = template.path("Outputs");
+        String apiUrl = outputs.path("ApiUrl").path("Value").path("Fn::Sub").asText();
+        assertTrue(apiUrl.startsWith("https://${HttpApi}.execute-api.") && apiUrl.endsWith("/"), "ApiUrl: " + apiUrl);
+        String webhookRoute = "POST /api/payment/webhook/{provider}";
+        assertTrue(ExpectedFunction.BY_LOGICAL_ID.get("WebhookFunction").routes().contains(webhookRoute));
+        for (String provider : List.of("stripe", "creem")) {
+            assertTrue(PaymentWiring.PROVIDERS.contains(provider));
+            String name = Character.toUpperCase(provider.charAt(0)) + provider.substring(1) + "WebhookUrl";
+            assertEquals(fn("Fn::Sub", apiUrl + "api/payment/webhook/" + provider), outputs.path(name).path("Value"),
+                    name + ": the webhook route with {provider} = " + provider);
+        }
+        assertEquals(ref("FulfilmentDLQ"), outputs.path("FulfilmentDlqUrl").path("Value"), "Ref of a queue is its URL");
+        assertEquals(ref("ProviderSecrets"), outputs.path("ProviderSecretsArn").path("Value"));
+        assertEquals(ref("LedgerTable"), outputs.path("LedgerTableName").path("Value"));
+    }
+
+    // --- routes and authorization ------------------------------------------------------------------------
+
+    @Test
     void templateRoutesAreExactlyTheRoutesEachHandlerServes() throws IOException {
         ExpectedFunction.BY_LOGICAL_ID.forEach((id, expected) -> {
             assertEquals(new TreeSet<>(expected.routes()), new TreeSet<>(routes(function(id)).keySet()),
@@ -115,10 +237,44 @@ class TemplateContentTest {
             assertEquals(new TreeSet<>(expected.routes()), served,
                     "routes registered in " + expected.handlerSource() + " (update template.yaml and ExpectedFunction)");
         }
+        Set<String> all = new HashSet<>();
+        ExpectedFunction.BY_LOGICAL_ID.values().forEach(f -> f.routes().forEach(r ->
+                assertTrue(all.add(r), "two functions serve " + r)));
     }
 
     @Test
-    void everyRouteGoesThroughTheJwtAuthorizerWithTheRightScopes() {
+    void apiFunctionsHaveOnlyHttpApiEventsAndConsumersOnlyTheirQueue() {
+        ExpectedFunction.BY_LOGICAL_ID.forEach((id, expected) -> {
+            Map<String, Long> types = new TreeMap<>(function(id).path("Properties").path("Events").properties().stream()
+                    .collect(Collectors.groupingBy(e -> e.getValue().path("Type").asText(), Collectors.counting())));
+            if (expected.isQueueConsumer()) {
+                assertEquals(Map.of("SQS", 1L), types, id + ": exactly one SQS event");
+            } else {
+                assertEquals(Set.of("HttpApi"), types.keySet(), id + ": event types");
+            }
+        });
+    }
+
+    @Test
+    void everyRouteGoesThroughTheJwtAuthorizerUnlessDeclaredPublic() {
+        checkRouteAuthorization(template);
+    }
+
+    @Test
+    void aBrokenRouteAuthorizationIsReported() {
+        assertFails("GET /api/credits/plans: public", copy -> event(copy, "CreditsQueryFunction", "Plans")
+                .withObjectProperty("Auth").put("Authorizer", "OAuth2Authorizer"));
+        assertFails("GET /api/credits/balance: Auth.Authorizer", copy -> event(copy, "CreditsQueryFunction", "Balance")
+                .withObjectProperty("Auth").put("Authorizer", "NONE"));
+        assertFails("POST /api/credits/deduct: Auth.Authorizer", copy -> event(copy, "DeductCreditsFunction", "Deduct")
+                .remove("Auth"));
+        assertFails("GET /api/payment/callback: a public route has no scopes", copy ->
+                event(copy, "CallbackFunction", "Callback").withObjectProperty("Auth").putArray("AuthorizationScopes").add("credits/write"));
+        assertFails("POST /api/credits/grant: Auth.AuthorizationScopes", copy ->
+                event(copy, "DeductCreditsFunction", "Grant").withObjectProperty("Auth").remove("AuthorizationScopes"));
+    }
+
+    static void checkRouteAuthorization(JsonNode template) {
         Map<String, JsonNode> apis = Templates.resources(template, "AWS::Serverless::HttpApi");
         assertEquals(1, apis.size(), "one AWS::Serverless::HttpApi");
         String apiId = apis.keySet().iterator().next();
@@ -131,18 +287,195 @@ class TemplateContentTest {
         assertEquals(ref("JwtAudience"), authorizer.path("JwtConfiguration").path("audience"));
         assertFalse(authorizer.has("AuthorizationScopes"), "scopes belong on the routes, not on every route at once");
 
-        ExpectedFunction.BY_LOGICAL_ID.forEach((id, expected) -> routes(function(id)).forEach((route, event) -> {
+        ExpectedFunction.BY_LOGICAL_ID.forEach((id, expected) -> routes(function(template, id)).forEach((route, event) -> {
             JsonNode properties = event.path("Properties");
             assertEquals(ref(apiId), properties.path("ApiId"), id + " " + route + ": ApiId");
-            assertEquals(authorizerName, properties.path("Auth").path("Authorizer").asText(),
-                    id + " " + route + ": Auth.Authorizer");
-            assertEquals(expected.scopes(), Templates.texts(properties.path("Auth").path("AuthorizationScopes")),
-                    id + " " + route + ": Auth.AuthorizationScopes");
+            List<String> scopes = Templates.texts(properties.path("Auth").path("AuthorizationScopes"));
+            if (expected.isPublic(route)) {
+                assertEquals("NONE", properties.path("Auth").path("Authorizer").asText(),
+                        id + " " + route + ": public, so Auth.Authorizer NONE (else the default authorizer applies)");
+                assertEquals(List.of(), scopes, id + " " + route + ": a public route has no scopes");
+            } else {
+                assertEquals(authorizerName, properties.path("Auth").path("Authorizer").asText(),
+                        id + " " + route + ": Auth.Authorizer");
+                assertEquals(expected.scopes(), scopes, id + " " + route + ": Auth.AuthorizationScopes");
+            }
         }));
+    }
+
+    /**
+     * SAM turns the HttpApi's routes into an API whose body names each target function, so a function whose
+     * properties name that API (CALLBACK_URL = !Sub "https://${HttpApi}...") makes a circular dependency that
+     * CloudFormation rejects at deploy time, long after every other check passed.
+     */
+    @Test
+    void noFunctionDependsOnTheApiThatRoutesToIt() {
+        checkNoApiCycle(template);
+    }
+
+    @Test
+    void aFunctionNamingItsOwnApiIsReported() {
+        assertFails("circular dependency", copy -> ((ObjectNode) ownVariables(function(copy, "CreateOrderFunction")))
+                .set("CALLBACK_URL", fn("Fn::Sub",
+                        "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api/payment/callback")));
+        assertFails("circular dependency", copy -> ((ObjectNode) copy.path("Globals").path("Function")
+                .path("Environment").path("Variables")).set("API_ID", ref("HttpApi")));
+    }
+
+    static void checkNoApiCycle(JsonNode template) {
+        JsonNode resources = template.path("Resources");
+        functions(template).forEach((id, function) -> {
+            Set<String> apis = new TreeSet<>();
+            function.path("Properties").path("Events").forEach(event -> {
+                if (event.path("Type").asText().equals("HttpApi")) {
+                    apis.addAll(Templates.references(event.path("Properties").path("ApiId")));
+                }
+            });
+            if (apis.isEmpty()) {
+                return;
+            }
+            ObjectNode own = function.deepCopy();
+            ((ObjectNode) own.path("Properties")).remove("Events");
+            // everything the function depends on, directly or through other resources
+            Deque<String> pending = new ArrayDeque<>(Templates.references(own));
+            pending.addAll(Templates.references(template.path("Globals").path("Function")));
+            Templates.oneOrMany(function.path("DependsOn")).forEach(d -> pending.add(d.asText()));
+            Set<String> seen = new HashSet<>();
+            while (!pending.isEmpty()) {
+                String name = pending.pop();
+                if (!seen.add(name) || !resources.has(name)) {
+                    continue;
+                }
+                assertFalse(apis.contains(name), id + " depends on " + name + ", which routes to " + id
+                        + ": a circular dependency CloudFormation rejects");
+                pending.addAll(Templates.references(resources.get(name)));
+                Templates.oneOrMany(resources.get(name).path("DependsOn")).forEach(d -> pending.add(d.asText()));
+            }
+        });
+    }
+
+    @Test
+    void callbackUrlIsThePublicCallbackRoute() {
+        String route = "GET /api/payment/callback";
+        ExpectedFunction callback = ExpectedFunction.BY_LOGICAL_ID.get("CallbackFunction");
+        assertTrue(callback.routes().contains(route) && callback.isPublic(route), route + " is the public callback");
+        JsonNode expected = fn("Fn::Sub", "${PublicApiUrl}" + route.substring(route.indexOf(' ') + 1));
+        int set = 0;
+        for (Map.Entry<String, JsonNode> function : functions(template).entrySet()) {
+            JsonNode value = ownVariables(function.getValue()).path("CALLBACK_URL");
+            if (!value.isMissingNode()) {
+                assertEquals(expected, value, function.getKey() + " CALLBACK_URL");
+                set++;
+            }
+        }
+        assertTrue(set > 0, "no function sets CALLBACK_URL");
+    }
+
+    // --- the fulfilment queue --------------------------------------------------------------------------
+
+    @Test
+    void fulfilmentConsumesItsQueueWithPartialBatchResponses() {
+        ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get("FulfilmentFunction");
+        JsonNode events = function("FulfilmentFunction").path("Properties").path("Events");
+        assertEquals(1, events.size(), "FulfilmentFunction: exactly one event");
+        JsonNode sqs = events.elements().next();
+        assertEquals("SQS", sqs.path("Type").asText());
+        JsonNode properties = sqs.path("Properties");
+        assertEquals(fn("Fn::GetAtt", List.of(expected.queue(), "Arn")), properties.path("Queue"));
+        assertEquals(List.of("ReportBatchItemFailures"), Templates.texts(properties.path("FunctionResponseTypes")),
+                "each message is reported on its own: one failure must not replay the batch");
+        assertEquals(10, properties.path("BatchSize").asInt());
+        assertEquals(1, properties.path("MaximumBatchingWindowInSeconds").asInt());
+        assertEquals(10, properties.path("ScalingConfig").path("MaximumConcurrency").asInt(),
+                "bounded write pressure on hot balances");
+        assertEquals(30, function("FulfilmentFunction").path("Properties").path("Timeout").asInt(), "own Timeout");
+
+        functions(template).forEach((id, function) -> {
+            if (!id.equals("FulfilmentFunction")) {
+                function.path("Properties").path("Events").forEach(event -> assertFalse(
+                        Templates.references(event.path("Properties")).contains(expected.queue()),
+                        id + " consumes " + expected.queue() + " too"));
+            }
+        });
+    }
+
+    @Test
+    void queueVisibilityTimeoutCoversItsConsumerAndTheDlqTakesOverAfterFiveReceives() {
+        checkFulfilmentQueue(template);
+    }
+
+    @Test
+    void aQueueThatDoesNotFitItsConsumerIsReported() {
+        assertFails("VisibilityTimeout", copy -> queueProperties(copy, "FulfilmentQueue").put("VisibilityTimeout", 179));
+        assertFails("VisibilityTimeout", copy -> ((ObjectNode) function(copy, "FulfilmentFunction").path("Properties"))
+                .put("Timeout", 31));
+        assertFails("maxReceiveCount", copy -> ((ObjectNode) queueProperties(copy, "FulfilmentQueue").path("RedrivePolicy"))
+                .put("maxReceiveCount", 3));
+        assertFails("deadLetterTargetArn", copy -> ((ObjectNode) queueProperties(copy, "FulfilmentQueue")
+                .path("RedrivePolicy")).set("deadLetterTargetArn", fn("Fn::GetAtt", List.of("FulfilmentQueue", "Arn"))));
+        assertFails("retention", copy -> queueProperties(copy, "FulfilmentDLQ").put("MessageRetentionPeriod", 345600));
+    }
+
+    static void checkFulfilmentQueue(JsonNode template) {
+        String consumerId = "FulfilmentFunction";
+        String queueId = ExpectedFunction.BY_LOGICAL_ID.get(consumerId).queue();
+        JsonNode queue = template.path("Resources").path(queueId);
+        assertEquals("AWS::SQS::Queue", queue.path("Type").asText(), queueId);
+        JsonNode properties = queue.path("Properties");
+        int timeout = Templates.functionProperty(template, function(template, consumerId), "Timeout").asInt();
+        assertTrue(timeout > 0, consumerId + " Timeout");
+        // Lambda's rule for an SQS event source: at least 6 x the function's timeout.
+        assertTrue(properties.path("VisibilityTimeout").asInt() >= 6 * timeout, queueId + " VisibilityTimeout "
+                + properties.path("VisibilityTimeout") + " must be >= 6 x " + consumerId + "'s Timeout " + timeout);
+        assertTrue(properties.path("SqsManagedSseEnabled").asBoolean(), queueId + " SqsManagedSseEnabled");
+        assertEquals(4 * 24 * 3600, properties.path("MessageRetentionPeriod").asInt(), queueId + " retention");
+
+        JsonNode redrive = properties.path("RedrivePolicy");
+        assertEquals(5, redrive.path("maxReceiveCount").asInt(), queueId + " RedrivePolicy.maxReceiveCount");
+        JsonNode target = redrive.path("deadLetterTargetArn");
+        assertEquals(1, Templates.references(target).size(), "deadLetterTargetArn: " + target);
+        String dlqId = Templates.references(target).iterator().next();
+        assertEquals(fn("Fn::GetAtt", List.of("FulfilmentDLQ", "Arn")), target, queueId + " deadLetterTargetArn");
+        JsonNode dlq = template.path("Resources").path(dlqId).path("Properties");
+        assertEquals("AWS::SQS::Queue", template.path("Resources").path(dlqId).path("Type").asText(), dlqId);
+        assertTrue(dlq.path("SqsManagedSseEnabled").asBoolean(), dlqId + " SqsManagedSseEnabled");
+        assertEquals(14 * 24 * 3600, dlq.path("MessageRetentionPeriod").asInt(), dlqId + " retention");
+        assertTrue(dlq.path("MessageRetentionPeriod").asInt() > properties.path("MessageRetentionPeriod").asInt(),
+                dlqId + " retention must outlast " + queueId + "'s: a message's age counts from its first enqueue");
+    }
+
+    // --- IAM ---------------------------------------------------------------------------------------------
+
+    @Test
+    void noStatementGrantsByExclusionOrEveryAction() {
+        checkNoBroadStatements(template);
+    }
+
+    @Test
+    void aStatementGrantingByExclusionOrEveryActionIsReported() {
+        assertFails("NotAction/NotResource", copy -> policies(copy, "CreateOrderFunction").addObject()
+                .put("Version", "2012-10-17").putArray("Statement").addObject()
+                .put("Effect", "Allow").put("NotAction", "iam:*").put("Resource", "*"));
+        assertFails("a wildcard action", copy -> ((ObjectNode) statement(copy, "CreditsQueryFunction", "LedgerRead"))
+                .putArray("Action").add("dynamodb:*"));
+    }
+
+    static void checkNoBroadStatements(JsonNode template) {
+        List<JsonNode> statements = new ArrayList<>();
+        collectStatements(template, statements);
+        for (JsonNode statement : statements) {
+            assertFalse(statement.has("NotAction") || statement.has("NotResource"), "NotAction/NotResource: " + statement);
+            assertFalse(Templates.texts(statement.path("Action")).stream().anyMatch(a -> a.equals("*") || a.endsWith(":*")),
+                    "a wildcard action: " + statement);
+        }
     }
 
     @Test
     void noDynamoDbActionIsAllowedOnAnyResource() {
+        checkNoDynamoWildcards(template);
+    }
+
+    static void checkNoDynamoWildcards(JsonNode template) {
         List<JsonNode> statements = new ArrayList<>();
         collectStatements(template, statements);
         int dynamo = 0;
@@ -156,64 +489,194 @@ class TemplateContentTest {
             dynamo++;
             assertFalse(statement.has("NotAction") || statement.has("NotResource"), "NotAction/NotResource: " + statement);
             assertFalse(statement.path("Resource").isMissingNode(), "no Resource: " + statement);
-            JsonNode resources = statement.path("Resource");
-            (resources.isArray() ? stream(resources) : Stream.of(resources)).map(TemplateContentTest::arnText)
+            oneOrMany(statement.path("Resource")).map(TemplateContentTest::arnText)
                     .forEach(arn -> assertFalse(arn.equals("*") || arn.endsWith(":table/*") || arn.endsWith(":*"),
                             "DynamoDB actions on a wildcard resource: " + statement));
         }
-        assertTrue(dynamo >= 2, "expected the two functions' DynamoDB statements, found " + dynamo);
-        functions().forEach((id, function) -> function.path("Properties").path("Policies").forEach(policy -> {
-            String named = policy.isTextual() ? policy.asText() : String.join(",", fieldNames(policy));
-            assertFalse(named.toLowerCase().contains("dynamodb"),
-                    id + " uses a SAM policy template or managed policy for DynamoDB (" + named
-                            + "); those grant Scan/DeleteItem/BatchWrite. Use an explicit Statement.");
-        }));
+        assertTrue(dynamo >= ExpectedFunction.BY_LOGICAL_ID.size(),
+                "expected every function's DynamoDB statements, found " + dynamo);
+        functions(template).forEach((id, function) -> policyNames(function).forEach(named ->
+                assertFalse(named.toLowerCase().contains("dynamodb"),
+                        id + " uses a SAM policy template or managed policy for DynamoDB (" + named
+                                + "); those grant Scan/DeleteItem/BatchWrite. Use an explicit Statement.")));
+    }
+
+    @Test
+    void aWildcardDynamoDbResourceIsReported() {
+        assertFails("DynamoDB actions on a wildcard resource", copy -> ((ObjectNode) statement(copy, "WebhookFunction",
+                "WebhookInbox")).put("Resource", "*"));
+        assertFails("SAM policy template or managed policy for DynamoDB", copy -> policies(copy, "CallbackFunction")
+                .addObject().putObject("DynamoDBCrudPolicy").put("TableName", "x"));
     }
 
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
-        JsonNode table = fn("Fn::GetAtt", List.of("LedgerTable", "Arn"));
-        JsonNode indexes = fn("Fn::Sub", "${LedgerTable.Arn}/index/*");
-        assertDynamoAccess("DeductCreditsFunction",
-                Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
-                Set.of(table));
-        assertDynamoAccess("CreditsQueryFunction", Set.of("dynamodb:GetItem", "dynamodb:Query"), Set.of(table, indexes));
+        Map<String, Map<String, Set<JsonNode>>> expected = new LinkedHashMap<>();
+        expected.put("DeductCreditsFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), false));
+        expected.put("CreditsQueryFunction", dynamo(List.of("GetItem"), true));
+        expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem"), true));
+        expected.put("CallbackFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        expected.put("WebhookFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), false));
+        expected.put("FulfilmentFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");
+        expected.forEach(TemplateContentTest::assertDynamoAccess);
     }
 
-    private static void assertDynamoAccess(String id, Set<String> actions, Set<JsonNode> resources) {
+    /** Item actions on the table; with {@code query}, Query on the table and its indexes. */
+    private static Map<String, Set<JsonNode>> dynamo(List<String> itemActions, boolean query) {
+        Map<String, Set<JsonNode>> access = new TreeMap<>();
+        itemActions.forEach(a -> access.put("dynamodb:" + a, Set.of(TABLE)));
+        if (query) {
+            access.put("dynamodb:Query", Set.of(TABLE, INDEXES));
+        }
+        return access;
+    }
+
+    private static void assertDynamoAccess(String id, Map<String, Set<JsonNode>> expected) {
         List<JsonNode> statements = new ArrayList<>();
         collectStatements(function(id).path("Properties").path("Policies"), statements);
-        Set<String> granted = new TreeSet<>();
-        Set<JsonNode> on = new HashSet<>();
+        Map<String, Set<JsonNode>> granted = new TreeMap<>();
         for (JsonNode statement : statements) {
             List<String> dynamo = Templates.texts(statement.path("Action")).stream()
                     .filter(a -> a.toLowerCase().startsWith("dynamodb:")).toList();
             if (!dynamo.isEmpty()) {
                 assertEquals("Allow", statement.path("Effect").asText(), id + ": " + statement);
-                granted.addAll(dynamo);
-                JsonNode resource = statement.path("Resource");
-                (resource.isArray() ? stream(resource) : Stream.of(resource)).forEach(on::add);
+                for (String action : dynamo) {
+                    oneOrMany(statement.path("Resource")).forEach(r ->
+                            granted.computeIfAbsent(action, a -> new HashSet<>()).add(r));
+                }
             }
         }
-        assertEquals(new TreeSet<>(actions), granted, id + ": DynamoDB actions");
-        assertEquals(resources, on, id + ": DynamoDB resources");
+        assertEquals(expected, granted, id + ": DynamoDB actions and the resources of each");
     }
 
     @Test
-    void everyEnvironmentVariableTheCodeReadsIsSet() throws IOException {
+    void sqsSendMessageIsGrantedOnlyOnTheFulfilmentQueue() {
+        checkSqsGrants(template);
+    }
+
+    @Test
+    void aBroaderSqsGrantIsReported() {
+        assertFails("sqs:SendMessage only on FulfilmentQueue", copy -> ((ObjectNode) statement(copy, "WebhookFunction",
+                "FulfilmentEnqueue")).put("Resource", "*"));
+        assertFails("sqs actions", copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue"))
+                .putArray("Action").add("sqs:SendMessage").add("sqs:DeleteQueue"));
+        assertFails("only WebhookFunction sends", copy -> ((ArrayNode)
+                policies(copy, "CreateOrderFunction").path(0).path("Statement"))
+                .add(statement(copy, "WebhookFunction", "FulfilmentEnqueue").deepCopy()));
+        assertFails("policy template or managed policy for SQS", copy -> policies(copy, "CallbackFunction")
+                .addObject().putObject("SQSSendMessagePolicy").put("QueueName", "x"));
+    }
+
+    static void checkSqsGrants(JsonNode template) {
+        checkGrant(template, "sqs", "sqs:SendMessage", fn("Fn::GetAtt", List.of("FulfilmentQueue", "Arn")),
+                Set.of("WebhookFunction"), "only WebhookFunction sends", "FulfilmentQueue", null);
+    }
+
+    @Test
+    void getSecretValueIsGrantedOnlyOnTheProviderSecret() {
+        checkSecretGrants(template);
+    }
+
+    @Test
+    void aBroaderSecretGrantIsReported() {
+        assertFails("secretsmanager:GetSecretValue only on ProviderSecrets", copy -> ((ObjectNode) statement(copy,
+                "CallbackFunction", "ProviderSecretsRead")).put("Resource", "*"));
+        assertFails("secretsmanager actions", copy -> ((ObjectNode) statement(copy, "CallbackFunction",
+                "ProviderSecretsRead")).putArray("Action").add("secretsmanager:GetSecretValue")
+                .add("secretsmanager:PutSecretValue"));
+        assertFails("only the purchase functions read the provider secret", copy -> policies(copy, "FulfilmentFunction")
+                .addObject().putObject("AWSSecretsManagerGetSecretValuePolicy").set("SecretArn", ref("ProviderSecrets")));
+        assertFails("SecretArn", copy -> policies(copy, "WebhookFunction")
+                .addObject().putObject("AWSSecretsManagerGetSecretValuePolicy").put("SecretArn", "*"));
+    }
+
+    static void checkSecretGrants(JsonNode template) {
+        checkGrant(template, "secretsmanager", "secretsmanager:GetSecretValue", ref("ProviderSecrets"),
+                PROVIDER_FUNCTIONS, "only the purchase functions read the provider secret", "ProviderSecrets",
+                "AWSSecretsManagerGetSecretValuePolicy");
+    }
+
+    /**
+     * Every statement in the template with a {@code service:} action grants exactly {@code action} on exactly
+     * {@code resource}, and exactly the functions {@code grantees} hold it. {@code policyTemplate}, when not
+     * null, is the one SAM policy template allowed instead of a statement (its single argument must name the
+     * same resource); any other policy template or managed policy naming the service fails.
+     */
+    private static void checkGrant(JsonNode template, String service, String action, JsonNode resource,
+                                   Set<String> grantees, String granteesMessage, String resourceName,
+                                   String policyTemplate) {
+        String what = action + " only on " + resourceName;
+        List<JsonNode> all = new ArrayList<>();
+        collectStatements(template, all);
+        long anywhere = all.stream().filter(s -> touches(s, service)).count();
+        long inFunctions = 0;
+        Set<String> holders = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> entry : functions(template).entrySet()) {
+            String id = entry.getKey();
+            List<JsonNode> statements = new ArrayList<>();
+            collectStatements(entry.getValue().path("Properties").path("Policies"), statements);
+            for (JsonNode statement : statements) {
+                if (!touches(statement, service)) {
+                    continue;
+                }
+                inFunctions++;
+                assertEquals("Allow", statement.path("Effect").asText(), id + ": " + statement);
+                assertEquals(List.of(action), Templates.texts(statement.path("Action")), id + ": " + service
+                        + " actions must be exactly " + action + ": " + statement);
+                assertEquals(List.of(resource), oneOrMany(statement.path("Resource")).toList(),
+                        id + ": " + what + ": " + statement);
+                holders.add(id);
+            }
+            for (JsonNode policy : entry.getValue().path("Properties").path("Policies")) {
+                if (policy.isObject() && policy.has("Statement")) {
+                    continue;
+                }
+                String named = policy.isTextual() ? policy.asText() : String.join(",", fieldNames(policy));
+                if (policyTemplate != null && policy.isObject() && policy.size() == 1 && policy.has(policyTemplate)) {
+                    JsonNode arguments = policy.get(policyTemplate);
+                    assertEquals(1, arguments.size(), id + " " + policyTemplate + ": " + arguments);
+                    assertEquals(resource, arguments.elements().next(), id + " " + policyTemplate + " SecretArn: " + what);
+                    holders.add(id);
+                } else {
+                    assertFalse(named.toLowerCase(Locale.ROOT).contains(service.replace("secretsmanager", "secret")),
+                            id + " uses a policy template or managed policy for " + service.toUpperCase(Locale.ROOT)
+                                    + " (" + named + "); grant " + what + " with an explicit Statement");
+                }
+            }
+        }
+        assertEquals(anywhere, inFunctions, service + " statements outside a function's Policies");
+        assertEquals(new TreeSet<>(grantees), holders, granteesMessage);
+    }
+
+    private static boolean touches(JsonNode statement, String service) {
+        return Templates.texts(statement.path("Action")).stream()
+                .anyMatch(a -> a.equals("*") || a.toLowerCase(Locale.ROOT).startsWith(service + ":"));
+    }
+
+    // --- environment ---------------------------------------------------------------------------------------
+
+    @Test
+    void everyEnvironmentVariableTheCodeReadsIsSet() {
         JsonNode globalVariables = template.path("Globals").path("Function").path("Environment").path("Variables");
         for (Map.Entry<String, ExpectedFunction> entry : ExpectedFunction.BY_LOGICAL_ID.entrySet()) {
             String id = entry.getKey();
-            Set<String> read = envRead(root.resolve("functions").resolve(entry.getValue().module()).resolve("src/main"),
-                    root.resolve("shared/aws/src/main"));
+            Set<String> read = codeReads(entry.getValue());
             assertTrue(read.contains("TABLE_NAME"), id + ": the source scan found no TABLE_NAME, so it is broken: " + read);
+            if (PROVIDER_FUNCTIONS.contains(id)) {
+                assertTrue(read.containsAll(Set.of("PAYMENT_PROVIDER", "PROVIDER_SECRETS_ARN", "STRIPE_SECRET_KEY",
+                        "MOCK_CHECKOUT_URL", "STRIPE_PRICE_TRIAL", "CREEM_PRODUCT_PRO")),
+                        id + ": the scan of the payment wiring and providers is broken: " + read);
+            }
 
-            JsonNode ownVariables = function(id).path("Properties").path("Environment").path("Variables");
+            JsonNode ownVariables = ownVariables(function(id));
             Set<String> defined = new TreeSet<>(fieldNames(globalVariables));
             defined.addAll(fieldNames(ownVariables));
             Set<String> missing = new TreeSet<>(read);
             missing.removeAll(defined);
-            missing.removeAll(LOCAL_OR_RUNTIME_ENV);
+            missing.removeAll(RUNTIME_ENV);
+            missing.removeAll(LOCAL_OVERRIDE_ENV);
+            missing.removeAll(PROVIDER_SECRET_ENV);
             assertEquals(Set.of(), missing, id + ": read by the code but not set in template.yaml");
 
             Set<String> unused = new TreeSet<>(fieldNames(ownVariables));
@@ -221,6 +684,167 @@ class TemplateContentTest {
             assertEquals(Set.of(), unused, id + ": set on the function but never read (a typo?)");
         }
     }
+
+    @Test
+    void theVariablesLeftUnsetAreReadByTheCodeAndNeverSet() {
+        Set<String> readAnywhere = new TreeSet<>();
+        ExpectedFunction.BY_LOGICAL_ID.values().forEach(f -> readAnywhere.addAll(codeReads(f)));
+        Set<String> exempt = new TreeSet<>(RUNTIME_ENV);
+        exempt.addAll(LOCAL_OVERRIDE_ENV);
+        exempt.addAll(PROVIDER_SECRET_ENV);
+        Set<String> stale = new TreeSet<>(exempt);
+        stale.removeAll(readAnywhere);
+        assertEquals(Set.of(), stale, "listed as legitimately unset, but no code reads them (remove from the lists)");
+
+        Map<String, JsonNode> scopes = new LinkedHashMap<>();
+        scopes.put("Globals.Function", template.path("Globals").path("Function"));
+        scopes.putAll(functions(template));
+        scopes.forEach((where, node) -> {
+            Set<String> set = new TreeSet<>(fieldNames(node.path("Properties").isMissingNode()
+                    ? node.path("Environment").path("Variables") : ownVariables(node)));
+            set.retainAll(exempt);
+            assertEquals(Set.of(), set, where + ": runtime-reserved, local-only or secret variables in template.yaml");
+        });
+    }
+
+    @Test
+    void theProviderKeysComeFromTheProviderSecret() throws IOException {
+        JsonNode secret = template.path("Resources").path("ProviderSecrets");
+        assertEquals("AWS::SecretsManager::Secret", secret.path("Type").asText());
+        assertFalse(secret.path("Properties").has("GenerateSecretString"),
+                "the secret holds the provider's keys, not a generated password");
+        JsonNode placeholder = Templates.JSON.readTree(secret.path("Properties").path("SecretString").asText());
+        assertTrue(placeholder.isObject() && placeholder.size() > 0, "SecretString: a JSON object of variables");
+        placeholder.properties().forEach(e -> {
+            assertTrue(PROVIDER_SECRET_ENV.contains(e.getKey()), "not a provider key: " + e.getKey());
+            assertTrue(e.getValue().isTextual() && e.getValue().asText().contains("replace_me"),
+                    e.getKey() + ": only a placeholder belongs in the template");
+        });
+        assertEquals("Retain", secret.path("DeletionPolicy").asText(), "deleting the stack must not lose the keys");
+
+        Set<String> withArn = new TreeSet<>();
+        for (Map.Entry<String, ExpectedFunction> entry : ExpectedFunction.BY_LOGICAL_ID.entrySet()) {
+            Set<String> keys = new TreeSet<>(codeReads(entry.getValue()));
+            keys.retainAll(PROVIDER_SECRET_ENV);
+            JsonNode arn = ownVariables(function(entry.getKey())).path("PROVIDER_SECRETS_ARN");
+            if (!keys.isEmpty()) {
+                assertEquals(ref("ProviderSecrets"), arn, entry.getKey() + " reads " + keys);
+            }
+            if (!arn.isMissingNode()) {
+                withArn.add(entry.getKey());
+            }
+        }
+        assertEquals(new TreeSet<>(PROVIDER_FUNCTIONS), withArn, "PROVIDER_SECRETS_ARN");
+    }
+
+    /**
+     * The purchase functions read ProviderSecrets while they start. A SnapStart snapshot would freeze what it
+     * held at publication: keys put afterwards would never be seen, and a placeholder failing the start-up
+     * checks would fail the publication itself. (If the code learns to re-read the secret after a restore,
+     * this can go.)
+     */
+    @Test
+    void theFunctionsReadingTheSecretAtStartDoNotSnapshotIt() {
+        functions(template).forEach((id, function) -> {
+            String snapStart = Templates.functionProperty(template, function, "SnapStart").path("ApplyOn").asText("None");
+            assertEquals(PROVIDER_FUNCTIONS.contains(id) ? "None" : "PublishedVersions", snapStart, id + " SnapStart");
+        });
+    }
+
+    @Test
+    void theFunctionsOnThePaymentWiringAreTheOnesThatDependOnIt() {
+        Set<String> onProviders = new TreeSet<>();
+        ExpectedFunction.BY_LOGICAL_ID.forEach((id, f) -> {
+            if (dependsOnProviders(f)) {
+                onProviders.add(id);
+            }
+        });
+        assertEquals(new TreeSet<>(PROVIDER_FUNCTIONS), onProviders, "functions whose pom depends on prepaid-providers");
+    }
+
+    /**
+     * A variable means the same everywhere: one value on every function that sets it, a parameter named after
+     * it (STRIPE_PRICE_BASIC = !Ref StripePriceBasic), and the resources the code expects.
+     */
+    @Test
+    void eachVariableHasOneValueAndTheParameterNamedAfterIt() {
+        Map<String, JsonNode> values = new TreeMap<>();
+        JsonNode parameters = template.path("Parameters");
+        functions(template).forEach((id, function) -> ownVariables(function).properties().forEach(e -> {
+            JsonNode first = values.putIfAbsent(e.getKey(), e.getValue());
+            assertEquals(first == null ? e.getValue() : first, e.getValue(), id + " " + e.getKey()
+                    + ": another function sets it differently");
+            JsonNode refName = e.getValue().path("Ref");
+            if (refName.isTextual() && parameters.has(refName.asText())) {
+                assertEquals(parameterNameOf(e.getKey()), refName.asText(), id + " " + e.getKey());
+            }
+        }));
+        assertEquals(ref("FulfilmentQueue"), values.get("FULFILMENT_QUEUE_URL"), "Ref of a queue is its URL");
+        assertEquals(ref("ProviderSecrets"), values.get("PROVIDER_SECRETS_ARN"), "Ref of a secret is its ARN");
+        assertNotNull(values.get("CALLBACK_URL"));
+    }
+
+    /** PAYMENT_PROVIDER -> PaymentProvider, STRIPE_PRICE_TRIAL -> StripePriceTrial. */
+    private static String parameterNameOf(String variable) {
+        return Arrays.stream(variable.toLowerCase(Locale.ROOT).split("_"))
+                .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1)).collect(Collectors.joining());
+    }
+
+    /**
+     * The variables a function's code reads: its own sources and shared/aws (every function is built on it),
+     * and for a function built on prepaid-providers the payment wiring and providers as well, including the
+     * names the providers build (STRIPE_PRICE_&lt;PRODUCT&gt;, CREEM_PRODUCT_&lt;PRODUCT&gt; for every product of the
+     * default catalog), which no literal scan can see.
+     */
+    private static Set<String> codeReads(ExpectedFunction function) {
+        List<Path> roots = new ArrayList<>(List.of(root.resolve("functions").resolve(function.module()).resolve("src/main"),
+                root.resolve("shared/aws/src/main")));
+        if (dependsOnProviders(function)) {
+            roots.add(root.resolve("shared/providers/src/main"));
+        }
+        Set<String> names = new TreeSet<>();
+        for (Path sourceRoot : roots) {
+            assertTrue(Files.isDirectory(sourceRoot), "no sources at " + sourceRoot);
+            for (Path file : javaFiles(sourceRoot)) {
+                String source = Templates.read(file);
+                Matcher read = ENV_READ.matcher(source);
+                while (read.find()) {
+                    names.add(read.group(1) != null ? read.group(1) : read.group(2));
+                }
+                if (PROVIDER_ID_VARIABLE.matcher(source).find()) {
+                    Matcher provider = PROVIDER_NAME.matcher(source);
+                    assertTrue(provider.find(), file + " builds variable names from a NAME it does not declare");
+                    for (Product product : ProductCatalog.defaults().all()) {
+                        names.add(ProductCatalog.providerIdVariable(provider.group(1), product.id()));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static List<Path> javaFiles(Path sourceRoot) {
+        try (Stream<Path> walk = Files.walk(sourceRoot)) {
+            return walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The function's pom depends on prepaid-providers outside the test scope. */
+    private static boolean dependsOnProviders(ExpectedFunction function) {
+        String pom = Templates.read(root.resolve("functions").resolve(function.module()).resolve("pom.xml"));
+        Matcher dependency = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL).matcher(pom);
+        while (dependency.find()) {
+            String block = dependency.group(1);
+            if (block.contains("<artifactId>prepaid-providers</artifactId>") && !block.contains("<scope>test</scope>")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // --- the table -----------------------------------------------------------------------------------------
 
     @Test
     void tableMatchesLedgerTableCreateTableRequest() {
@@ -272,12 +896,73 @@ class TemplateContentTest {
 
     // --- helpers ---------------------------------------------------------------------------------------
 
-    /** "METHOD /path" to event, for a function's HttpApi events; any other event type fails. */
+    /** Runs {@code check} on a copy of the template broken by {@code breakIt}: it must fail, saying {@code expected}. */
+    private static void assertFails(String expected, Consumer<ObjectNode> breakIt) {
+        assertFailsWith(expected, breakIt, List.of(TemplateContentTest::checkNoBroadStatements,
+                TemplateContentTest::checkRouteAuthorization,
+                TemplateContentTest::checkNoApiCycle, TemplateContentTest::checkFulfilmentQueue,
+                TemplateContentTest::checkNoDynamoWildcards, TemplateContentTest::checkSqsGrants,
+                TemplateContentTest::checkSecretGrants));
+    }
+
+    /** Every check passes on the real template; on the broken copy one of them fails with {@code expected}. */
+    private static void assertFailsWith(String expected, Consumer<ObjectNode> breakIt, List<Consumer<JsonNode>> checks) {
+        ObjectNode broken = Templates.template();
+        breakIt.accept(broken);
+        List<String> failures = new ArrayList<>();
+        for (Consumer<JsonNode> check : checks) {
+            check.accept(template);
+            try {
+                check.accept(broken);
+            } catch (AssertionError e) {
+                failures.add(String.valueOf(e.getMessage()));
+            }
+        }
+        assertFalse(failures.isEmpty(), "the broken copy passed every check (expected: " + expected + ")");
+        assertTrue(failures.stream().anyMatch(m -> m.contains(expected)),
+                "expected a failure saying '" + expected + "', got " + failures);
+    }
+
+    private static ObjectNode event(ObjectNode template, String functionId, String eventName) {
+        JsonNode event = function(template, functionId).path("Properties").path("Events").path(eventName).path("Properties");
+        assertTrue(event.isObject(), functionId + " has no event " + eventName);
+        return (ObjectNode) event;
+    }
+
+    private static ObjectNode queueProperties(ObjectNode template, String queueId) {
+        return (ObjectNode) template.path("Resources").path(queueId).path("Properties");
+    }
+
+    private static ArrayNode policies(ObjectNode template, String functionId) {
+        return (ArrayNode) function(template, functionId).path("Properties").path("Policies");
+    }
+
+    private static JsonNode statement(ObjectNode template, String functionId, String sid) {
+        List<JsonNode> statements = new ArrayList<>();
+        collectStatements(policies(template, functionId), statements);
+        return statements.stream().filter(s -> s.path("Sid").asText().equals(sid)).findFirst()
+                .orElseThrow(() -> new AssertionError(functionId + " has no statement " + sid));
+    }
+
+    /** Names of a function's policies that are not inline statements (SAM policy templates, managed policies). */
+    private static List<String> policyNames(JsonNode function) {
+        List<String> names = new ArrayList<>();
+        function.path("Properties").path("Policies").forEach(policy -> {
+            if (!(policy.isObject() && policy.has("Statement"))) {
+                names.add(policy.isTextual() ? policy.asText() : String.join(",", fieldNames(policy)));
+            }
+        });
+        return names;
+    }
+
+    /** "METHOD /path" to event, for a function's HttpApi events. */
     private static Map<String, JsonNode> routes(JsonNode function) {
         Map<String, JsonNode> routes = new LinkedHashMap<>();
         function.path("Properties").path("Events").properties().forEach(e -> {
             JsonNode event = e.getValue();
-            assertEquals("HttpApi", event.path("Type").asText(), "event " + e.getKey());
+            if (!event.path("Type").asText().equals("HttpApi")) {
+                return; // apiFunctionsHaveOnlyHttpApiEventsAndConsumersOnlyTheirQueue checks the types
+            }
             String key = event.path("Properties").path("Method").asText().toUpperCase() + " "
                     + event.path("Properties").path("Path").asText();
             assertTrue(routes.put(key, event) == null, "route declared twice: " + key);
@@ -289,30 +974,12 @@ class TemplateContentTest {
         if (node.isObject()) {
             JsonNode statement = node.get("Statement");
             if (statement != null) {
-                (statement.isArray() ? stream(statement) : Stream.of(statement)).forEach(statements::add);
+                oneOrMany(statement).forEach(statements::add);
             }
             node.elements().forEachRemaining(child -> collectStatements(child, statements));
         } else if (node.isArray()) {
             node.forEach(child -> collectStatements(child, statements));
         }
-    }
-
-    private static Set<String> envRead(Path... sourceRoots) throws IOException {
-        Set<String> names = new TreeSet<>();
-        for (Path sourceRoot : sourceRoots) {
-            assertTrue(Files.isDirectory(sourceRoot), "no sources at " + sourceRoot);
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(sourceRoot)) {
-                files = walk.filter(p -> p.toString().endsWith(".java")).toList();
-            }
-            for (Path file : files) {
-                Matcher read = ENV_READ.matcher(Files.readString(file));
-                while (read.find()) {
-                    names.add(read.group(1));
-                }
-            }
-        }
-        return names;
     }
 
     private static List<String> keys(List<KeySchemaElement> schema) {
@@ -321,26 +988,6 @@ class TemplateContentTest {
 
     private static List<String> keys(JsonNode schema) {
         return stream(schema).map(k -> k.path("AttributeName").asText() + ":" + k.path("KeyType").asText()).toList();
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static Stream<JsonNode> stream(JsonNode array) {
-        List<JsonNode> items = new ArrayList<>();
-        array.forEach(items::add);
-        return items.stream();
-    }
-
-    private static JsonNode ref(String name) {
-        return fn("Ref", name);
-    }
-
-    private static JsonNode fn(String name, Object value) {
-        return Templates.JSON.valueToTree(Map.of(name, value));
     }
 
     /** A Resource's ARN text: the string itself, or the template string of an Fn::Sub. */

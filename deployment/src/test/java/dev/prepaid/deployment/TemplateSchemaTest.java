@@ -99,6 +99,22 @@ class TemplateSchemaTest {
     }
 
     @Test
+    void aMisspelledSqsEventPropertyIsReported() {
+        ObjectNode broken = Templates.template();
+        JsonNode events = broken.path("Resources").path("FulfilmentFunction").path("Properties").path("Events");
+        assertTrue(events.path("FulfilmentQueue").path("Properties").has("FunctionResponseTypes"),
+                "the template no longer has the SQS event this test breaks");
+        ObjectNode sqs = (ObjectNode) events.path("FulfilmentQueue").path("Properties");
+        sqs.set("FunctionResponseType", sqs.remove("FunctionResponseTypes"));
+
+        Set<ValidationMessage> messages = schema.validate(broken);
+
+        assertFalse(messages.isEmpty(), "an SQS event with an unknown property passed the schema");
+        assertTrue(messages.stream().anyMatch(m -> m.getMessage().contains("'FunctionResponseType'")
+                && m.getSchemaLocation().toString().contains("SQSEventProperties")), () -> describe(messages));
+    }
+
+    @Test
     void aMisspelledServerlessResourceTypeIsReported() {
         ObjectNode broken = Templates.template();
         ((ObjectNode) broken.path("Resources").path("CreditsQueryFunction"))

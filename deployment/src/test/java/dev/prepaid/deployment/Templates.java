@@ -12,10 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Finds and reads the repository's template.yaml; shared by the deployment tests. */
 final class Templates {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** ${Name} or ${Name.Attribute} in an Fn::Sub string; ${!Literal} is not a reference. */
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");
     static final String SCHEMA = "shared/schemas/sam.schema.json";
 
     private Templates() {
@@ -93,6 +100,84 @@ final class Templates {
     static JsonNode functionProperty(JsonNode template, JsonNode function, String name) {
         JsonNode own = function.path("Properties").path(name);
         return own.isMissingNode() ? template.path("Globals").path("Function").path(name) : own;
+    }
+
+    /**
+     * The logical ids (resources or parameters) a node names through Ref, Fn::GetAtt or Fn::Sub, anywhere
+     * inside it; pseudo parameters (AWS::...) and an Fn::Sub's own variables are not references.
+     */
+    static Set<String> references(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        collectReferences(node, names);
+        return names;
+    }
+
+    private static void collectReferences(JsonNode node, Set<String> names) {
+        if (node.isObject()) {
+            if (node.size() == 1 && node.has("Ref") && node.get("Ref").isTextual()) {
+                addName(node.get("Ref").asText(), names);
+                return;
+            }
+            if (node.size() == 1 && node.has("Fn::GetAtt")) {
+                JsonNode getAtt = node.get("Fn::GetAtt");
+                if (getAtt.isArray() && getAtt.path(0).isTextual()) {
+                    addName(getAtt.get(0).asText(), names);
+                } else if (getAtt.isTextual()) {
+                    addName(getAtt.asText().split("\\.", 2)[0], names);
+                }
+                return;
+            }
+            if (node.size() == 1 && node.has("Fn::Sub")) {
+                JsonNode sub = node.get("Fn::Sub");
+                String text = sub.isArray() ? sub.path(0).asText() : sub.asText();
+                Set<String> local = new TreeSet<>();
+                if (sub.isArray() && sub.path(1).isObject()) {
+                    sub.get(1).fieldNames().forEachRemaining(local::add);
+                    collectReferences(sub.get(1), names);
+                }
+                Matcher variable = SUB_VARIABLE.matcher(text);
+                while (variable.find()) {
+                    if (!local.contains(variable.group(1))) {
+                        addName(variable.group(1), names);
+                    }
+                }
+                return;
+            }
+            node.elements().forEachRemaining(child -> collectReferences(child, names));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectReferences(child, names));
+        }
+    }
+
+    private static void addName(String name, Set<String> names) {
+        if (!name.startsWith("AWS::")) {
+            names.add(name);
+        }
+    }
+
+    static JsonNode ref(String name) {
+        return fn("Ref", name);
+    }
+
+    static JsonNode fn(String name, Object value) {
+        return JSON.valueToTree(Map.of(name, value));
+    }
+
+    static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        array.forEach(items::add);
+        return items.stream();
+    }
+
+    /** The node itself, or its items when it is an array (IAM's "one or a list"). */
+    static Stream<JsonNode> oneOrMany(JsonNode node) {
+        return node.isArray() ? stream(node) : node.isMissingNode() ? Stream.empty() : Stream.of(node);
+    }
+
+    static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     static List<String> texts(JsonNode node) {

@@ -1,0 +1,353 @@
+package dev.prepaid.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.out.sqs.PaymentEventJson;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The sample events under events/&lt;module&gt;/ (also for {@code sam local invoke -e}) against the template
+ * and the code: every file is strict JSON that the Lambda Java runtime's serializer reads, every function
+ * has at least one, an API event targets a route its function declares in template.yaml (through the JWT
+ * authorizer or, for a public route, without it), and a queue event carries payment events exactly as
+ * {@link PaymentEventJson} writes them.
+ */
+class SampleEventsTest {
+    /** Duplicate keys and trailing content are errors (a hand-edited fixture can have both). */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final PojoSerializer<APIGatewayV2HTTPEvent> API_EVENTS = LambdaEventSerializers.serializerFor(
+            APIGatewayV2HTTPEvent.class, SampleEventsTest.class.getClassLoader());
+    private static final PojoSerializer<SQSEvent> SQS_EVENTS = LambdaEventSerializers.serializerFor(
+            SQSEvent.class, SampleEventsTest.class.getClassLoader());
+    private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)}");
+
+    private static Path root;
+    private static JsonNode template;
+
+    @BeforeAll
+    static void load() {
+        root = Templates.root();
+        template = Templates.template();
+    }
+
+    static Stream<String> eventFiles() {
+        Path events = Templates.root().resolve("events");
+        try (Stream<Path> walk = Files.walk(events)) {
+            return walk.filter(p -> p.toString().endsWith(".json"))
+                    .map(p -> events.relativize(p).toString().replace('\\', '/')).sorted().toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void everyFunctionHasASampleEventAndEveryFolderIsAFunction() throws IOException {
+        Set<String> modules = new TreeSet<>();
+        for (ExpectedFunction function : ExpectedFunction.BY_LOGICAL_ID.values()) {
+            modules.add(function.module());
+            Path dir = root.resolve(function.eventsDir());
+            assertTrue(Files.isDirectory(dir), "no sample events for " + function.module() + ": " + dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertTrue(files.anyMatch(p -> p.toString().endsWith(".json")), "no sample event in " + dir);
+            }
+        }
+        Set<String> folders = new TreeSet<>();
+        try (Stream<Path> entries = Files.list(root.resolve("events"))) {
+            entries.forEach(p -> {
+                assertTrue(Files.isDirectory(p), "events/ holds one folder per function, not " + p.getFileName());
+                folders.add(p.getFileName().toString());
+            });
+        }
+        assertEquals(modules, folders, "events/<module>/ folders");
+        assertTrue(eventFiles().allMatch(f -> f.indexOf('/') == f.lastIndexOf('/') && f.indexOf('/') > 0),
+                "every event is events/<module>/<name>.json: " + eventFiles().toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eventFiles")
+    void everySampleEventFitsItsFunction(String file) {
+        String module = file.substring(0, file.indexOf('/'));
+        ExpectedFunction function = ExpectedFunction.byModule(module);
+        assertNotNull(function, "events/" + module + "/ is not a function's folder");
+        byte[] bytes = readBytes(root.resolve("events").resolve(file));
+        JsonNode event = strictJson(bytes, file);
+        checkEvent(template, function, event, file);
+        if (function.isQueueConsumer()) {
+            SQSEvent loaded = SQS_EVENTS.fromJson(new ByteArrayInputStream(bytes));
+            assertEquals(event.path("Records").size(), loaded.getRecords().size(), file + ": the runtime's SQSEvent");
+            for (int i = 0; i < loaded.getRecords().size(); i++) {
+                assertEquals(event.path("Records").path(i).path("body").asText(), loaded.getRecords().get(i).getBody());
+                assertEquals(event.path("Records").path(i).path("messageId").asText(),
+                        loaded.getRecords().get(i).getMessageId());
+            }
+        } else {
+            APIGatewayV2HTTPEvent loaded = API_EVENTS.fromJson(new ByteArrayInputStream(bytes));
+            assertEquals(event.path("routeKey").asText(), loaded.getRouteKey(), file + ": the runtime's event");
+            assertEquals(event.path("rawPath").asText(), loaded.getRawPath());
+            assertEquals(event.path("requestContext").path("http").path("method").asText(),
+                    loaded.getRequestContext().getHttp().getMethod());
+            assertEquals(event.has("body") ? event.path("body").asText() : null, loaded.getBody());
+        }
+    }
+
+    static void checkEvent(JsonNode template, ExpectedFunction function, JsonNode event, String name) {
+        if (function.isQueueConsumer()) {
+            checkQueueEvent(function, event, name);
+        } else {
+            checkApiEvent(template, function, event, name);
+        }
+    }
+
+    /** An HTTP API (payload 2.0) event for one of the function's routes in template.yaml. */
+    static void checkApiEvent(JsonNode template, ExpectedFunction function, JsonNode event, String name) {
+        String id = ExpectedFunction.logicalIdOf(function);
+        assertEquals("2.0", event.path("version").asText(), name + ": payload version");
+        String routeKey = event.path("routeKey").asText();
+        Set<String> declared = new TreeSet<>();
+        template.path("Resources").path(id).path("Properties").path("Events").forEach(e -> {
+            if (e.path("Type").asText().equals("HttpApi")) {
+                declared.add(e.path("Properties").path("Method").asText().toUpperCase() + " "
+                        + e.path("Properties").path("Path").asText());
+            }
+        });
+        assertTrue(declared.contains(routeKey), name + ": routeKey '" + routeKey + "' is not a route of " + id
+                + " in template.yaml " + declared);
+        JsonNode context = event.path("requestContext");
+        assertEquals(routeKey, context.path("routeKey").asText(), name + ": requestContext.routeKey");
+        String method = routeKey.substring(0, routeKey.indexOf(' '));
+        String path = routeKey.substring(routeKey.indexOf(' ') + 1);
+        assertEquals(method, context.path("http").path("method").asText(), name + ": requestContext.http.method");
+        String rawPath = event.path("rawPath").asText();
+        assertEquals(rawPath, context.path("http").path("path").asText(), name + ": requestContext.http.path");
+
+        // the raw path is an instance of the route's path, and pathParameters name its variables
+        StringBuilder regex = new StringBuilder();
+        List<String> variables = new ArrayList<>();
+        Matcher variable = PATH_VARIABLE.matcher(path);
+        int at = 0;
+        while (variable.find()) {
+            regex.append(Pattern.quote(path.substring(at, variable.start()))).append("([^/]+)");
+            variables.add(variable.group(1));
+            at = variable.end();
+        }
+        regex.append(Pattern.quote(path.substring(at)));
+        Matcher raw = Pattern.compile(regex.toString()).matcher(rawPath);
+        assertTrue(raw.matches(), name + ": rawPath " + rawPath + " is not " + path);
+        Map<String, String> expectedParameters = new TreeMap<>();
+        for (int i = 0; i < variables.size(); i++) {
+            expectedParameters.put(variables.get(i), raw.group(i + 1));
+        }
+        assertEquals(expectedParameters, textMap(event.path("pathParameters")), name + ": pathParameters");
+
+        // the query string and its parsed form agree
+        Map<String, String> query = new TreeMap<>();
+        String rawQuery = event.path("rawQueryString").asText("");
+        if (!rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                query.merge(key, value, (a, b) -> a + "," + b);
+            }
+        }
+        assertEquals(query, textMap(event.path("queryStringParameters")), name + ": queryStringParameters");
+
+        assertFalse(event.path("isBase64Encoded").asBoolean(), name + ": isBase64Encoded");
+        String contentType = event.path("headers").path("content-type").asText("");
+        if (event.has("body") && contentType.startsWith("application/json")) {
+            try {
+                STRICT.readTree(event.path("body").asText());
+            } catch (IOException e) {
+                throw new AssertionError(name + ": the body is not the JSON its content-type says", e);
+            }
+        }
+
+        JsonNode authorizer = context.path("authorizer");
+        if (function.isPublic(routeKey)) {
+            assertTrue(authorizer.isMissingNode(), name + ": " + routeKey
+                    + " is public: API Gateway runs no authorizer, so the event has no requestContext.authorizer");
+        } else {
+            JsonNode jwt = authorizer.path("jwt");
+            assertFalse(jwt.path("claims").path("sub").asText("").isBlank(),
+                    name + ": " + routeKey + " goes through the JWT authorizer: requestContext.authorizer.jwt.claims.sub");
+            Set<String> scopes = new HashSet<>(Templates.texts(jwt.path("scopes")));
+            assertTrue(scopes.containsAll(function.scopes()), name + ": the token's scopes " + scopes
+                    + " must hold the route's " + function.scopes());
+        }
+    }
+
+    /** An SQS batch for the consumer's queue whose bodies are payment events as the webhook enqueues them. */
+    static void checkQueueEvent(ExpectedFunction function, JsonNode event, String name) {
+        JsonNode records = event.path("Records");
+        assertTrue(records.isArray() && records.size() > 0, name + ": an SQS event has Records");
+        Set<String> ids = new HashSet<>();
+        for (JsonNode record : records) {
+            String messageId = record.path("messageId").asText("");
+            assertTrue(!messageId.isBlank() && ids.add(messageId), name + ": messageId missing or repeated: " + messageId);
+            assertEquals("aws:sqs", record.path("eventSource").asText(), name + " " + messageId + ": eventSource");
+            assertTrue(record.path("eventSourceARN").asText().matches("arn:aws:sqs:[a-z0-9-]+:\\d{12}:.*"
+                    + Pattern.quote(function.queue()) + ".*"), name + " " + messageId + ": eventSourceARN names "
+                    + function.queue());
+            assertTrue(record.path("attributes").path("ApproximateReceiveCount").asText().matches("[1-9][0-9]*"),
+                    name + " " + messageId + ": attributes.ApproximateReceiveCount");
+            String body = record.path("body").asText();
+            String rewritten;
+            try {
+                rewritten = PaymentEventJson.write(PaymentEventJson.read(body));
+            } catch (RuntimeException e) {
+                throw new AssertionError(name + " " + messageId + ": the body is not a payment event: " + e, e);
+            }
+            assertEquals(rewritten, body, name + " " + messageId + ": the body, exactly as PaymentEventJson writes it");
+            assertEquals(md5(body), record.path("md5OfBody").asText(), name + " " + messageId + ": md5OfBody");
+        }
+    }
+
+    // --- the checks fail on broken copies ----------------------------------------------------------------
+
+    @Test
+    void anEventForAnUndeclaredRouteIsReported() {
+        assertFails("create-order/create-order.json", "is not a route of CreateOrderFunction",
+                e -> e.put("routeKey", "POST /api/payment/create-orders"));
+        assertFails("deduct-credits/deduct.json", "is not a route of DeductCreditsFunction",
+                e -> e.put("routeKey", "GET /api/credits/balance"));
+        assertFails("create-order/get-order.json", "requestContext.routeKey",
+                e -> ((ObjectNode) e.path("requestContext")).put("routeKey", "GET /api/payment/subscription"));
+    }
+
+    @Test
+    void anEventThatDoesNotMatchItsRouteIsReported() {
+        assertFails("create-order/get-order.json", "is not /api/payment/orders/{orderId}",
+                e -> e.put("rawPath", "/api/payment/orders").withObjectProperty("requestContext")
+                        .withObjectProperty("http").put("path", "/api/payment/orders"));
+        assertFails("create-order/get-order.json", "pathParameters", e -> e.remove("pathParameters"));
+        assertFails("callback/callback.json", "queryStringParameters", e -> e.put("rawQueryString", "orderId=x"));
+        assertFails("webhook/stripe-checkout-completed.json", "not the JSON its content-type says",
+                e -> e.put("body", "{\"id\":"));
+    }
+
+    @Test
+    void anAuthorizerThatDoesNotFitTheRouteIsReported() {
+        assertFails("credits-query/plans.json", "is public", e -> ((ObjectNode) e.path("requestContext"))
+                .set("authorizer", readEvent("credits-query/balance.json").path("requestContext").path("authorizer")));
+        assertFails("credits-query/balance.json", "goes through the JWT authorizer",
+                e -> ((ObjectNode) e.path("requestContext")).remove("authorizer"));
+        assertFails("deduct-credits/deduct.json", "must hold the route's",
+                e -> ((ObjectNode) e.path("requestContext").path("authorizer").path("jwt")).putArray("scopes").add("openid"));
+    }
+
+    @Test
+    void aQueueEventThatIsNotAPaymentEventIsReported() {
+        assertFails("fulfilment/sqs-batch.json", "not a payment event",
+                e -> ((ObjectNode) e.path("Records").path(0)).put("body", "{\"kind\":\"Unknown\"}"));
+        assertFails("fulfilment/sqs-batch.json", "exactly as PaymentEventJson writes it",
+                e -> ((ObjectNode) e.path("Records").path(1)).put("body", e.path("Records").path(1).path("body").asText()
+                        .replace("{\"kind\":\"PaymentRefunded\",", "{\"kind\" : \"PaymentRefunded\",")));
+        assertFails("fulfilment/sqs-batch.json", "md5OfBody",
+                e -> ((ObjectNode) e.path("Records").path(0)).put("md5OfBody", md5("x")));
+        assertFails("fulfilment/sqs-batch.json", "messageId missing or repeated",
+                e -> ((ObjectNode) e.path("Records").path(1)).put("messageId",
+                        e.path("Records").path(0).path("messageId").asText()));
+    }
+
+    @Test
+    void invalidJsonIsReported() {
+        assertThrows(AssertionError.class, () -> strictJson("{\"a\": 1, \"a\": 2}".getBytes(StandardCharsets.UTF_8), "dup"));
+        assertThrows(AssertionError.class, () -> strictJson("{\"a\": 1} {}".getBytes(StandardCharsets.UTF_8), "trailing"));
+        assertThrows(AssertionError.class, () -> strictJson("{\"a\": 1,}".getBytes(StandardCharsets.UTF_8), "comma"));
+    }
+
+    /** The real file passes; the copy broken by {@code breakIt} fails, saying {@code expected}. */
+    private static void assertFails(String file, String expected, Consumer<ObjectNode> breakIt) {
+        String module = file.substring(0, file.indexOf('/'));
+        ExpectedFunction function = ExpectedFunction.byModule(module);
+        checkEvent(template, function, readEvent(file), file);
+        ObjectNode broken = readEvent(file);
+        breakIt.accept(broken);
+        AssertionError error = assertThrows(AssertionError.class, () -> checkEvent(template, function, broken, file),
+                file + ": the broken copy passed (expected: " + expected + ")");
+        assertTrue(String.valueOf(error.getMessage()).contains(expected),
+                "expected a failure saying '" + expected + "', got: " + error.getMessage());
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private static ObjectNode readEvent(String file) {
+        return (ObjectNode) strictJson(readBytes(Templates.root().resolve("events").resolve(file)), file);
+    }
+
+    private static JsonNode strictJson(byte[] bytes, String name) {
+        try {
+            JsonNode node = STRICT.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw new AssertionError(name + ": not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new AssertionError(name + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> textMap(JsonNode node) {
+        Map<String, String> map = new LinkedHashMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        return new TreeMap<>(map);
+    }
+
+    private static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
