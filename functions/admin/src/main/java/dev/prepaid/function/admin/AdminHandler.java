@@ -1,0 +1,137 @@
+package dev.prepaid.function.admin;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.config.AwsClients;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.in.http.ApiException;
+import dev.prepaid.adapter.in.http.ApiGatewayHandler;
+import dev.prepaid.adapter.in.http.Caller;
+import dev.prepaid.adapter.in.http.HttpRequest;
+import dev.prepaid.adapter.in.http.HttpResponses;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.adapter.in.http.JsonBody;
+import dev.prepaid.adapter.in.http.Router;
+import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
+import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
+import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.adapter.out.provider.ProviderSecrets;
+import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
+import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.port.out.DeadLetterQueue;
+import dev.prepaid.port.out.ReconciliationReport;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Operator routes, every one behind the scope {@code credits/admin} (API Gateway checks it on the route;
+ * the handler checks again):
+ * <ul>
+ *   <li>{@code POST /api/admin/orders/{orderId}/reconcile}: ask the provider now and fulfil if paid;</li>
+ *   <li>{@code GET /api/admin/reports/drift}: the drift part of the latest reconciliation report;</li>
+ *   <li>{@code GET /api/admin/dlq}: the fulfilment DLQ's depth;</li>
+ *   <li>{@code POST /api/admin/dlq/redrive} {@code {"max": 1..100}} (default 10): move DLQ messages back to
+ *       the fulfilment queue, whose consumer handles them idempotently.</li>
+ * </ul>
+ * Every action is logged with the caller's subject.
+ */
+public final class AdminHandler extends ApiGatewayHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    static final int DEFAULT_REDRIVE = 10;
+    static final int MAX_REDRIVE = 100;
+
+    public AdminHandler() {
+        this(Env.system());
+    }
+
+    /** Wired from an explicit environment (the local runner passes the template's). */
+    public AdminHandler(Env env) {
+        this(Wired.from(env));
+    }
+
+    private AdminHandler(Wired wired) {
+        this(wired.service(), wired.dlq());
+    }
+
+    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq) {
+        super(new Router()
+                .route("POST", "/api/admin/orders/{orderId}/reconcile", request -> reconcile(service, request))
+                .route("GET", "/api/admin/reports/drift", request -> drift(service, request))
+                .route("GET", "/api/admin/dlq", request -> depth(dlq, request))
+                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request)));
+    }
+
+    private record Wired(ReconciliationService service, DeadLetterQueue dlq) {
+        static Wired from(Env given) {
+            Env env = ProviderSecrets.overlay(given);
+            String table = env.required("TABLE_NAME");
+            DynamoDbClient dynamo = AwsClients.dynamo(env);
+            SqsClient sqs = AwsClients.sqs(env);
+            DeadLetterQueue dlq = new SqsDeadLetterQueue(sqs, env.required("FULFILMENT_DLQ_URL"), env.required("FULFILMENT_QUEUE_URL"));
+            Clock clock = Clock.systemUTC();
+            PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
+            ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
+                    new DynamoReconciliationStore(dynamo, table), wiring.providers(), wiring.fulfilment(), dlq,
+                    ReconciliationService.Settings.defaults(), clock);
+            return new Wired(service, dlq);
+        }
+    }
+
+    private static APIGatewayV2HTTPResponse reconcile(ReconciliationService service, HttpRequest request) {
+        Caller caller = Caller.service(request, Caller.ADMIN_SCOPE);
+        ReconciliationService.OrderCheck check;
+        try {
+            check = service.reconcileOrder(request.pathParameter("orderId"));
+        } catch (ReconciliationService.ProviderNotConfiguredException e) {
+            throw new ApiException(409, e.code(), e.getMessage());
+        }
+        LOG.info("admin {} reconciled order {}: {} -> {} ({})", caller.subject(), check.orderId(),
+                check.previousStatus().wireName(), check.status().wireName(), check.result());
+        ObjectNode body = Json.object();
+        body.put("orderId", check.orderId());
+        body.put("result", check.result().name().toLowerCase(Locale.ROOT));
+        body.put("status", check.status().wireName());
+        body.put("previousStatus", check.previousStatus().wireName());
+        return HttpResponses.json(200, body);
+    }
+
+    private static APIGatewayV2HTTPResponse drift(ReconciliationService service, HttpRequest request) {
+        Caller.service(request, Caller.ADMIN_SCOPE);
+        ReconciliationReport report = service.latestReport()
+                .orElseThrow(() -> new ApiException(404, "no_report", "reconciliation has not finished a run yet"));
+        ObjectNode body = ReconciliationReportJson.driftJson(report.drift());
+        body.put("generatedAt", report.finishedAt() == null ? null : report.finishedAt().toString());
+        return HttpResponses.json(200, body);
+    }
+
+    private static APIGatewayV2HTTPResponse depth(DeadLetterQueue dlq, HttpRequest request) {
+        Caller.service(request, Caller.ADMIN_SCOPE);
+        return HttpResponses.json(200, Json.object().put("depth", dlq.depth()));
+    }
+
+    private static APIGatewayV2HTTPResponse redrive(DeadLetterQueue dlq, HttpRequest request) {
+        Caller caller = Caller.service(request, Caller.ADMIN_SCOPE);
+        int max = DEFAULT_REDRIVE;
+        if (request.body().length > 0) {
+            JsonBody body = JsonBody.parse(request, Set.of("max"));
+            BigDecimal value = body.optionalNumber("max");
+            if (value != null) {
+                BigDecimal whole = value.stripTrailingZeros();
+                if (whole.scale() > 0 || whole.compareTo(BigDecimal.ONE) < 0
+                        || whole.compareTo(BigDecimal.valueOf(MAX_REDRIVE)) > 0) {
+                    throw ApiException.badRequest("invalid_max", "max must be a whole number from 1 to " + MAX_REDRIVE);
+                }
+                max = whole.intValueExact();
+            }
+        }
+        int moved = dlq.redrive(max);
+        LOG.info("admin {} redrove {} of at most {} DLQ messages", caller.subject(), moved, max);
+        return HttpResponses.json(200, Json.object().put("moved", moved));
+    }
+}

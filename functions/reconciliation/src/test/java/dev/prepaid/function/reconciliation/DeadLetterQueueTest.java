@@ -1,0 +1,97 @@
+package dev.prepaid.function.reconciliation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
+import dev.prepaid.adapter.out.sqs.SqsEventQueue;
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.function.fulfilment.FulfilmentHandler;
+import dev.prepaid.testing.QueuePoller;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Step e and the redrive behind the admin route, on ElasticMQ with the production redrive policy (5
+ * receives) and the real fulfilment consumer.
+ */
+class DeadLetterQueueTest {
+    private final ReconFixture fx = new ReconFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    @Test
+    void aRefundThatReachedTheDlqIsReportedAndARedriveLetsTheConsumerApplyIt() throws InterruptedException {
+        String user = ReconFixture.newUser();
+        Order order = fx.stripeOrder(user, "trial", Duration.ZERO);
+        String paymentIntent = ReconFixture.id("pi_");
+        SqsEventQueue queue = new SqsEventQueue(fx.sqs, fx.queueUrl);
+        QueuePoller consumer = new QueuePoller(fx.sqs, fx.queueUrl, new FulfilmentHandler(fx.fulfilment), "fulfilment");
+
+        // The refund arrives before its purchase and waits for it five times, then goes to the DLQ.
+        queue.enqueue(new PaymentEvent.PaymentRefunded("stripe", ReconFixture.id("evt_"), "charge.refunded",
+                ReconFixture.id("re_"), paymentIntent, order.amount()));
+        for (int round = 0; round < 15 && fx.depth(fx.dlqUrl) == 0; round++) {
+            consumer.pollOnce(10, 1);
+            Thread.sleep(1100); // the visibility timeout of a failed receive
+        }
+        assertEquals(1, fx.depth(fx.dlqUrl));
+        assertEquals(1, fx.run(fx.service()).dlqDepth());
+
+        // The purchase lands; the refund, moved back, now finds it.
+        queue.enqueue(new PaymentEvent.CheckoutPaid("stripe", ReconFixture.id("evt_"), "checkout.session.completed",
+                order.orderId().value(), order.checkoutId(), paymentIntent, order.amount(), null, null, null, null));
+        consumer.drain(10);
+        assertEquals(Credits.of(100), fx.balance(user));
+
+        assertEquals(1, fx.dlq().redrive(10));
+        assertEquals(0, fx.depth(fx.dlqUrl));
+        consumer.drain(10);
+
+        assertEquals(Credits.ZERO, fx.balance(user), "the refund took the credits back");
+        assertEquals(0, fx.depth(fx.queueUrl));
+        assertEquals(0, fx.run(fx.service()).dlqDepth());
+    }
+
+    @Test
+    void aRedriveKeepsBodiesAndAttributesAndMovesAtMostMax() {
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            fx.sqs.sendMessage(b -> b.queueUrl(fx.dlqUrl).messageBody("{\"n\": " + n + "}")
+                    .messageAttributes(Map.of("provider", string("stripe"), "eventType", string("type-" + n))));
+        }
+        SqsDeadLetterQueue dlq = fx.dlq();
+        assertEquals(3, dlq.depth());
+
+        assertEquals(2, dlq.redrive(2));
+        assertEquals(1, dlq.depth());
+        assertEquals(2, fx.depth(fx.queueUrl));
+        List<Message> moved = fx.sqs.receiveMessage(b -> b.queueUrl(fx.queueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(1).messageAttributeNames("All")).messages();
+        assertEquals(2, moved.size());
+        for (Message message : moved) {
+            String n = message.body().replaceAll("\\D", "");
+            assertEquals("stripe", message.messageAttributes().get("provider").stringValue());
+            assertEquals("type-" + n, message.messageAttributes().get("eventType").stringValue(), message.body());
+        }
+
+        assertEquals(1, dlq.redrive(100));
+        assertEquals(0, dlq.depth());
+        assertEquals(0, dlq.redrive(10), "an empty DLQ moves nothing");
+        assertThrows(IllegalArgumentException.class, () -> dlq.redrive(0));
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.prepaid.function.reconciliation;
+
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
+import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
+import dev.prepaid.application.CreditService;
+import dev.prepaid.application.FulfilmentService;
+import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.EntryIds;
+import dev.prepaid.domain.IdempotencyKey;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.CheckoutSession;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.pricing.PricingCatalog;
+import dev.prepaid.port.in.GrantCreditsCommand;
+import dev.prepaid.port.out.PaymentProvider;
+import dev.prepaid.port.out.ReconciliationReport;
+import dev.prepaid.testing.LocalEngines;
+import dev.prepaid.testing.QueuePoller;
+import dev.prepaid.testing.TestClients;
+import dev.prepaid.testing.stripe.FakeStripe;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * A fresh table and queue pair on DynamoDB Local and ElasticMQ, a fake Stripe API, and the purchase side
+ * wired exactly as the Lambda wires it (PaymentWiring from an environment map), plus helpers that put the
+ * data into the states reconciliation must find.
+ */
+final class ReconFixture implements AutoCloseable {
+    static final String STRIPE_WEBHOOK_SECRET = "whsec_reconciliation_test";
+
+    final LocalEngines engines = LocalEngines.shared();
+    final DynamoDbClient dynamo = TestClients.dynamo(engines.dynamoEndpoint());
+    final SqsClient sqs = TestClients.sqs(engines.sqsEndpoint());
+    final String table = TestClients.createLedgerTable(dynamo);
+    final String queueUrl;
+    final String dlqUrl;
+    final FakeStripe stripe = new FakeStripe();
+    final Map<String, String> vars = new HashMap<>();
+    final PaymentWiring wiring;
+    final FulfilmentService fulfilment;
+    final CreditService credits;
+
+    ReconFixture() {
+        String[] queues = QueuePoller.createQueueWithDlq(sqs, "fulfilment-" + UUID.randomUUID().toString().substring(0, 8), 1);
+        queueUrl = queues[0];
+        dlqUrl = queues[1];
+        stripe.price("price_trial", 790, "usd").price("price_basic", 1990, "usd").price("price_pro", 4990, "usd");
+        vars.put("TABLE_NAME", table);
+        vars.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
+        vars.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
+        vars.put("FULFILMENT_QUEUE_URL", queueUrl);
+        vars.put("FULFILMENT_DLQ_URL", dlqUrl);
+        vars.put("PAYMENT_PROVIDER", "stripe");
+        vars.put("PAYMENT_ENV", "test");
+        vars.put("STRIPE_SECRET_KEY", "sk_test_reconciliation_tests_0000");
+        vars.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+        vars.put("STRIPE_API_BASE", stripe.baseUrl());
+        vars.put("STRIPE_PRICE_TRIAL", "price_trial");
+        vars.put("STRIPE_PRICE_BASIC", "price_basic");
+        vars.put("STRIPE_PRICE_PRO", "price_pro");
+        wiring = new PaymentWiring(new Env(vars), Clock.systemUTC(), dynamo, () -> sqs, null);
+        fulfilment = wiring.fulfilment();
+        credits = new CreditService(wiring.ledger(), PricingCatalog.defaults(), Clock.systemUTC());
+    }
+
+    /** Settings for tests: nothing waits to settle, and the first run looks back one hour. */
+    static ReconciliationService.Settings settings() {
+        return ReconciliationService.Settings.defaults().withSettleLag(Duration.ZERO)
+                .withInitialLookback(Duration.ofHours(1));
+    }
+
+    ReconciliationService service() {
+        return service(settings());
+    }
+
+    ReconciliationService service(ReconciliationService.Settings settings) {
+        return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
+                wiring.providers(), wiring.fulfilment(), dlq(), settings, Clock.systemUTC());
+    }
+
+    SqsDeadLetterQueue dlq() {
+        return new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl);
+    }
+
+    /** A run, a moment after the writes before it (the walk's window ends at the run's start). */
+    ReconciliationReport run(ReconciliationService service) {
+        LockSupport.parkNanos(Duration.ofMillis(3).toNanos());
+        return service.run();
+    }
+
+    static String newUser() {
+        return "user-" + UUID.randomUUID();
+    }
+
+    static String id(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    /**
+     * A pending order created {@code age} ago with a real checkout session at (fake) Stripe, as create-order
+     * leaves it.
+     */
+    Order stripeOrder(String user, String productId, Duration age) {
+        Product product = wiring.catalog().require(productId);
+        Order order = Order.pending(OrderId.random(), new UserId(user), product, "stripe", Instant.now().minus(age));
+        wiring.orders().create(order);
+        CheckoutSession session = wiring.providers().get("stripe").createCheckout(order, product,
+                "https://app.test/success", "https://app.test/cancel");
+        wiring.orders().attachCheckout(order.orderId(), session.checkoutId(), session.url(), Instant.now());
+        return wiring.orders().find(order.orderId()).orElseThrow();
+    }
+
+    /** A pending order of a provider that is not configured here, with a checkout id nobody can look up. */
+    Order foreignOrder(String user, String provider, Duration age) {
+        Product product = wiring.catalog().require("trial");
+        Order order = Order.pending(OrderId.random(), new UserId(user), product, provider, Instant.now().minus(age));
+        wiring.orders().create(order);
+        wiring.orders().attachCheckout(order.orderId(), id("ch_"), "https://pay.example/x", Instant.now());
+        return wiring.orders().find(order.orderId()).orElseThrow();
+    }
+
+    /** A pack bought and credited through the webhook path. */
+    Order purchased(String user, String productId) {
+        Order order = stripeOrder(user, productId, Duration.ZERO);
+        fulfilment.handle(new PaymentEvent.CheckoutPaid("stripe", id("evt_"), "checkout.session.completed",
+                order.orderId().value(), order.checkoutId(), id("pi_"), order.amount(), null, null, null, null));
+        return wiring.orders().find(order.orderId()).orElseThrow();
+    }
+
+    /** A plan bought through the webhook path: the checkout names its first invoice, which grants. */
+    Order subscribed(String user, String productId) {
+        Order order = stripeOrder(user, productId, Duration.ZERO);
+        String invoice = id("in_");
+        fulfilment.handle(new PaymentEvent.CheckoutPaid("stripe", id("evt_"), "checkout.session.completed",
+                order.orderId().value(), order.checkoutId(), invoice, order.amount(), id("sub_"), id("cus_"),
+                invoice, Instant.now().plus(Duration.ofDays(30))));
+        return wiring.orders().find(order.orderId()).orElseThrow();
+    }
+
+    void grant(String user, long hundredths) {
+        credits.grant(new GrantCreditsCommand(new UserId(user), Credits.ofHundredths(hundredths), "test grant",
+                new IdempotencyKey(id("grant-")), "tests"));
+    }
+
+    Credits balance(String user) {
+        return wiring.ledger().balance(new UserId(user)).map(b -> b.credits()).orElse(Credits.ZERO);
+    }
+
+    List<LedgerEntry> entries(String user) {
+        List<LedgerEntry> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            var page = wiring.ledger().history(new UserId(user), Optional.empty(), 100, cursor);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        return all;
+    }
+
+    /** Someone changes a balance item behind the ledger's back. */
+    void corruptBalance(String user, long addHundredths, long addSeq) {
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS("USER#" + user), "sk", AttributeValue.fromS("BALANCE")))
+                .updateExpression("SET #b = #b + :add, #s = #s + :seq")
+                .expressionAttributeNames(Map.of("#b", "balance", "#s", "seq"))
+                .expressionAttributeValues(Map.of(":add", AttributeValue.fromN(Long.toString(addHundredths)),
+                        ":seq", AttributeValue.fromN(Long.toString(addSeq))))
+                .conditionExpression("attribute_exists(pk)"));
+    }
+
+    void deleteEntry(String entryId) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("ENTRY#" + entryId),
+                "sk", AttributeValue.fromS("ENTRY"))));
+    }
+
+    void deleteOrder(Order order) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("ORDER#" + order.orderId().value()),
+                "sk", AttributeValue.fromS("ORDER"))));
+    }
+
+    Order order(Order order) {
+        return wiring.orders().find(order.orderId()).orElseThrow();
+    }
+
+    static String purchaseEntry(Order order) {
+        return EntryIds.purchase(order.orderId().value());
+    }
+
+    PaymentProvider stripeProvider() {
+        return wiring.providers().get("stripe");
+    }
+
+    int depth(String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages",
+                        "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings().values().stream().mapToInt(Integer::parseInt).sum();
+    }
+
+    @Override
+    public void close() {
+        stripe.close();
+    }
+}

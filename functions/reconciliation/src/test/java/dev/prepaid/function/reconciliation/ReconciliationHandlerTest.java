@@ -1,0 +1,151 @@
+package dev.prepaid.function.reconciliation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.testing.LogCapture;
+import dev.prepaid.testing.TestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Lambda entry point, wired from an environment map the way the deployed function is: one JSON log
+ * line with the report, one EMF line with the five metrics, a summary as the invocation's result.
+ */
+class ReconciliationHandlerTest {
+    private final ReconFixture fx = new ReconFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> vars = new HashMap<>(fx.vars);
+        vars.put("RECONCILE_MAX_USERS", "50");
+        vars.put("RECONCILE_PENDING_AFTER_MINUTES", "10");
+        vars.put("RECONCILE_SETTLE_SECONDS", "0");
+        return vars;
+    }
+
+    @Test
+    void theEmfLineIsValidJsonWithAllFiveMetricsAndTheirValues() throws Exception {
+        String user = ReconFixture.newUser();
+        Order healed = fx.stripeOrder(user, "trial", Duration.ofMinutes(12));
+        fx.stripe.markPaid(healed.checkoutId());
+        fx.stripeOrder(user, "trial", Duration.ofMinutes(13)); // open: stuck
+        String drifted = ReconFixture.newUser();
+        fx.grant(drifted, 1000);
+        fx.corruptBalance(drifted, -125, 0);
+        fx.sqs.sendMessage(b -> b.queueUrl(fx.dlqUrl).messageBody("{}"));
+        List<String> emf = new ArrayList<>();
+        ReconciliationHandler handler = new ReconciliationHandler(fx.service(), emf::add, Clock.systemUTC());
+
+        Thread.sleep(3);
+        Map<String, Object> result = handler.handleRequest(null, new TestContext("reconciliation"));
+
+        assertEquals(1, emf.size(), "one EMF line per run");
+        JsonNode line = Json.MAPPER.readTree(emf.get(0));
+        JsonNode directive = line.path("_aws").path("CloudWatchMetrics").get(0);
+        assertTrue(line.path("_aws").path("Timestamp").isIntegralNumber());
+        assertTrue(Math.abs(line.path("_aws").path("Timestamp").asLong() - System.currentTimeMillis()) < 60_000);
+        assertEquals("prepaid", directive.path("Namespace").asText());
+        assertEquals("[[\"Service\"]]", directive.path("Dimensions").toString());
+        Map<String, String> units = new HashMap<>();
+        directive.path("Metrics").forEach(m -> units.put(m.path("Name").asText(), m.path("Unit").asText()));
+        assertEquals(Map.of("StuckOrders", "Count", "OrdersHealed", "Count", "CreditDrift", "Count",
+                "PaymentSuccessRate", "Percent", "DlqDepth", "Count"), units);
+        assertEquals("prepaid", line.path("Service").asText());
+        for (String metric : units.keySet()) {
+            assertTrue(line.path(metric).isNumber(), metric + " has a numeric value: " + line);
+        }
+        assertEquals(1, line.path("StuckOrders").asInt());
+        assertEquals(1, line.path("OrdersHealed").asInt());
+        assertEquals(1, line.path("CreditDrift").asInt());
+        assertEquals(125, line.path("CreditDriftAbsoluteHundredths").asLong());
+        assertEquals(1, line.path("DlqDepth").asInt());
+        assertEquals(100.0, line.path("PaymentSuccessRate").asDouble());
+        assertEquals("no_closed_orders", line.path("PaymentSuccessRateBasis").asText());
+
+        assertEquals(1, result.get("stuckOrders"));
+        assertEquals(1, result.get("ordersHealed"));
+        assertEquals(1, result.get("creditDrift"));
+        assertEquals(1, result.get("dlqDepth"));
+        assertEquals(Credits.of(100), fx.balance(user));
+    }
+
+    @Test
+    void wiredFromTheEnvironmentItAcceptsAScheduledOrAnEmptyEventAndLogsTheReportAsOneJsonLine() throws Exception {
+        String user = ReconFixture.newUser();
+        Order order = fx.stripeOrder(user, "trial", Duration.ofMinutes(15));
+        fx.stripe.markPaid(order.checkoutId());
+        ReconciliationHandler handler = new ReconciliationHandler(new Env(env()));
+        ScheduledEvent scheduled = new ScheduledEvent().withId("evt-schedule-1").withSource("aws.events")
+                .withDetailType("Scheduled Event").withDetail(Map.of());
+
+        String logs;
+        Map<String, Object> first;
+        try (LogCapture capture = new LogCapture()) {
+            first = handler.handleRequest(scheduled, new TestContext("reconciliation"));
+            logs = capture.text();
+        }
+        Map<String, Object> second = handler.handleRequest(new ScheduledEvent(), null);
+
+        assertEquals(1, first.get("ordersHealed"));
+        assertEquals(0, second.get("ordersHealed"));
+        assertEquals(Credits.of(100), fx.balance(user));
+
+        List<JsonNode> reportLines = new ArrayList<>();
+        for (String text : logs.split("\n")) {
+            if (text.isBlank()) {
+                continue;
+            }
+            JsonNode line = Json.MAPPER.readTree(text); // every line is one JSON object
+            if (line.path("message").asText().startsWith("reconciliation report")) {
+                reportLines.add(line);
+            }
+        }
+        assertEquals(1, reportLines.size(), logs);
+        JsonNode report = reportLines.get(0).path("report");
+        assertTrue(report.isObject(), "the report is structured, not an escaped string: " + reportLines.get(0));
+        assertEquals(List.of(order.orderId().value()),
+                Json.MAPPER.convertValue(report.path("pending").path("healedOrderIds"), List.class));
+        assertEquals("evt-schedule-1", reportLines.get(0).path("correlation_id").asText());
+        Set<String> parts = new TreeSet<>();
+        report.fieldNames().forEachRemaining(parts::add);
+        assertEquals(new TreeSet<>(List.of("startedAt", "finishedAt", "pending", "completed", "orphanEntries", "drift",
+                "dlqDepth", "paymentSuccessRate", "errors")), parts);
+        assertFalse(logs.contains(fx.vars.get("STRIPE_SECRET_KEY")), "no secret in the logs");
+    }
+
+    @Test
+    void aBadSettingFailsTheColdStartNamingTheVariable() {
+        for (String bad : List.of("abc", "0", "-3")) {
+            Map<String, String> vars = env();
+            vars.put("RECONCILE_MAX_USERS", bad);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new ReconciliationHandler(new Env(vars)));
+            assertTrue(e.getMessage().contains("RECONCILE_MAX_USERS"), e.getMessage());
+        }
+        Map<String, String> vars = env();
+        vars.remove("FULFILMENT_DLQ_URL");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReconciliationHandler(new Env(vars)));
+        assertTrue(e.getMessage().contains("FULFILMENT_DLQ_URL"), e.getMessage());
+    }
+}

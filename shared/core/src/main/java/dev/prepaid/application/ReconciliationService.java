@@ -1,0 +1,525 @@
+package dev.prepaid.application;
+
+import dev.prepaid.domain.Balance;
+import dev.prepaid.domain.DomainException;
+import dev.prepaid.domain.EntryIds;
+import dev.prepaid.domain.EntryType;
+import dev.prepaid.domain.HistoryPage;
+import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.NotFoundException;
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.domain.payment.ProductType;
+import dev.prepaid.port.out.DeadLetterQueue;
+import dev.prepaid.port.out.LedgerStore;
+import dev.prepaid.port.out.OrderStore;
+import dev.prepaid.port.out.PaymentProvider;
+import dev.prepaid.port.out.ReconciliationCheckpoint;
+import dev.prepaid.port.out.ReconciliationReport;
+import dev.prepaid.port.out.ReconciliationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks, on a schedule, that nothing paid is lost and nothing is granted twice or out of thin air. One run:
+ * <ol type="a">
+ *   <li>re-asks the provider about pending orders older than {@link Settings#pendingAfter()} and fulfils
+ *       the paid ones through the same operation as the webhook ({@link CheckoutConfirmation});</li>
+ *   <li>checks that every order completed since the last run has its ledger entry;</li>
+ *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs;</li>
+ *   <li>compares the balance of every user whose balance changed since the last run with the sum of the
+ *       user's ledger, and the balance version with the highest entry seq;</li>
+ *   <li>reads the fulfilment DLQ's depth;</li>
+ *   <li>computes the payment success rate over the orders this run saw closed.</li>
+ * </ol>
+ * Every step is bounded (items per run, plus an optional deadline) and resumable: where a walk stopped is
+ * saved in the {@link ReconciliationCheckpoint} after each step, so a run that runs out of time loses at
+ * most the step it was in. A failure checking one order or user is recorded in the report by its id and
+ * never aborts the run. Balance changes younger than {@link Settings#settleLag()} wait for the next run,
+ * so that index propagation and writers' clocks cannot make a change slip behind the walk.
+ */
+public final class ReconciliationService {
+
+    /**
+     * @param maxUsers             balances checked per run (d, and c for their entries)
+     * @param pendingAfter         a pending order older than this is re-checked with its provider (a)
+     * @param maxPendingOrders     pending orders re-checked per run (each is a provider call)
+     * @param maxCompletedOrders   completed orders checked per run (b)
+     * @param settleLag            changes younger than this are left to the next run
+     * @param initialLookback      how far back the very first run starts
+     */
+    public record Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
+                           Duration settleLag, Duration initialLookback) {
+        public static final int DEFAULT_MAX_USERS = 500;
+        public static final Duration DEFAULT_PENDING_AFTER = Duration.ofMinutes(10);
+
+        public Settings {
+            if (maxUsers < 1 || maxPendingOrders < 1 || maxCompletedOrders < 1) {
+                throw new IllegalArgumentException("per-run limits must be at least 1");
+            }
+            Objects.requireNonNull(pendingAfter, "pendingAfter");
+            Objects.requireNonNull(settleLag, "settleLag");
+            Objects.requireNonNull(initialLookback, "initialLookback");
+            if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()) {
+                throw new IllegalArgumentException("durations may not be negative");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(DEFAULT_MAX_USERS, DEFAULT_PENDING_AFTER, 50, 500, Duration.ofSeconds(60),
+                    Duration.ofHours(24));
+        }
+
+        public Settings withMaxUsers(int value) {
+            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+        }
+
+        public Settings withPendingAfter(Duration value) {
+            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+        }
+
+        public Settings withMaxPendingOrders(int value) {
+            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback);
+        }
+
+        public Settings withMaxCompletedOrders(int value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback);
+        }
+
+        public Settings withSettleLag(Duration value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback);
+        }
+
+        public Settings withInitialLookback(Duration value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value);
+        }
+    }
+
+    /** One order re-verified on request (the admin route). */
+    public record OrderCheck(String orderId, OrderStatus previousStatus, CheckoutConfirmation.Result result,
+                             OrderStatus status) {
+    }
+
+    /** The order's provider is not configured in this environment, so nobody can ask it. */
+    public static final class ProviderNotConfiguredException extends DomainException {
+        public ProviderNotConfiguredException(String provider) {
+            super("provider_not_configured", "the order's provider " + provider + " is not configured here");
+        }
+    }
+
+    /** Another run saved the checkpoint first: this one stops without moving it. */
+    private static final class CheckpointConflict extends RuntimeException {
+        CheckpointConflict() {
+            super("another reconciliation run moved the checkpoint", null, false, false);
+        }
+    }
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final int HISTORY_PAGE = 1000;
+    private static final int MAX_GRANTS_PER_USER = 100_000;
+    private static final int BALANCE_ATTEMPTS = 3;
+
+    private final OrderStore orders;
+    private final LedgerStore ledger;
+    private final ReconciliationStore store;
+    private final Map<String, CheckoutConfirmation> confirmations;
+    private final DeadLetterQueue dlq;
+    private final Settings settings;
+    private final Clock clock;
+
+    /**
+     * @param providers every configured provider by name: an order is re-checked with its own provider
+     */
+    public ReconciliationService(OrderStore orders, LedgerStore ledger, ReconciliationStore store,
+                                 Map<String, PaymentProvider> providers, FulfilmentService fulfilment,
+                                 DeadLetterQueue dlq, Settings settings, Clock clock) {
+        this.orders = Objects.requireNonNull(orders, "orders");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.store = Objects.requireNonNull(store, "store");
+        this.dlq = Objects.requireNonNull(dlq, "dlq");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Map<String, CheckoutConfirmation> byProvider = new LinkedHashMap<>();
+        providers.forEach((name, provider) ->
+                byProvider.put(name, new CheckoutConfirmation(orders, provider, fulfilment, clock)));
+        this.confirmations = Map.copyOf(byProvider);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** A run without a deadline: bounded by the per-run limits only. */
+    public ReconciliationReport run() {
+        return run(null);
+    }
+
+    /**
+     * One run. {@code deadline} (or null) stops the walks early, their cursors saved where they stopped;
+     * the DLQ depth and the report are still produced.
+     */
+    public ReconciliationReport run(Instant deadline) {
+        return new Run(deadline).execute();
+    }
+
+    /** The latest saved report, if a run has finished. */
+    public Optional<ReconciliationReport> latestReport() {
+        return store.latestReport();
+    }
+
+    /**
+     * Re-verifies one order with its provider and fulfils it if it was paid (the same operation as the
+     * webhook, so it posts at most once). Unknown or malformed ids are {@code order_not_found}.
+     */
+    public OrderCheck reconcileOrder(String orderId) {
+        if (!OrderId.isValid(orderId)) {
+            throw new NotFoundException("order_not_found", "no such order");
+        }
+        Order order = orders.find(new OrderId(orderId))
+                .orElseThrow(() -> new NotFoundException("order_not_found", "no such order"));
+        CheckoutConfirmation confirmation = confirmations.get(order.provider());
+        if (confirmation == null) {
+            throw new ProviderNotConfiguredException(order.provider());
+        }
+        CheckoutConfirmation.Confirmed confirmed = confirmation.confirm(order);
+        OrderStatus now = orders.find(order.orderId()).map(Order::status).orElse(order.status());
+        return new OrderCheck(order.orderId().value(), order.status(), confirmed.result(), now);
+    }
+
+    /** The state of one run. */
+    private final class Run {
+        private final Instant deadline;
+        private final Instant startedAt = clock.instant();
+        private final Instant horizon;
+        private final List<ReconciliationReport.RunError> errors = new ArrayList<>();
+        private ReconciliationCheckpoint checkpoint;
+        private boolean stopped;
+
+        private ReconciliationReport.Pending pending =
+                new ReconciliationReport.Pending(0, 0, 0, 0, 0, List.of(), List.of(), false);
+        private ReconciliationReport.Completed completed;
+        private ReconciliationReport.Drift drift;
+        private final List<ReconciliationReport.OrphanEntry> orphans = new ArrayList<>();
+        private int completedSeen;
+
+        Run(Instant deadline) {
+            this.deadline = deadline;
+            this.horizon = startedAt.minus(settings.settleLag());
+        }
+
+        ReconciliationReport execute() {
+            try {
+                checkpoint = store.checkpoint()
+                        .orElseGet(() -> ReconciliationCheckpoint.initial(startedAt.minus(settings.initialLookback())));
+            } catch (RuntimeException e) {
+                error("checkpoint", null, e);
+                stopped = true;
+                checkpoint = ReconciliationCheckpoint.initial(startedAt);
+            }
+            completed = new ReconciliationReport.Completed(checkpoint.ordersCheckedUntil(), checkpoint.ordersCheckedUntil(),
+                    false, 0, List.of());
+            drift = new ReconciliationReport.Drift(checkpoint.balancesCheckedUntil(), checkpoint.balancesCheckedUntil(),
+                    false, 0, List.of());
+            step("pending", this::pendingOrders);
+            step("completed", this::completedOrders);
+            step("drift", this::balances);
+            int depth = -1;
+            try {
+                depth = dlq.depth();
+            } catch (RuntimeException e) {
+                error("dlq", null, e);
+            }
+            ReconciliationReport.SuccessRate rate = ReconciliationReport.SuccessRate.of(completedSeen, pending.failed(),
+                    pending.expired());
+            ReconciliationReport report = report(depth, rate);
+            try {
+                store.saveReport(report);
+            } catch (RuntimeException e) {
+                error("report", null, e);
+                report = report(depth, rate);
+            }
+            return report;
+        }
+
+        private ReconciliationReport report(int depth, ReconciliationReport.SuccessRate rate) {
+            return new ReconciliationReport(startedAt, clock.instant(), pending, completed, orphans, drift, depth, rate,
+                    errors);
+        }
+
+        /** Runs one step and saves the checkpoint it advanced; a failed step leaves its part of the checkpoint. */
+        private void step(String name, Runnable work) {
+            if (stopped) {
+                return;
+            }
+            ReconciliationCheckpoint before = checkpoint;
+            try {
+                work.run();
+                ReconciliationCheckpoint next = checkpoint.next(clock.instant());
+                if (!store.saveCheckpoint(next)) {
+                    throw new CheckpointConflict();
+                }
+                checkpoint = next;
+            } catch (CheckpointConflict e) {
+                errors.add(new ReconciliationReport.RunError("checkpoint", null, "checkpoint_conflict", e.getMessage()));
+                stopped = true;
+            } catch (RuntimeException e) {
+                error(name, null, e);
+                checkpoint = before;
+            }
+        }
+
+        private boolean outOfTime() {
+            return deadline != null && !clock.instant().isBefore(deadline);
+        }
+
+        // --- a. pending orders ---------------------------------------------------------------------------
+
+        private void pendingOrders() {
+            Instant cutoff = startedAt.minus(settings.pendingAfter());
+            ReconciliationStore.Page<Order> page = store.pendingOrders(cutoff, checkpoint.pendingCursor(),
+                    settings.maxPendingOrders());
+            int checked = 0;
+            int healed = 0;
+            int expired = 0;
+            int failed = 0;
+            List<String> healedIds = new ArrayList<>();
+            List<String> stuckIds = new ArrayList<>();
+            String cursor = page.cursor();
+            boolean complete = page.complete();
+            String previous = checkpoint.pendingCursor();
+            for (ReconciliationStore.Positioned<Order> positioned : page.items()) {
+                if (outOfTime()) {
+                    cursor = previous;
+                    complete = false;
+                    break;
+                }
+                previous = positioned.cursor();
+                checked++;
+                String id = positioned.item().orderId().value();
+                switch (checkPending(positioned.item())) {
+                    case HEALED -> {
+                        healed++;
+                        healedIds.add(id);
+                    }
+                    case EXPIRED -> expired++;
+                    case FAILED -> failed++;
+                    case STUCK -> stuckIds.add(id);
+                    case GONE -> {
+                        // completed or closed by a webhook since the index was read: nothing to do
+                    }
+                }
+            }
+            pending = new ReconciliationReport.Pending(checked, healed, expired, failed, stuckIds.size(), healedIds,
+                    stuckIds, complete);
+            checkpoint = checkpoint.withPendingCursor(complete ? null : cursor);
+        }
+
+        private PendingOutcome checkPending(Order listed) {
+            String id = listed.orderId().value();
+            try {
+                // The index is eventually consistent: decide on the order as it is now.
+                Order order = orders.find(listed.orderId()).orElse(null);
+                if (order == null || order.status() != OrderStatus.PENDING) {
+                    return PendingOutcome.GONE;
+                }
+                CheckoutConfirmation confirmation = confirmations.get(order.provider());
+                if (confirmation == null) {
+                    errors.add(new ReconciliationReport.RunError("pending", id, "provider_not_configured",
+                            "provider " + order.provider() + " is not configured here"));
+                    return PendingOutcome.STUCK;
+                }
+                return switch (confirmation.confirm(order).result()) {
+                    case COMPLETED -> PendingOutcome.HEALED;
+                    case EXPIRED -> PendingOutcome.EXPIRED;
+                    case FAILED -> PendingOutcome.FAILED;
+                    case PENDING, UNKNOWN_ORDER -> PendingOutcome.STUCK;
+                };
+            } catch (RuntimeException e) {
+                error("pending", id, e);
+                return PendingOutcome.STUCK;
+            }
+        }
+
+        // --- b. completed orders without their entry ----------------------------------------------------
+
+        private void completedOrders() {
+            Instant from = checkpoint.ordersCheckedUntil();
+            boolean resuming = checkpoint.ordersPassUntil() != null;
+            Instant until = resuming ? checkpoint.ordersPassUntil() : later(horizon, from);
+            String cursor = resuming ? checkpoint.ordersCursor() : null;
+            ReconciliationStore.Page<Order> page = store.completedOrders(from, until, cursor,
+                    settings.maxCompletedOrders());
+            List<ReconciliationReport.MissingEntry> missing = new ArrayList<>();
+            Map<UserId, List<LedgerEntry>> grants = new HashMap<>();
+            int checked = 0;
+            String next = page.cursor();
+            boolean complete = page.complete();
+            for (ReconciliationStore.Positioned<Order> positioned : page.items()) {
+                if (outOfTime()) {
+                    next = cursor;
+                    complete = false;
+                    break;
+                }
+                cursor = positioned.cursor();
+                checked++;
+                completedSeen++;
+                Order order = positioned.item();
+                try {
+                    missingEntry(order, grants).ifPresent(missing::add);
+                } catch (RuntimeException e) {
+                    error("completed", order.orderId().value(), e);
+                }
+            }
+            completed = new ReconciliationReport.Completed(from, until, complete, checked, missing);
+            checkpoint = complete ? checkpoint.withOrders(until, null, null) : checkpoint.withOrders(from, until, next);
+        }
+
+        private Optional<ReconciliationReport.MissingEntry> missingEntry(Order order, Map<UserId, List<LedgerEntry>> grants) {
+            String id = order.orderId().value();
+            if (order.type() == ProductType.SUBSCRIPTION) {
+                List<LedgerEntry> userGrants = grants.computeIfAbsent(order.userId(), user ->
+                        ledger.entries(user, EntryType.SUBSCRIPTION_GRANT, EARLIEST, LATEST, MAX_GRANTS_PER_USER));
+                boolean found = userGrants.stream().anyMatch(e -> id.equals(e.metadata().get("orderId")));
+                return found ? Optional.empty() : Optional.of(new ReconciliationReport.MissingEntry(id,
+                        order.userId().value(), order.type().wireName(), "subscription_grant with orderId " + id));
+            }
+            String entryId = EntryIds.purchase(id);
+            boolean found = ledger.entry(entryId).map(e -> e.userId().equals(order.userId())).orElse(false);
+            return found ? Optional.empty() : Optional.of(new ReconciliationReport.MissingEntry(id,
+                    order.userId().value(), order.type().wireName(), entryId));
+        }
+
+        // --- d. balance drift (and c. orphan purchase entries of the same users) ------------------------
+
+        private void balances() {
+            Instant from = checkpoint.balancesCheckedUntil();
+            boolean resuming = checkpoint.balancesPassUntil() != null;
+            Instant until = resuming ? checkpoint.balancesPassUntil() : later(horizon, from);
+            String cursor = resuming ? checkpoint.balancesCursor() : null;
+            ReconciliationStore.Page<ReconciliationStore.ChangedBalance> page =
+                    store.changedBalances(from, until, cursor, settings.maxUsers());
+            List<ReconciliationReport.UserDrift> drifts = new ArrayList<>();
+            Set<UserId> seen = new HashSet<>();
+            String next = page.cursor();
+            boolean complete = page.complete();
+            for (ReconciliationStore.Positioned<ReconciliationStore.ChangedBalance> positioned : page.items()) {
+                if (outOfTime()) {
+                    next = cursor;
+                    complete = false;
+                    break;
+                }
+                cursor = positioned.cursor();
+                UserId user = positioned.item().userId();
+                if (!seen.add(user)) {
+                    continue;
+                }
+                try {
+                    checkUser(user).ifPresent(drifts::add);
+                } catch (RuntimeException e) {
+                    error("drift", user.value(), e);
+                }
+            }
+            drift = new ReconciliationReport.Drift(from, until, complete, seen.size(), drifts);
+            checkpoint = complete ? checkpoint.withBalances(until, null, null) : checkpoint.withBalances(from, until, next);
+        }
+
+        /**
+         * Balance vs ledger for one user. A posting between reading the balance and reading the entries shows
+         * as a mismatch with a moved version: read again rather than report it.
+         */
+        private Optional<ReconciliationReport.UserDrift> checkUser(UserId user) {
+            for (int attempt = 1; ; attempt++) {
+                Balance before = ledger.balance(user).orElse(Balance.empty(user));
+                long sum = 0;
+                long maxSeq = 0;
+                long count = 0;
+                List<LedgerEntry> purchases = new ArrayList<>();
+                Optional<String> cursor = Optional.empty();
+                do {
+                    HistoryPage page = ledger.history(user, Optional.empty(), HISTORY_PAGE, cursor);
+                    for (LedgerEntry entry : page.items()) {
+                        sum = Math.addExact(sum, entry.amount().hundredths());
+                        maxSeq = Math.max(maxSeq, entry.sequence());
+                        count++;
+                        if (entry.type() == EntryType.PURCHASE) {
+                            purchases.add(entry);
+                        }
+                    }
+                    cursor = page.nextCursor();
+                } while (cursor.isPresent());
+                long balance = before.credits().hundredths();
+                if (balance == sum && before.sequence() == maxSeq) {
+                    orphans(user, purchases);
+                    return Optional.empty();
+                }
+                Balance after = ledger.balance(user).orElse(Balance.empty(user));
+                if (after.sequence() == before.sequence() || attempt >= BALANCE_ATTEMPTS) {
+                    if (after.sequence() != before.sequence()) {
+                        errors.add(new ReconciliationReport.RunError("drift", user.value(), "balance_busy",
+                                "the balance kept changing while it was checked"));
+                        return Optional.empty();
+                    }
+                    orphans(user, purchases);
+                    return Optional.of(new ReconciliationReport.UserDrift(user.value(), balance, sum, balance - sum,
+                            before.sequence(), maxSeq, count));
+                }
+            }
+        }
+
+        private void orphans(UserId user, List<LedgerEntry> purchases) {
+            for (LedgerEntry entry : purchases) {
+                String orderId = entry.metadata().get("orderId");
+                try {
+                    String reason = orphanReason(user, orderId);
+                    if (reason != null) {
+                        orphans.add(new ReconciliationReport.OrphanEntry(entry.entryId(), user.value(), orderId, reason));
+                    }
+                } catch (RuntimeException e) {
+                    error("orphans", entry.entryId(), e);
+                }
+            }
+        }
+
+        private String orphanReason(UserId user, String orderId) {
+            if (orderId == null || orderId.isBlank()) {
+                return "no_order_id";
+            }
+            if (!OrderId.isValid(orderId)) {
+                return "order_missing";
+            }
+            Optional<Order> order = orders.find(new OrderId(orderId));
+            if (order.isEmpty()) {
+                return "order_missing";
+            }
+            if (!order.get().userId().equals(user)) {
+                return "order_of_another_user";
+            }
+            return order.get().status() == OrderStatus.COMPLETED ? null : "order_not_completed";
+        }
+
+        private void error(String step, String subject, RuntimeException e) {
+            String code = e instanceof DomainException domain ? domain.code() : "unexpected_error";
+            String message = e instanceof DomainException ? e.getMessage() : e.getClass().getSimpleName();
+            errors.add(new ReconciliationReport.RunError(step, subject, code, message));
+        }
+    }
+
+    private enum PendingOutcome { HEALED, EXPIRED, FAILED, STUCK, GONE }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.prepaid.port.out;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one reconciliation run found. Logged, turned into metrics, and saved (pk {@code RECON#REPORT},
+ * sk {@code LATEST}) so the admin routes can show the latest drift. Amounts are hundredths of a credit.
+ *
+ * @param pending        step a: old pending orders re-checked with their provider
+ * @param completed      step b: completed orders checked for their ledger entry
+ * @param orphanEntries  step c: purchase entries of the checked users whose order is missing or not theirs
+ * @param drift          step d: balances compared with the sum of their ledger
+ * @param dlqDepth       step e: messages in the fulfilment DLQ, or -1 when it could not be read
+ * @param successRate    step f: completed / (completed + failed + expired) over what this run saw closed
+ * @param errors         what could not be checked (by order or user id); a failure never aborts the run
+ */
+public record ReconciliationReport(
+        Instant startedAt,
+        Instant finishedAt,
+        Pending pending,
+        Completed completed,
+        List<OrphanEntry> orphanEntries,
+        Drift drift,
+        int dlqDepth,
+        SuccessRate successRate,
+        List<RunError> errors) {
+
+    public ReconciliationReport {
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(pending, "pending");
+        Objects.requireNonNull(completed, "completed");
+        Objects.requireNonNull(drift, "drift");
+        Objects.requireNonNull(successRate, "successRate");
+        orphanEntries = List.copyOf(orphanEntries);
+        errors = List.copyOf(errors);
+    }
+
+    /**
+     * @param checked       pending orders older than the cutoff looked at in this run
+     * @param stuck         of those, still pending after the check, or not checkable (no such provider
+     *                      configured, provider failed)
+     * @param walkComplete  the walk reached the newest old-enough pending order (the next run starts over)
+     */
+    public record Pending(int checked, int healed, int expired, int failed, int stuck, List<String> healedOrderIds,
+                          List<String> stuckOrderIds, boolean walkComplete) {
+        public Pending {
+            healedOrderIds = List.copyOf(healedOrderIds);
+            stuckOrderIds = List.copyOf(stuckOrderIds);
+        }
+    }
+
+    /**
+     * @param from          the pass's window is {@code [from, until)} of completion times
+     * @param passComplete  the window was walked to its end in this run
+     */
+    public record Completed(Instant from, Instant until, boolean passComplete, int checked,
+                            List<MissingEntry> missingEntries) {
+        public Completed {
+            missingEntries = List.copyOf(missingEntries);
+        }
+    }
+
+    /**
+     * A completed order whose credits are not in the ledger.
+     *
+     * @param expected {@code purchase#<orderId>} for a pack, {@code subscription_grant with orderId=<id>} for a plan
+     */
+    public record MissingEntry(String orderId, String userId, String productType, String expected) {
+    }
+
+    /** @param reason {@code order_missing}, {@code order_not_completed}, {@code order_of_another_user}, {@code no_order_id} */
+    public record OrphanEntry(String entryId, String userId, String orderId, String reason) {
+    }
+
+    /**
+     * @param from          the pass's window is {@code [from, until)} of balance change times
+     * @param passComplete  the window was walked to its end in this run
+     */
+    public record Drift(Instant from, Instant until, boolean passComplete, int usersChecked, List<UserDrift> drifts) {
+        public Drift {
+            drifts = List.copyOf(drifts);
+        }
+
+        public int driftedUsers() {
+            return drifts.size();
+        }
+
+        /** The sum of |drift| over the drifted users, in hundredths. */
+        public long absoluteDriftHundredths() {
+            return drifts.stream().mapToLong(d -> Math.abs(d.drift())).sum();
+        }
+    }
+
+    /**
+     * One balance that disagrees with its ledger.
+     *
+     * @param balance     the balance item's credits
+     * @param ledgerSum   the sum of all the user's entries
+     * @param drift       {@code balance - ledgerSum}
+     * @param balanceSeq  the balance item's version
+     * @param maxEntrySeq the highest entry seq (equal to balanceSeq when the chain is whole)
+     * @param entries     how many entries the user has
+     */
+    public record UserDrift(String userId, long balance, long ledgerSum, long drift, long balanceSeq, long maxEntrySeq,
+                            long entries) {
+        public boolean seqMismatch() {
+            return balanceSeq != maxEntrySeq;
+        }
+    }
+
+    /**
+     * @param rate   completed / (completed + failed + expired), 0..1
+     * @param basis  {@code observed}, or {@code no_closed_orders} when the run saw none (the rate is then 1.0)
+     */
+    public record SuccessRate(int completed, int failed, int expired, double rate, String basis) {
+        public static final String OBSERVED = "observed";
+        public static final String NO_CLOSED_ORDERS = "no_closed_orders";
+
+        public static SuccessRate of(int completed, int failed, int expired) {
+            int closed = completed + failed + expired;
+            return closed == 0 ? new SuccessRate(0, 0, 0, 1.0, NO_CLOSED_ORDERS)
+                    : new SuccessRate(completed, failed, expired, (double) completed / closed, OBSERVED);
+        }
+    }
+
+    /**
+     * @param step     pending, completed, orphans, drift, dlq, checkpoint
+     * @param subject  the order or user id, or null
+     */
+    public record RunError(String step, String subject, String code, String message) {
+    }
+}

@@ -1,0 +1,55 @@
+package dev.prepaid.port.out;
+
+import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Order;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reconciliation's own reads and writes: the bounded, resumable walks over its work lists (GSI4 in the
+ * DynamoDB adapter), its checkpoint and its latest report. Cursors are opaque; every walk returns at most
+ * {@code limit} items and is also bounded in the queries it makes, so one call never runs away.
+ */
+public interface ReconciliationStore {
+
+    /** Pending orders created before {@code createdBefore}, oldest first, after {@code cursor}. */
+    Page<Order> pendingOrders(Instant createdBefore, String cursor, int limit);
+
+    /** Orders completed in {@code [from, until)}, in time order, after {@code cursor}. */
+    Page<Order> completedOrders(Instant from, Instant until, String cursor, int limit);
+
+    /** Users whose balance last changed in {@code [from, until)}, hour bucket by hour bucket, shard by shard. */
+    Page<ChangedBalance> changedBalances(Instant from, Instant until, String cursor, int limit);
+
+    Optional<ReconciliationCheckpoint> checkpoint();
+
+    /**
+     * Saves {@code checkpoint} if the stored one still has version {@code checkpoint.version() - 1} (or
+     * none exists and this is version 1); false when another run moved it first.
+     */
+    boolean saveCheckpoint(ReconciliationCheckpoint checkpoint);
+
+    void saveReport(ReconciliationReport report);
+
+    Optional<ReconciliationReport> latestReport();
+
+    /** A balance item found in the changed-balance index. */
+    record ChangedBalance(UserId userId, Instant updatedAt) {
+    }
+
+    /** One item of a walk and the cursor that resumes right after it. */
+    record Positioned<T>(T item, String cursor) {
+    }
+
+    /**
+     * @param items    in walk order, each with its resume cursor
+     * @param cursor   resumes after the last item (or after the last position looked at); null when complete
+     * @param complete the walk reached the end of its range
+     */
+    record Page<T>(List<Positioned<T>> items, String cursor, boolean complete) {
+        public Page {
+            items = List.copyOf(items);
+        }
+    }
+}
