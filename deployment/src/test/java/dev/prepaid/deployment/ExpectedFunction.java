@@ -9,14 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the template must declare for each function: its Maven module (also the zip's name and its folder
- * of sample events under events/), handler, routes ("METHOD /path", as the handler's Router serves them),
+ * What the template must declare for each function: its Maven module (also the CodeUri, the zip's name and its
+ * folder of sample events under events/), handler, routes ("METHOD /path", as the handler's Router serves them),
  * which of those routes are public (no JWT: {@code Auth.Authorizer: NONE}, no scopes), the OAuth scopes
- * every other route needs, and, for a queue consumer, the logical id of the SQS queue it consumes (a
- * consumer has no routes).
+ * every other route needs; for a queue consumer, the logical id of the SQS queue it consumes; for a scheduled
+ * function, the parameter holding its schedule expression. A function is exactly one of the three: an API
+ * function (routes), a queue consumer or a scheduled function.
  */
 record ExpectedFunction(String module, String handler, Set<String> routes, Set<String> publicRoutes,
-                        List<String> scopes, String queue) {
+                        List<String> scopes, String queue, String schedule) {
 
     static final Map<String, ExpectedFunction> BY_LOGICAL_ID = byLogicalId();
 
@@ -27,11 +28,9 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         if (!routes.containsAll(publicRoutes)) {
             throw new IllegalArgumentException(module + ": public routes must be routes: " + publicRoutes);
         }
-        if (queue != null && !routes.isEmpty()) {
-            throw new IllegalArgumentException(module + ": a queue consumer serves no routes");
-        }
-        if (queue == null && routes.isEmpty()) {
-            throw new IllegalArgumentException(module + ": neither routes nor a queue");
+        int kinds = (routes.isEmpty() ? 0 : 1) + (queue == null ? 0 : 1) + (schedule == null ? 0 : 1);
+        if (kinds != 1) {
+            throw new IllegalArgumentException(module + ": exactly one of routes, a queue or a schedule");
         }
     }
 
@@ -64,13 +63,21 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
                 Set.of("POST /api/payment/webhook/{provider}", "POST /api/payment/callback"), List.of()));
         functions.put("FulfilmentFunction", new ExpectedFunction("fulfilment",
                 "dev.prepaid.function.fulfilment.FulfilmentHandler::handleRequest",
-                Set.of(), Set.of(), List.of(), "FulfilmentQueue"));
+                Set.of(), Set.of(), List.of(), "FulfilmentQueue", null));
+        functions.put("ReconciliationFunction", new ExpectedFunction("reconciliation",
+                "dev.prepaid.function.reconciliation.ReconciliationHandler::handleRequest",
+                Set.of(), Set.of(), List.of(), null, "ReconcileSchedule"));
+        functions.put("AdminFunction", api("admin",
+                "dev.prepaid.function.admin.AdminHandler::handleRequest",
+                Set.of("POST /api/admin/orders/{orderId}/reconcile", "GET /api/admin/reports/drift",
+                        "GET /api/admin/dlq", "POST /api/admin/dlq/redrive"),
+                Set.of(), List.of(Caller.ADMIN_SCOPE)));
         return Collections.unmodifiableMap(functions);
     }
 
     private static ExpectedFunction api(String module, String handler, Set<String> routes, Set<String> publicRoutes,
                                         List<String> scopes) {
-        return new ExpectedFunction(module, handler, routes, publicRoutes, scopes, null);
+        return new ExpectedFunction(module, handler, routes, publicRoutes, scopes, null, null);
     }
 
     static ExpectedFunction byModule(String module) {
@@ -90,6 +97,10 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         return queue != null;
     }
 
+    boolean isScheduled() {
+        return schedule != null;
+    }
+
     String handlerClass() {
         return handler.substring(0, handler.indexOf("::"));
     }
@@ -99,8 +110,18 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         return Path.of("functions", module, "src", "main", "java", handlerClass().replace('.', '/') + ".java");
     }
 
-    /** The CodeUri: the zip `mvn package` builds, relative to the template. */
+    /** The CodeUri, relative to the template: the Maven module's folder, which `sam build` builds with its Makefile. */
     String codeUri() {
+        return "functions/" + module;
+    }
+
+    /** The Makefile `sam build` runs for this function: the one in the CodeUri folder. */
+    String makefile() {
+        return codeUri() + "/Makefile";
+    }
+
+    /** The zip `mvn package` builds (every runtime jar under lib/), relative to the repository root. */
+    String zip() {
         return "functions/" + module + "/target/" + module + ".zip";
     }
 

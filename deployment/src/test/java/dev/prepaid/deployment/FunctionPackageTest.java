@@ -21,10 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each function's CodeUri is the zip its module builds, and that zip holds the handler. The zips exist
- * only after `mvn package`: in `mvn package` / `mvn verify` from the repository root this module is
- * built after the functions and checks them; in `mvn test`, or when this module runs alone before a
- * package, the zip checks are skipped (reported as skipped, with the reason).
+ * Each function's CodeUri is its Maven module's folder, built by `sam build` through the Makefile there
+ * (Metadata BuildMethod: makefile; MakefileBuildTest runs it), and the zip the module packages holds the
+ * handler. The zips exist only after `mvn package`: in `mvn package` / `mvn verify` from the repository root
+ * this module is built after the functions and checks them; in `mvn test`, or when this module runs alone
+ * before a package, the zip checks are skipped (reported as skipped, with the reason).
  */
 class FunctionPackageTest {
     private static JsonNode template;
@@ -42,11 +43,17 @@ class FunctionPackageTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
-    void codeUriIsTheModulesZipAndTheHandlerExists(String id) {
+    void codeUriIsTheModuleBuiltByItsMakefileAndTheHandlerExists(String id) {
         ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get(id);
-        JsonNode properties = template.path("Resources").path(id).path("Properties");
+        JsonNode resource = template.path("Resources").path(id);
+        JsonNode properties = resource.path("Properties");
         assertEquals(expected.codeUri(), properties.path("CodeUri").asText(), id + " CodeUri");
         assertEquals(expected.handler(), properties.path("Handler").asText(), id + " Handler");
+        assertEquals("makefile", resource.path("Metadata").path("BuildMethod").asText(),
+                id + " Metadata.BuildMethod: sam build runs make build-" + id + " (its own Maven builder would build"
+                        + " the module outside the reactor)");
+        assertTrue(Files.isRegularFile(root.resolve(expected.makefile())), id + ": no " + expected.makefile()
+                + " (sam build looks for the Makefile in the CodeUri folder)");
 
         Path pom = root.resolve("functions").resolve(expected.module()).resolve("pom.xml");
         assertTrue(Files.isRegularFile(pom), "no module at " + pom);
@@ -59,34 +66,50 @@ class FunctionPackageTest {
     @MethodSource("functions")
     void builtZipHoldsTheHandlerClass(String id) throws IOException {
         ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get(id);
-        Path zip = root.resolve(expected.codeUri());
+        Path zip = root.resolve(expected.zip());
         Assumptions.assumeTrue(Files.isRegularFile(zip), () -> zip + " is not built; run `mvn package` (or `mvn verify`)"
                 + " from the repository root to check its contents");
 
-        String jarName = artifactJar(expected.module());
-        String handlerClass = expected.handlerClass().replace('.', '/') + ".class";
         try (ZipFile archive = new ZipFile(zip.toFile())) {
-            List<String> outsideLib = new ArrayList<>();
-            List<String> jars = new ArrayList<>();
-            archive.stream().map(ZipEntry::getName).forEach(name -> {
-                if (!name.equals("lib/") && !(name.startsWith("lib/") && name.endsWith(".jar") && name.indexOf('/', 4) < 0)) {
-                    outsideLib.add(name);
-                } else if (!name.equals("lib/")) {
-                    jars.add(name);
-                }
-            });
-            assertEquals(List.of(), outsideLib, zip + ": the Lambda Java runtime expects only lib/*.jar");
-
-            Pattern jar = Pattern.compile(jarName);
-            ZipEntry artifact = archive.stream().filter(e -> jar.matcher(e.getName()).matches()).findFirst()
-                    .orElseThrow(() -> new AssertionError(zip + " has no " + jarName + " among " + jars));
-            try (InputStream in = archive.getInputStream(artifact); ZipInputStream inner = new ZipInputStream(in)) {
-                boolean found = false;
-                for (ZipEntry entry = inner.getNextEntry(); entry != null && !found; entry = inner.getNextEntry()) {
-                    found = entry.getName().equals(handlerClass);
-                }
-                assertTrue(found, zip + "!/" + artifact.getName() + " has no " + handlerClass);
+            List<String> names = archive.stream().map(ZipEntry::getName).toList();
+            String artifact = checkLambdaLayout(zip.toString(), names, expected.module());
+            try (InputStream in = archive.getInputStream(archive.getEntry(artifact))) {
+                checkHoldsClass(zip + "!/" + artifact, in, expected.handlerClass());
             }
+        }
+    }
+
+    /**
+     * The names of a Lambda Java deployment (a zip's entries, or the files under an artifact directory, with
+     * '/' separators and directories ending in '/') are lib/ and lib/*.jar only, one of them the module's own
+     * jar; returns that jar's name.
+     */
+    static String checkLambdaLayout(String where, List<String> names, String module) {
+        String jarName = artifactJar(module);
+        List<String> outsideLib = new ArrayList<>();
+        List<String> jars = new ArrayList<>();
+        names.forEach(name -> {
+            if (!name.equals("lib/") && !(name.startsWith("lib/") && name.endsWith(".jar") && name.indexOf('/', 4) < 0)) {
+                outsideLib.add(name);
+            } else if (!name.equals("lib/")) {
+                jars.add(name);
+            }
+        });
+        assertEquals(List.of(), outsideLib, where + ": the Lambda Java runtime expects only lib/*.jar");
+        Pattern jar = Pattern.compile(jarName);
+        return jars.stream().filter(n -> jar.matcher(n).matches()).findFirst()
+                .orElseThrow(() -> new AssertionError(where + " has no " + jarName + " among " + jars));
+    }
+
+    /** The jar read from {@code in} holds {@code className}'s class file. */
+    static void checkHoldsClass(String where, InputStream in, String className) throws IOException {
+        String classFile = className.replace('.', '/') + ".class";
+        try (ZipInputStream inner = new ZipInputStream(in)) {
+            boolean found = false;
+            for (ZipEntry entry = inner.getNextEntry(); entry != null && !found; entry = inner.getNextEntry()) {
+                found = entry.getName().equals(classFile);
+            }
+            assertTrue(found, where + " has no " + classFile);
         }
     }
 

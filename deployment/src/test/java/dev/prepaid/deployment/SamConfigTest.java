@@ -69,6 +69,82 @@ class SamConfigTest {
         assertNotEquals("mock", prod.get("PaymentProvider"), "the mock provider grants credits for nothing");
     }
 
+    /**
+     * sam deploy reads the template sam build wrote (template.yaml's CodeUris are module folders that only the
+     * Makefile build turns into lib/*.jar), and sam build runs one Maven build at a time, never from SAM's cache.
+     */
+    @Test
+    void deployUsesTheBuiltTemplateAndBuildRunsMavenOneAtATime() {
+        checkBuildAndDeploySettings(tables(Templates.read(Templates.root().resolve("samconfig.toml"))));
+    }
+
+    @Test
+    void unsafeBuildOrDeploySettingsAreReported() {
+        Map<String, Map<String, String>> good = tables(Templates.read(Templates.root().resolve("samconfig.toml")));
+        checkBuildAndDeploySettings(good);
+        assertTablesBroken("template_file", good, t -> t.get("prod.deploy.parameters").remove("template_file"));
+        assertTablesBroken("template_file", good, t -> t.get("dev.deploy.parameters").put("template_file", "\"template.yaml\""));
+        assertTablesBroken("parallel", good, t -> t.get("default.build.parameters").put("parallel", "true"));
+        assertTablesBroken("cached", good, t -> t.get("prod.build.parameters").put("cached", "true"));
+        assertTablesBroken("build.parameters", good, t -> t.remove("dev.build.parameters"));
+    }
+
+    static void checkBuildAndDeploySettings(Map<String, Map<String, String>> tables) {
+        for (String environment : environments.keySet()) {
+            Map<String, String> deploy = tables.getOrDefault(environment + ".deploy.parameters", Map.of());
+            assertEquals("\".aws-sam/build/template.yaml\"", deploy.get("template_file"), environment
+                    + ".deploy.parameters template_file: the built template (template.yaml's CodeUris are unbuilt modules)");
+            Map<String, String> build = tables.get(environment + ".build.parameters");
+            assertTrue(build != null, "no [" + environment + ".build.parameters]: sam build --config-env " + environment
+                    + " would run with SAM's defaults");
+            assertEquals("false", build.get("parallel"), environment + ".build.parameters parallel: one Maven build at a time");
+            assertEquals("false", build.get("cached"), environment
+                    + ".build.parameters cached: SAM's cache hashes functions/<name>, not the shared modules");
+        }
+    }
+
+    private static void assertTablesBroken(String expected, Map<String, Map<String, String>> good,
+                                           java.util.function.Consumer<Map<String, Map<String, String>>> breakIt) {
+        Map<String, Map<String, String>> broken = new LinkedHashMap<>();
+        good.forEach((k, v) -> broken.put(k, new LinkedHashMap<>(v)));
+        breakIt.accept(broken);
+        AssertionError error = assertThrows(AssertionError.class, () -> checkBuildAndDeploySettings(broken), expected);
+        assertTrue(String.valueOf(error.getMessage()).contains(expected),
+                "expected '" + expected + "', got: " + error.getMessage());
+    }
+
+    /** Every table's plain settings (key = value), parameter_overrides left out. */
+    static Map<String, Map<String, String>> tables(String toml) {
+        Map<String, Map<String, String>> tables = new LinkedHashMap<>();
+        Map<String, String> current = null;
+        boolean inList = false;
+        for (String raw : toml.split("\n", -1)) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (inList) {
+                inList = !line.equals("]");
+                continue;
+            }
+            Matcher table = TABLE.matcher(line);
+            if (table.matches()) {
+                current = new LinkedHashMap<>();
+                assertTrue(tables.put(table.group(1), current) == null, "samconfig.toml: twice: " + table.group(1));
+                continue;
+            }
+            if (line.startsWith("parameter_overrides")) {
+                inList = line.endsWith("[");
+                continue;
+            }
+            Matcher setting = SETTING.matcher(line);
+            if (setting.matches() && current != null) {
+                assertTrue(current.put(setting.group(1), setting.group(2)) == null, "samconfig.toml: twice: " + line);
+            }
+        }
+        return tables;
+    }
+
     @Test
     void brokenOverridesAreReported() {
         Map<String, String> good = environments.get("dev").overrides();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.core.JsonParser;
@@ -26,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -48,8 +51,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The sample events under events/&lt;module&gt;/ (also for {@code sam local invoke -e}) against the template
  * and the code: every file is strict JSON that the Lambda Java runtime's serializer reads, every function
  * has at least one, an API event targets a route its function declares in template.yaml (through the JWT
- * authorizer or, for a public route, without it), and a queue event carries payment events exactly as
- * {@link PaymentEventJson} writes them.
+ * authorizer or, for a public route, without it), a queue event carries payment events exactly as
+ * {@link PaymentEventJson} writes them, and a scheduled function's event is the EventBridge "Scheduled Event"
+ * its Schedule rule delivers.
  */
 class SampleEventsTest {
     /** Duplicate keys and trailing content are errors (a hand-edited fixture can have both). */
@@ -61,6 +65,8 @@ class SampleEventsTest {
             APIGatewayV2HTTPEvent.class, SampleEventsTest.class.getClassLoader());
     private static final PojoSerializer<SQSEvent> SQS_EVENTS = LambdaEventSerializers.serializerFor(
             SQSEvent.class, SampleEventsTest.class.getClassLoader());
+    private static final PojoSerializer<ScheduledEvent> SCHEDULED_EVENTS = LambdaEventSerializers.serializerFor(
+            ScheduledEvent.class, SampleEventsTest.class.getClassLoader());
     private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)}");
 
     private static Path root;
@@ -114,7 +120,16 @@ class SampleEventsTest {
         byte[] bytes = readBytes(root.resolve("events").resolve(file));
         JsonNode event = strictJson(bytes, file);
         checkEvent(template, function, event, file);
-        if (function.isQueueConsumer()) {
+        if (function.isScheduled()) {
+            ScheduledEvent loaded = SCHEDULED_EVENTS.fromJson(new ByteArrayInputStream(bytes));
+            assertEquals(event.path("id").asText(), loaded.getId(), file + ": the runtime's ScheduledEvent");
+            assertEquals(event.path("detail-type").asText(), loaded.getDetailType(), file + ": detail-type");
+            assertEquals(event.path("source").asText(), loaded.getSource(), file + ": source");
+            assertEquals(Templates.texts(event.path("resources")), loaded.getResources(), file + ": resources");
+            assertNotNull(loaded.getTime(), file + ": time");
+            assertEquals(Instant.parse(event.path("time").asText()).toEpochMilli(), loaded.getTime().getMillis(),
+                    file + ": time");
+        } else if (function.isQueueConsumer()) {
             SQSEvent loaded = SQS_EVENTS.fromJson(new ByteArrayInputStream(bytes));
             assertEquals(event.path("Records").size(), loaded.getRecords().size(), file + ": the runtime's SQSEvent");
             for (int i = 0; i < loaded.getRecords().size(); i++) {
@@ -133,7 +148,9 @@ class SampleEventsTest {
     }
 
     static void checkEvent(JsonNode template, ExpectedFunction function, JsonNode event, String name) {
-        if (function.isQueueConsumer()) {
+        if (function.isScheduled()) {
+            checkScheduledEvent(template, function, event, name);
+        } else if (function.isQueueConsumer()) {
             checkQueueEvent(function, event, name);
         } else {
             checkApiEvent(template, function, event, name);
@@ -244,7 +261,49 @@ class SampleEventsTest {
         }
     }
 
+    /**
+     * What EventBridge delivers for a Schedule rule ("Scheduled Event" from aws.events, the rule's ARN in
+     * resources, an empty detail) to a function whose template declares a Schedule event.
+     */
+    static void checkScheduledEvent(JsonNode template, ExpectedFunction function, JsonNode event, String name) {
+        String id = ExpectedFunction.logicalIdOf(function);
+        boolean scheduled = false;
+        for (JsonNode e : template.path("Resources").path(id).path("Properties").path("Events")) {
+            scheduled |= e.path("Type").asText().equals("Schedule");
+        }
+        assertTrue(scheduled, name + ": " + id + " has no Schedule event in template.yaml");
+        assertEquals("0", event.path("version").asText(), name + ": version");
+        assertEquals("aws.events", event.path("source").asText(), name + ": source (a schedule rule's events come from aws.events)");
+        assertEquals("Scheduled Event", event.path("detail-type").asText(), name + ": detail-type");
+        assertFalse(event.path("id").asText("").isBlank(), name + ": id");
+        String account = event.path("account").asText("");
+        String region = event.path("region").asText("");
+        assertTrue(account.matches("\\d{12}"), name + ": account");
+        assertTrue(region.matches("[a-z]{2}(-[a-z]+)+-\\d"), name + ": region");
+        try {
+            Instant.parse(event.path("time").asText());
+        } catch (DateTimeParseException e) {
+            throw new AssertionError(name + ": time is not an ISO-8601 instant: " + event.path("time"), e);
+        }
+        List<String> resources = Templates.texts(event.path("resources"));
+        assertEquals(1, resources.size(), name + ": resources names the one rule: " + resources);
+        assertTrue(resources.get(0).matches(Pattern.quote("arn:aws:events:" + region + ":" + account + ":rule/") + "[A-Za-z0-9._-]+"),
+                name + ": resources: the rule's ARN in the event's region and account: " + resources);
+        assertTrue(event.path("detail").isObject() && event.path("detail").isEmpty(),
+                name + ": detail is {} for a schedule: " + event.path("detail"));
+    }
+
     // --- the checks fail on broken copies ----------------------------------------------------------------
+
+    @Test
+    void aScheduledEventThatIsNotWhatEventBridgeSendsIsReported() {
+        assertFails("reconciliation/scheduled.json", "source", e -> e.put("source", "aws.s3"));
+        assertFails("reconciliation/scheduled.json", "detail-type", e -> e.put("detail-type", "Object Created"));
+        assertFails("reconciliation/scheduled.json", "resources", e -> e.putArray("resources")
+                .add("arn:aws:events:us-east-1:999999999999:rule/other"));
+        assertFails("reconciliation/scheduled.json", "detail is {}", e -> e.putObject("detail").put("bucket", "x"));
+        assertFails("reconciliation/scheduled.json", "time", e -> e.put("time", "yesterday"));
+    }
 
     @Test
     void anEventForAnUndeclaredRouteIsReported() {
@@ -275,6 +334,9 @@ class SampleEventsTest {
                 e -> ((ObjectNode) e.path("requestContext")).remove("authorizer"));
         assertFails("deduct-credits/deduct.json", "must hold the route's",
                 e -> ((ObjectNode) e.path("requestContext").path("authorizer").path("jwt")).putArray("scopes").add("openid"));
+        assertFails("admin/dlq-redrive.json", "must hold the route's",
+                e -> ((ObjectNode) e.path("requestContext").path("authorizer").path("jwt")).putArray("scopes")
+                        .add("credits/write"));
     }
 
     @Test

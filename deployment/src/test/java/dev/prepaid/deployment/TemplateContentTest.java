@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.out.dynamodb.LedgerTable;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.application.ClawbackPolicy;
+import dev.prepaid.application.ReconciliationService;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import java.io.IOException;
@@ -48,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /**
  * template.yaml against the code: routes, scopes, public routes, runtime, environment, IAM, the fulfilment
- * queue and the table. The checks that guard a rule someone could plausibly break are static methods over
+ * queue, the reconciliation's schedule, the alarms and the table. The checks that guard a rule someone could plausibly break are static methods over
  * a template, and each is also run on a deliberately broken copy that must fail.
  */
 class TemplateContentTest {
@@ -70,8 +71,12 @@ class TemplateContentTest {
     static final Set<String> PROVIDER_SECRET_ENV = Set.of("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
             "CREEM_API_KEY", "CREEM_WEBHOOK_SECRET", "MOCK_WEBHOOK_SECRET");
 
-    /** The functions built on prepaid-providers (the payment wiring); their poms must say the same. */
-    static final Set<String> PROVIDER_FUNCTIONS = Set.of("CreateOrderFunction", "CallbackFunction", "WebhookFunction");
+    /**
+     * The functions built on prepaid-providers (the payment wiring): the purchase functions, and reconciliation and
+     * admin, which re-check orders with their provider. Their poms must say the same.
+     */
+    static final Set<String> PROVIDER_FUNCTIONS = Set.of("CreateOrderFunction", "CallbackFunction", "WebhookFunction",
+            "ReconciliationFunction", "AdminFunction");
 
     /** env.required("X") / env.optional("X", ...), or a helper handed the environment and a name: url(env, "X", ...). */
     private static final Pattern ENV_READ = Pattern.compile(
@@ -154,6 +159,10 @@ class TemplateContentTest {
         assertEquals("CommaDelimitedList", parameters.path("JwtAudience").path("Type").asText());
         assertEquals("", parameters.path("PricingCatalog").path("Default").asText("missing"));
         assertEquals(fn("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")), template.path("Conditions").path("IsProd"));
+        assertEquals("", parameters.path("AlarmTopicArn").path("Default").asText("missing"), "alarms need no topic");
+        Pattern topic = Pattern.compile(parameters.path("AlarmTopicArn").path("AllowedPattern").asText());
+        assertTrue(topic.matcher("").matches() && topic.matcher("arn:aws:sns:us-east-1:123456789012:prepaid-alarms").matches());
+        assertFalse(topic.matcher("prepaid-alarms").matches(), "a topic name is not an ARN");
         assertTrue(template.path("Outputs").has("ApiUrl"), "Outputs.ApiUrl");
         assertEquals(ref("LedgerTable"), template.path("Outputs").path("LedgerTableName").path("Value"));
     }
@@ -216,6 +225,12 @@ class TemplateContentTest {
         assertEquals(ref("FulfilmentDLQ"), outputs.path("FulfilmentDlqUrl").path("Value"), "Ref of a queue is its URL");
         assertEquals(ref("ProviderSecrets"), outputs.path("ProviderSecretsArn").path("Value"));
         assertEquals(ref("LedgerTable"), outputs.path("LedgerTableName").path("Value"));
+        assertEquals(ref("ReconciliationFunction"), outputs.path("ReconciliationFunctionName").path("Value"),
+                "Ref of a function is its name");
+        String adminBase = apiUrl + "api/admin";
+        assertTrue(ExpectedFunction.BY_LOGICAL_ID.get("AdminFunction").routes().stream()
+                .allMatch(r -> r.substring(r.indexOf(' ') + 1).startsWith("/api/admin/")), "admin routes under /api/admin");
+        assertEquals(fn("Fn::Sub", adminBase), outputs.path("AdminApiBase").path("Value"), "AdminApiBase");
     }
 
     // --- routes and authorization ------------------------------------------------------------------------
@@ -243,12 +258,14 @@ class TemplateContentTest {
     }
 
     @Test
-    void apiFunctionsHaveOnlyHttpApiEventsAndConsumersOnlyTheirQueue() {
+    void apiFunctionsHaveOnlyHttpApiEventsConsumersOnlyTheirQueueAndScheduledOnlyTheirSchedule() {
         ExpectedFunction.BY_LOGICAL_ID.forEach((id, expected) -> {
             Map<String, Long> types = new TreeMap<>(function(id).path("Properties").path("Events").properties().stream()
                     .collect(Collectors.groupingBy(e -> e.getValue().path("Type").asText(), Collectors.counting())));
             if (expected.isQueueConsumer()) {
                 assertEquals(Map.of("SQS", 1L), types, id + ": exactly one SQS event");
+            } else if (expected.isScheduled()) {
+                assertEquals(Map.of("Schedule", 1L), types, id + ": exactly one Schedule event");
             } else {
                 assertEquals(Set.of("HttpApi"), types.keySet(), id + ": event types");
             }
@@ -369,6 +386,71 @@ class TemplateContentTest {
             }
         }
         assertTrue(set > 0, "no function sets CALLBACK_URL");
+    }
+
+    // --- the reconciliation ----------------------------------------------------------------------------
+
+    @Test
+    void reconciliationRunsOnItsScheduleOneAtATime() {
+        checkReconciliation(template);
+    }
+
+    @Test
+    void aReconciliationThatCouldOverlapOrRunOffScheduleIsReported() {
+        assertFails("ReservedConcurrentExecutions", copy -> ((ObjectNode) function(copy, "ReconciliationFunction")
+                .path("Properties")).remove("ReservedConcurrentExecutions"));
+        assertFails("ReservedConcurrentExecutions", copy -> ((ObjectNode) function(copy, "ReconciliationFunction")
+                .path("Properties")).put("ReservedConcurrentExecutions", 2));
+        assertFails("Timeout", copy -> ((ObjectNode) function(copy, "ReconciliationFunction").path("Properties"))
+                .remove("Timeout"));
+        assertFails("Schedule: the ReconcileSchedule parameter", copy -> event(copy, "ReconciliationFunction", "Reconcile")
+                .put("Schedule", "rate(1 hour)"));
+        assertFails("ReconcileSchedule default", copy -> ((ObjectNode) copy.path("Parameters").path("ReconcileSchedule"))
+                .put("Default", "rate(1 day)"));
+        assertFails("disabled", copy -> event(copy, "ReconciliationFunction", "Reconcile").put("State", "DISABLED"));
+    }
+
+    static void checkReconciliation(JsonNode template) {
+        String id = "ReconciliationFunction";
+        ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get(id);
+        assertTrue(expected.isScheduled(), id + " is the scheduled function");
+        JsonNode properties = function(template, id).path("Properties");
+        assertEquals(300, properties.path("Timeout").asInt(), id + " Timeout: a bounded run that saves its checkpoint");
+        assertEquals(1, properties.path("ReservedConcurrentExecutions").asInt(),
+                id + " ReservedConcurrentExecutions: runs must not overlap");
+        JsonNode events = properties.path("Events");
+        assertEquals(1, events.size(), id + ": exactly one event");
+        JsonNode schedule = events.elements().next();
+        assertEquals("Schedule", schedule.path("Type").asText(), id + ": an EventBridge Schedule event");
+        assertEquals(ref(expected.schedule()), schedule.path("Properties").path("Schedule"),
+                id + " Schedule: the " + expected.schedule() + " parameter");
+        assertTrue(schedule.path("Properties").path("State").asText("ENABLED").equals("ENABLED")
+                        && schedule.path("Properties").path("Enabled").asBoolean(true),
+                id + ": the schedule is disabled");
+        assertEquals("rate(15 minutes)", template.path("Parameters").path(expected.schedule()).path("Default").asText(),
+                expected.schedule() + " default: every 15 minutes (the SOP's schedule, and the alarms' periods)");
+    }
+
+    /** The reconciliation's tuning parameters default to what the code does without them. */
+    @Test
+    void reconciliationParametersDefaultToTheCodesDefaults() {
+        JsonNode parameters = template.path("Parameters");
+        ReconciliationService.Settings defaults = ReconciliationService.Settings.defaults();
+        Map<String, Long> expected = new TreeMap<>(Map.of(
+                "ReconcileMaxUsers", (long) defaults.maxUsers(),
+                "ReconcilePendingAfterMinutes", defaults.pendingAfter().toMinutes(),
+                "ReconcileSettleSeconds", defaults.settleLag().toSeconds()));
+        expected.forEach((name, value) -> {
+            assertEquals("Number", parameters.path(name).path("Type").asText(), name + " Type");
+            assertEquals(value.longValue(), parameters.path(name).path("Default").asLong(-1), name + " Default");
+            assertEquals(1_000_000, parameters.path(name).path("MaxValue").asLong(), name + " MaxValue (the code's)");
+        });
+        assertEquals(1, parameters.path("ReconcileMaxUsers").path("MinValue").asInt(), "the code refuses 0");
+        assertEquals(1, parameters.path("ReconcilePendingAfterMinutes").path("MinValue").asInt(), "the code refuses 0");
+        assertEquals(0, parameters.path("ReconcileSettleSeconds").path("MinValue").asInt(-1));
+        Pattern schedule = Pattern.compile(parameters.path("ReconcileSchedule").path("AllowedPattern").asText());
+        assertTrue(schedule.matcher("rate(15 minutes)").matches() && schedule.matcher("cron(0/15 * * * ? *)").matches());
+        assertFalse(schedule.matcher("15 minutes").matches());
     }
 
     // --- the fulfilment queue --------------------------------------------------------------------------
@@ -518,6 +600,9 @@ class TemplateContentTest {
         expected.put("CallbackFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         expected.put("WebhookFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), false));
         expected.put("FulfilmentFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        // re-checked orders are fulfilled through the ledger; checkpoint and report items; work lists on the indexes
+        expected.put("ReconciliationFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");
         expected.forEach(TemplateContentTest::assertDynamoAccess);
     }
@@ -550,8 +635,32 @@ class TemplateContentTest {
         assertEquals(expected, granted, id + ": DynamoDB actions and the resources of each");
     }
 
+    private static final JsonNode QUEUE = fn("Fn::GetAtt", List.of("FulfilmentQueue", "Arn"));
+    private static final JsonNode DLQ = fn("Fn::GetAtt", List.of("FulfilmentDLQ", "Arn"));
+    private static final JsonNode SECRET = ref("ProviderSecrets");
+
+    /** One IAM action on one resource (named for messages). */
+    record Grant(String action, String resourceName, JsonNode resource) {
+        @Override
+        public String toString() {
+            return action + " on " + resourceName;
+        }
+    }
+
+    /**
+     * Every SQS permission in the template: sending to the fulfilment queue (the webhook enqueues, the admin
+     * redrive moves DLQ messages back), and the DLQ's own actions only on the DLQ.
+     */
+    static final Map<String, Set<Grant>> SQS_GRANTS = Map.of(
+            "WebhookFunction", Set.of(new Grant("sqs:SendMessage", "FulfilmentQueue", QUEUE)),
+            "ReconciliationFunction", Set.of(new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ)),
+            "AdminFunction", Set.of(new Grant("sqs:SendMessage", "FulfilmentQueue", QUEUE),
+                    new Grant("sqs:ReceiveMessage", "FulfilmentDLQ", DLQ),
+                    new Grant("sqs:DeleteMessage", "FulfilmentDLQ", DLQ),
+                    new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ)));
+
     @Test
-    void sqsSendMessageIsGrantedOnlyOnTheFulfilmentQueue() {
+    void sqsActionsAreGrantedOnlyWhereTheCodeUsesThem() {
         checkSqsGrants(template);
     }
 
@@ -561,16 +670,24 @@ class TemplateContentTest {
                 "FulfilmentEnqueue")).put("Resource", "*"));
         assertFails("sqs actions", copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue"))
                 .putArray("Action").add("sqs:SendMessage").add("sqs:DeleteQueue"));
-        assertFails("only WebhookFunction sends", copy -> ((ArrayNode)
+        assertFails("sqs:SendMessage is held only by", copy -> ((ArrayNode)
                 policies(copy, "CreateOrderFunction").path(0).path("Statement"))
                 .add(statement(copy, "WebhookFunction", "FulfilmentEnqueue").deepCopy()));
         assertFails("policy template or managed policy for SQS", copy -> policies(copy, "CallbackFunction")
                 .addObject().putObject("SQSSendMessagePolicy").put("QueueName", "x"));
+        // the DLQ's actions stay on the DLQ, and only the admin function moves messages
+        assertFails("sqs:SendMessage only on FulfilmentQueue", copy -> ((ObjectNode) statement(copy, "AdminFunction",
+                "FulfilmentEnqueue")).set("Resource", DLQ));
+        assertFails("sqs:ReceiveMessage only on FulfilmentDLQ", copy -> ((ObjectNode) statement(copy, "AdminFunction",
+                "DlqRedrive")).putArray("Resource").add(DLQ).add(QUEUE));
+        assertFails("sqs:ReceiveMessage is held only by", copy -> ((ObjectNode) statement(copy, "ReconciliationFunction",
+                "DlqDepth")).putArray("Action").add("sqs:GetQueueAttributes").add("sqs:ReceiveMessage"));
+        assertFails("ReconciliationFunction: sqs grants", copy -> ((ArrayNode)
+                policies(copy, "ReconciliationFunction").path(0).path("Statement")).remove(2));
     }
 
     static void checkSqsGrants(JsonNode template) {
-        checkGrant(template, "sqs", "sqs:SendMessage", fn("Fn::GetAtt", List.of("FulfilmentQueue", "Arn")),
-                Set.of("WebhookFunction"), "only WebhookFunction sends", "FulfilmentQueue", null);
+        checkGrants(template, "sqs", SQS_GRANTS, null);
     }
 
     @Test
@@ -585,35 +702,46 @@ class TemplateContentTest {
         assertFails("secretsmanager actions", copy -> ((ObjectNode) statement(copy, "CallbackFunction",
                 "ProviderSecretsRead")).putArray("Action").add("secretsmanager:GetSecretValue")
                 .add("secretsmanager:PutSecretValue"));
-        assertFails("only the purchase functions read the provider secret", copy -> policies(copy, "FulfilmentFunction")
+        assertFails("secretsmanager:GetSecretValue is held only by", copy -> policies(copy, "FulfilmentFunction")
                 .addObject().putObject("AWSSecretsManagerGetSecretValuePolicy").set("SecretArn", ref("ProviderSecrets")));
         assertFails("SecretArn", copy -> policies(copy, "WebhookFunction")
                 .addObject().putObject("AWSSecretsManagerGetSecretValuePolicy").put("SecretArn", "*"));
+        assertFails("AdminFunction: secretsmanager grants", copy -> ((ArrayNode)
+                policies(copy, "AdminFunction").path(0).path("Statement")).remove(4));
     }
 
+    /** The functions on the payment wiring read the provider secret at start; nobody else reads it. */
     static void checkSecretGrants(JsonNode template) {
-        checkGrant(template, "secretsmanager", "secretsmanager:GetSecretValue", ref("ProviderSecrets"),
-                PROVIDER_FUNCTIONS, "only the purchase functions read the provider secret", "ProviderSecrets",
-                "AWSSecretsManagerGetSecretValuePolicy");
+        Map<String, Set<Grant>> expected = new TreeMap<>();
+        PROVIDER_FUNCTIONS.forEach(id -> expected.put(id,
+                Set.of(new Grant("secretsmanager:GetSecretValue", "ProviderSecrets", SECRET))));
+        checkGrants(template, "secretsmanager", expected, "AWSSecretsManagerGetSecretValuePolicy");
     }
 
     /**
-     * Every statement in the template with a {@code service:} action grants exactly {@code action} on exactly
-     * {@code resource}, and exactly the functions {@code grantees} hold it. {@code policyTemplate}, when not
-     * null, is the one SAM policy template allowed instead of a statement (its single argument must name the
-     * same resource); any other policy template or managed policy naming the service fails.
+     * Every statement in the template with a {@code service:} action sits in a function's Policies and allows only
+     * the grants of {@code expected}: each action only on the resources it is expected on, held only by the
+     * functions expected to hold it, and each function holds exactly its expected grants (none when not listed).
+     * {@code policyTemplate}, when not null, is the one SAM policy template allowed instead of a statement (its
+     * single argument names the resource, and it counts as a grant of the expected action); any other policy
+     * template or managed policy naming the service fails.
      */
-    private static void checkGrant(JsonNode template, String service, String action, JsonNode resource,
-                                   Set<String> grantees, String granteesMessage, String resourceName,
-                                   String policyTemplate) {
-        String what = action + " only on " + resourceName;
+    private static void checkGrants(JsonNode template, String service, Map<String, Set<Grant>> expected,
+                                    String policyTemplate) {
+        Map<String, Map<JsonNode, String>> resourcesOf = new TreeMap<>();
+        Map<String, Set<String>> holdersOf = new TreeMap<>();
+        expected.forEach((id, grants) -> grants.forEach(g -> {
+            resourcesOf.computeIfAbsent(g.action(), a -> new LinkedHashMap<>()).put(g.resource(), g.resourceName());
+            holdersOf.computeIfAbsent(g.action(), a -> new TreeSet<>()).add(id);
+        }));
         List<JsonNode> all = new ArrayList<>();
         collectStatements(template, all);
         long anywhere = all.stream().filter(s -> touches(s, service)).count();
         long inFunctions = 0;
-        Set<String> holders = new TreeSet<>();
+        Map<String, Set<Grant>> granted = new TreeMap<>();
         for (Map.Entry<String, JsonNode> entry : functions(template).entrySet()) {
             String id = entry.getKey();
+            Set<Grant> holds = granted.computeIfAbsent(id, k -> new HashSet<>());
             List<JsonNode> statements = new ArrayList<>();
             collectStatements(entry.getValue().path("Properties").path("Policies"), statements);
             for (JsonNode statement : statements) {
@@ -622,11 +750,18 @@ class TemplateContentTest {
                 }
                 inFunctions++;
                 assertEquals("Allow", statement.path("Effect").asText(), id + ": " + statement);
-                assertEquals(List.of(action), Templates.texts(statement.path("Action")), id + ": " + service
-                        + " actions must be exactly " + action + ": " + statement);
-                assertEquals(List.of(resource), oneOrMany(statement.path("Resource")).toList(),
-                        id + ": " + what + ": " + statement);
-                holders.add(id);
+                List<String> actions = Templates.texts(statement.path("Action"));
+                for (String action : actions) {
+                    assertTrue(resourcesOf.containsKey(action), id + ": " + service + " actions must be among "
+                            + resourcesOf.keySet() + ": " + statement);
+                }
+                List<JsonNode> resources = oneOrMany(statement.path("Resource")).toList();
+                assertFalse(resources.isEmpty(), id + ": no Resource: " + statement);
+                for (String action : actions) {
+                    for (JsonNode resource : resources) {
+                        holds.add(grant(id, action, resource, resourcesOf, holdersOf, statement));
+                    }
+                }
             }
             for (JsonNode policy : entry.getValue().path("Properties").path("Policies")) {
                 if (policy.isObject() && policy.has("Statement")) {
@@ -636,22 +771,185 @@ class TemplateContentTest {
                 if (policyTemplate != null && policy.isObject() && policy.size() == 1 && policy.has(policyTemplate)) {
                     JsonNode arguments = policy.get(policyTemplate);
                     assertEquals(1, arguments.size(), id + " " + policyTemplate + ": " + arguments);
-                    assertEquals(resource, arguments.elements().next(), id + " " + policyTemplate + " SecretArn: " + what);
-                    holders.add(id);
+                    assertEquals(1, resourcesOf.size(), policyTemplate + " stands for one action");
+                    String action = resourcesOf.keySet().iterator().next();
+                    JsonNode resource = arguments.elements().next();
+                    assertTrue(resourcesOf.get(action).containsKey(resource), id + " " + policyTemplate + " SecretArn: "
+                            + action + " only on " + resourcesOf.get(action).values() + ": " + arguments);
+                    holds.add(grant(id, action, resource, resourcesOf, holdersOf, policy));
                 } else {
                     assertFalse(named.toLowerCase(Locale.ROOT).contains(service.replace("secretsmanager", "secret")),
                             id + " uses a policy template or managed policy for " + service.toUpperCase(Locale.ROOT)
-                                    + " (" + named + "); grant " + what + " with an explicit Statement");
+                                    + " (" + named + "); grant with an explicit Statement");
                 }
             }
         }
         assertEquals(anywhere, inFunctions, service + " statements outside a function's Policies");
-        assertEquals(new TreeSet<>(grantees), holders, granteesMessage);
+        for (String id : functions(template).keySet()) {
+            assertEquals(new TreeSet<>(expected.getOrDefault(id, Set.of()).stream().map(Grant::toString).toList()),
+                    new TreeSet<>(granted.get(id).stream().map(Grant::toString).toList()), id + ": " + service + " grants");
+        }
+    }
+
+    /** {@code action} on {@code resource} for {@code id}, if the expectations allow it there and to that function. */
+    private static Grant grant(String id, String action, JsonNode resource, Map<String, Map<JsonNode, String>> resourcesOf,
+                               Map<String, Set<String>> holdersOf, JsonNode where) {
+        Map<JsonNode, String> allowed = resourcesOf.get(action);
+        assertTrue(allowed.containsKey(resource), id + ": " + action + " only on " + String.join(", ", allowed.values())
+                + ": " + where);
+        assertTrue(holdersOf.get(action).contains(id), action + " is held only by " + holdersOf.get(action) + ", not by "
+                + id + ": " + where);
+        return new Grant(action, allowed.get(resource), resource);
     }
 
     private static boolean touches(JsonNode statement, String service) {
         return Templates.texts(statement.path("Action")).stream()
                 .anyMatch(a -> a.equals("*") || a.toLowerCase(Locale.ROOT).startsWith(service + ":"));
+    }
+
+    // --- alarms ------------------------------------------------------------------------------------------
+
+    /** What one alarm watches and when it fires. {@code datapointsToAlarm} 0: not set (= evaluationPeriods). */
+    record ExpectedAlarm(String namespace, String metric, Map<String, JsonNode> dimensions, String statistic,
+                         int period, int evaluationPeriods, int datapointsToAlarm, double threshold, String comparison,
+                         String treatMissingData) {
+    }
+
+    private static final String RECONCILIATION_SOURCE =
+            "functions/reconciliation/src/main/java/dev/prepaid/function/reconciliation/ReconciliationHandler.java";
+    private static final Pattern EMF_METRIC = Pattern.compile("metric\\(metrics,\\s*\"([A-Za-z]+)\",\\s*\"([A-Za-z]+)\"\\)");
+    private static final Pattern EMF_CONSTANT = Pattern.compile("static final String (NAMESPACE|SERVICE)\\s*=\\s*\"([^\"]+)\"");
+
+    /**
+     * The SOP's thresholds (payment success rate under 90%, any drift, a non-empty DLQ, any fulfilment error,
+     * orders stuck in two consecutive runs) and the watchdog of the reconciliation that publishes most of them.
+     * TreatMissingData is part of the expectation: each was chosen for what a missing value means for that metric.
+     */
+    static Map<String, ExpectedAlarm> expectedAlarms() {
+        Map<String, JsonNode> service = Map.of("Service", Templates.JSON.getNodeFactory().textNode("prepaid"));
+        Map<String, ExpectedAlarm> alarms = new TreeMap<>();
+        alarms.put("PaymentSuccessRateAlarm", new ExpectedAlarm("prepaid", "PaymentSuccessRate", service, "Minimum",
+                3600, 1, 0, 90, "LessThanThreshold", "notBreaching"));
+        alarms.put("CreditDriftAlarm", new ExpectedAlarm("prepaid", "CreditDrift", service, "Maximum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("DlqDepthAlarm", new ExpectedAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                Map.of("QueueName", fn("Fn::GetAtt", List.of("FulfilmentDLQ", "QueueName"))), "Maximum",
+                300, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("FulfilmentErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
+                Map.of("FunctionName", ref("FulfilmentFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
+                "notBreaching"));
+        alarms.put("StuckOrdersAlarm", new ExpectedAlarm("prepaid", "StuckOrders", service, "Maximum",
+                900, 2, 2, 0, "GreaterThanThreshold", "missing"));
+        alarms.put("ReconciliationErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
+                Map.of("FunctionName", ref("ReconciliationFunction")), "Sum", 900, 1, 0, 0, "GreaterThanThreshold",
+                "notBreaching"));
+        return alarms;
+    }
+
+    @Test
+    void theSopThresholdsAreAlarms() {
+        checkAlarms(template);
+    }
+
+    /** The custom metrics the alarms watch are the ones the reconciliation publishes, in its namespace and dimension. */
+    @Test
+    void theReconciliationAlarmsWatchMetricsTheCodePublishes() {
+        String source = Templates.read(root.resolve(RECONCILIATION_SOURCE));
+        Map<String, String> constants = new TreeMap<>();
+        Matcher constant = EMF_CONSTANT.matcher(source);
+        while (constant.find()) {
+            constants.put(constant.group(1), constant.group(2));
+        }
+        Map<String, String> units = new TreeMap<>();
+        Matcher metric = EMF_METRIC.matcher(source);
+        while (metric.find()) {
+            units.put(metric.group(1), metric.group(2));
+        }
+        assertTrue(units.keySet().containsAll(Set.of("StuckOrders", "CreditDrift", "PaymentSuccessRate")),
+                RECONCILIATION_SOURCE + ": the scan for metric(metrics, \"Name\", \"Unit\") is broken: " + units);
+        assertEquals("Percent", units.get("PaymentSuccessRate"), "the 90 threshold is a percentage");
+        assertTrue(source.contains("directive.putArray(\"Dimensions\").addArray().add(\"Service\")"),
+                RECONCILIATION_SOURCE + ": the metrics' only dimension is Service");
+        int custom = 0;
+        for (Map.Entry<String, ExpectedAlarm> alarm : expectedAlarms().entrySet()) {
+            ExpectedAlarm expected = alarm.getValue();
+            if (expected.namespace().startsWith("AWS/")) {
+                continue;
+            }
+            custom++;
+            assertEquals(constants.get("NAMESPACE"), expected.namespace(), alarm.getKey() + ": the code's namespace");
+            assertEquals(Map.of("Service", constants.get("SERVICE")), Map.of("Service",
+                    expected.dimensions().get("Service").asText()), alarm.getKey() + ": the code's dimension");
+            assertTrue(units.containsKey(expected.metric()), alarm.getKey() + ": " + expected.metric()
+                    + " is not a metric the reconciliation publishes " + units.keySet());
+        }
+        assertEquals(3, custom, "alarms on the reconciliation's own metrics");
+    }
+
+    @Test
+    void aWrongOrMissingAlarmIsReported() {
+        assertFails("PaymentSuccessRateAlarm Threshold", copy -> alarm(copy, "PaymentSuccessRateAlarm").put("Threshold", 0.9));
+        assertFails("PaymentSuccessRateAlarm ComparisonOperator", copy -> alarm(copy, "PaymentSuccessRateAlarm")
+                .put("ComparisonOperator", "LessThanOrEqualToThreshold"));
+        assertFails("CreditDriftAlarm MetricName", copy -> alarm(copy, "CreditDriftAlarm").put("MetricName", "CreditDrifts"));
+        assertFails("StuckOrdersAlarm Dimensions", copy -> alarm(copy, "StuckOrdersAlarm").putArray("Dimensions")
+                .addObject().put("Name", "Service").put("Value", "prepaid-dev"));
+        assertFails("StuckOrdersAlarm DatapointsToAlarm", copy -> alarm(copy, "StuckOrdersAlarm").remove("DatapointsToAlarm"));
+        assertFails("DlqDepthAlarm Dimensions", copy -> alarm(copy, "DlqDepthAlarm").putArray("Dimensions").addObject()
+                .put("Name", "QueueName").set("Value", fn("Fn::GetAtt", List.of("FulfilmentQueue", "QueueName"))));
+        assertFails("FulfilmentErrorsAlarm Namespace", copy -> alarm(copy, "FulfilmentErrorsAlarm").put("Namespace", "prepaid"));
+        assertFails("FulfilmentErrorsAlarm TreatMissingData", copy -> alarm(copy, "FulfilmentErrorsAlarm")
+                .remove("TreatMissingData"));
+        assertFails("CreditDriftAlarm AlarmActions", copy -> alarm(copy, "CreditDriftAlarm").putArray("AlarmActions")
+                .add(ref("AlarmTopicArn")));
+        assertFails("no AWS::CloudWatch::Alarm DlqDepthAlarm", copy -> ((ObjectNode) copy.path("Resources")).remove("DlqDepthAlarm"));
+        assertFails("HasAlarmTopic", copy -> ((ObjectNode) copy.path("Conditions")).set("HasAlarmTopic",
+                fn("Fn::Equals", List.of(Map.of("Ref", "AlarmTopicArn"), ""))));
+    }
+
+    static void checkAlarms(JsonNode template) {
+        assertEquals(fn("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "AlarmTopicArn"), "")))),
+                template.path("Conditions").path("HasAlarmTopic"), "HasAlarmTopic: AlarmTopicArn is not empty");
+        JsonNode actions = fn("Fn::If", List.of("HasAlarmTopic", List.of(Map.of("Ref", "AlarmTopicArn")),
+                Map.of("Ref", "AWS::NoValue")));
+        Map<String, JsonNode> alarms = Templates.resources(template, "AWS::CloudWatch::Alarm");
+        Map<String, ExpectedAlarm> expectedAlarms = expectedAlarms();
+        for (Map.Entry<String, ExpectedAlarm> entry : expectedAlarms.entrySet()) {
+            String id = entry.getKey();
+            ExpectedAlarm expected = entry.getValue();
+            assertTrue(alarms.containsKey(id), "no AWS::CloudWatch::Alarm " + id);
+            JsonNode alarm = alarms.get(id).path("Properties");
+            assertFalse(alarm.has("Metrics"), id + ": one metric, no metric math");
+            assertEquals(expected.namespace(), alarm.path("Namespace").asText(), id + " Namespace");
+            assertEquals(expected.metric(), alarm.path("MetricName").asText(), id + " MetricName");
+            Map<String, JsonNode> dimensions = new TreeMap<>();
+            alarm.path("Dimensions").forEach(d -> dimensions.put(d.path("Name").asText(), d.path("Value")));
+            assertEquals(alarm.path("Dimensions").size(), dimensions.size(), id + " Dimensions: a name twice");
+            assertEquals(new TreeMap<>(expected.dimensions()), dimensions, id + " Dimensions");
+            assertEquals(expected.statistic(), alarm.path("Statistic").asText(), id + " Statistic");
+            assertEquals(expected.period(), alarm.path("Period").asInt(), id + " Period");
+            assertEquals(expected.evaluationPeriods(), alarm.path("EvaluationPeriods").asInt(), id + " EvaluationPeriods");
+            if (expected.datapointsToAlarm() == 0) {
+                assertFalse(alarm.has("DatapointsToAlarm"), id + " DatapointsToAlarm");
+            } else {
+                assertEquals(expected.datapointsToAlarm(), alarm.path("DatapointsToAlarm").asInt(), id + " DatapointsToAlarm");
+            }
+            assertTrue(alarm.path("Threshold").isNumber(), id + " Threshold: a number");
+            assertEquals(expected.threshold(), alarm.path("Threshold").asDouble(), id + " Threshold");
+            assertEquals(expected.comparison(), alarm.path("ComparisonOperator").asText(), id + " ComparisonOperator");
+            assertEquals(expected.treatMissingData(), alarm.path("TreatMissingData").asText("(not set)"),
+                    id + " TreatMissingData: chosen for what a missing value means for this metric");
+            assertEquals(actions, alarm.path("AlarmActions"), id + " AlarmActions: the topic, when HasAlarmTopic");
+            assertEquals(actions, alarm.path("OKActions"), id + " OKActions: the topic, when HasAlarmTopic");
+            assertFalse(alarm.has("InsufficientDataActions"), id + ": no InsufficientDataActions");
+        }
+        assertEquals(new TreeSet<>(expectedAlarms.keySet()), new TreeSet<>(alarms.keySet()), "the template's alarms");
+    }
+
+    private static ObjectNode alarm(ObjectNode template, String id) {
+        JsonNode properties = template.path("Resources").path(id).path("Properties");
+        assertTrue(properties.isObject(), "no alarm " + id);
+        return (ObjectNode) properties;
     }
 
     // --- environment ---------------------------------------------------------------------------------------
@@ -738,7 +1036,8 @@ class TemplateContentTest {
     }
 
     /**
-     * The purchase functions read ProviderSecrets while they start. A SnapStart snapshot would freeze what it
+     * The functions on the payment wiring (the purchase functions, reconciliation, admin) read ProviderSecrets
+     * while they start. A SnapStart snapshot would freeze what it
      * held at publication: keys put afterwards would never be seen, and a placeholder failing the start-up
      * checks would fail the publication itself. (If the code learns to re-read the secret after a restore,
      * this can go.)
@@ -780,6 +1079,7 @@ class TemplateContentTest {
             }
         }));
         assertEquals(ref("FulfilmentQueue"), values.get("FULFILMENT_QUEUE_URL"), "Ref of a queue is its URL");
+        assertEquals(ref("FulfilmentDLQ"), values.get("FULFILMENT_DLQ_URL"), "Ref of a queue is its URL");
         assertEquals(ref("ProviderSecrets"), values.get("PROVIDER_SECRETS_ARN"), "Ref of a secret is its ARN");
         assertNotNull(values.get("CALLBACK_URL"));
     }
@@ -902,7 +1202,8 @@ class TemplateContentTest {
                 TemplateContentTest::checkRouteAuthorization,
                 TemplateContentTest::checkNoApiCycle, TemplateContentTest::checkFulfilmentQueue,
                 TemplateContentTest::checkNoDynamoWildcards, TemplateContentTest::checkSqsGrants,
-                TemplateContentTest::checkSecretGrants));
+                TemplateContentTest::checkSecretGrants, TemplateContentTest::checkReconciliation,
+                TemplateContentTest::checkAlarms));
     }
 
     /** Every check passes on the real template; on the broken copy one of them fails with {@code expected}. */
