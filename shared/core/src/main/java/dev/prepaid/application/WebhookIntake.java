@@ -40,7 +40,16 @@ public final class WebhookIntake {
         if (actionable.isEmpty()) {
             return new Received(eventId, 0, false, ignored);
         }
-        if (!inbox.claim(providerName, eventId, actionable.get(0).type())) {
+        boolean claimed;
+        try {
+            claimed = inbox.claim(providerName, eventId, actionable.get(0).type());
+        } catch (RuntimeException e) {
+            // The claim may have been written although its answer was lost (a reset connection, a timeout):
+            // left in place it would make the provider's retry a "duplicate" of an event never queued.
+            release(providerName, eventId, e);
+            throw e;
+        }
+        if (!claimed) {
             return new Received(eventId, 0, true, ignored);
         }
         try {
@@ -48,14 +57,19 @@ public final class WebhookIntake {
                 queue.enqueue(event);
             }
         } catch (RuntimeException e) {
-            try {
-                inbox.release(providerName, eventId);
-            } catch (RuntimeException releaseFailed) {
-                e.addSuppressed(releaseFailed); // the lease lapses by itself
-            }
+            release(providerName, eventId, e);
             throw e;
         }
         inbox.accepted(providerName, eventId);
         return new Received(eventId, actionable.size(), false, ignored);
+    }
+
+    /** Gives the claim back so the provider's retry goes through; if that fails too, the lease lapses by itself. */
+    private void release(String providerName, String eventId, RuntimeException cause) {
+        try {
+            inbox.release(providerName, eventId);
+        } catch (RuntimeException releaseFailed) {
+            cause.addSuppressed(releaseFailed);
+        }
     }
 }

@@ -89,12 +89,26 @@ public abstract class ApiGatewayHandler implements RequestHandler<APIGatewayV2HT
         }
         long micros = (System.nanoTime() - started) / 1000;
         if (errorCode == null) {
-            LOG.info("{} {} -> {} in {} us", request.method(), JsonBody.printable(request.path()),
+            LOG.info("{} {} -> {} in {} us", request.method(), loggablePath(request.path()),
                     response.getStatusCode(), micros);
         } else {
-            LOG.info("{} {} -> {} {} in {} us", request.method(), JsonBody.printable(request.path()),
+            LOG.info("{} {} -> {} {} in {} us", request.method(), loggablePath(request.path()),
                     response.getStatusCode(), errorCode, micros);
         }
         return response;
+    }
+
+    /**
+     * The path for a request log line. Path segments are the caller's words ({@code /orders/{orderId}},
+     * {@code /webhook/{provider}}): one that could be an e-mail address is blanked, as logs hold none.
+     */
+    static String loggablePath(String path) {
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].indexOf('@') >= 0 || segments[i].toLowerCase(java.util.Locale.ROOT).contains("%40")) {
+                segments[i] = "{redacted}";
+            }
+        }
+        return JsonBody.printable(String.join("/", segments));
     }
 }
