@@ -1,0 +1,278 @@
+package dev.prepaid.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.function.callback.CallbackHandler;
+import dev.prepaid.function.deduct.DeductCreditsHandler;
+import dev.prepaid.function.fulfilment.FulfilmentHandler;
+import dev.prepaid.function.order.CreateOrderHandler;
+import dev.prepaid.function.query.CreditsQueryHandler;
+import dev.prepaid.function.webhook.WebhookHandler;
+import dev.prepaid.testing.Events;
+import dev.prepaid.testing.LocalEngines;
+import dev.prepaid.testing.QueuePoller;
+import dev.prepaid.testing.TestClients;
+import dev.prepaid.testing.TestContext;
+import dev.prepaid.testing.stripe.FakeStripe;
+import dev.prepaid.testing.stripe.StripeWebhooks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * prepaid as deployed, in this JVM (after system-tests' PaymentSystem, without the HTTP stand-in): every
+ * function built from one environment map through its {@code Env} constructor, on DynamoDB Local and
+ * ElasticMQ, paying through the fake Stripe API over loopback HTTP with real stripe-java and real signatures.
+ */
+final class Stack implements AutoCloseable {
+    static final String STRIPE_WEBHOOK_SECRET = "whsec_bench_secret_0123456789";
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final LocalEngines engines;
+    final DynamoDbClient dynamo;
+    final SqsClient sqs;
+    final String table;
+    final String queueUrl;
+    final FakeStripe stripe;
+    final Map<String, String> vars;
+    final Env env;
+
+    Stack() {
+        engines = LocalEngines.shared();
+        dynamo = TestClients.dynamo(engines.dynamoEndpoint());
+        sqs = TestClients.sqs(engines.sqsEndpoint());
+        Meter.sideClient(TestClients.dynamo(engines.dynamoEndpoint()));
+        table = TestClients.createLedgerTable(dynamo);
+        queueUrl = QueuePoller.createQueueWithDlq(sqs, "bench-" + UUID.randomUUID().toString().substring(0, 8), 30)[0];
+        stripe = new FakeStripe();
+        stripe.price("price_trial", 790, "usd").price("price_basic", 1990, "usd").price("price_pro", 4990, "usd");
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("TABLE_NAME", table);
+        v.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
+        v.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
+        v.put("AWS_REGION", "us-east-1");
+        v.put("FULFILMENT_QUEUE_URL", queueUrl);
+        v.put("PAYMENT_PROVIDER", "stripe");
+        v.put("PAYMENT_ENV", "test");
+        v.put("CALLBACK_URL", "https://api.bench.test/api/payment/callback");
+        v.put("SUCCESS_URL", "https://app.bench.test/billing/success");
+        v.put("CANCEL_URL", "https://app.bench.test/billing/cancel");
+        v.put("RETURN_URL_ORIGINS", "https://app.bench.test");
+        v.put("STRIPE_SECRET_KEY", "sk_test_bench_key_000000000000");
+        v.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+        v.put("STRIPE_API_BASE", stripe.baseUrl());
+        v.put("STRIPE_PRICE_TRIAL", "price_trial");
+        v.put("STRIPE_PRICE_BASIC", "price_basic");
+        v.put("STRIPE_PRICE_PRO", "price_pro");
+        vars = Map.copyOf(v);
+        env = new Env(vars);
+    }
+
+    DeductCreditsHandler deductHandler() {
+        return new DeductCreditsHandler(env);
+    }
+
+    CreditsQueryHandler queryHandler() {
+        return new CreditsQueryHandler(env);
+    }
+
+    CreateOrderHandler orderHandler() {
+        return new CreateOrderHandler(env);
+    }
+
+    CallbackHandler callbackHandler() {
+        return new CallbackHandler(env);
+    }
+
+    WebhookHandler webhookHandler() {
+        return new WebhookHandler(env);
+    }
+
+    FulfilmentHandler fulfilmentHandler() {
+        return new FulfilmentHandler(env);
+    }
+
+    // --- events -------------------------------------------------------------------------------------
+
+    static APIGatewayV2HTTPEvent deduct(String user, String amount, String key) {
+        return Events.request("POST", "/api/credits/deduct").service("app-backend", "credits/write")
+                .body("{\"userId\":\"" + user + "\",\"amount\":" + amount + ",\"idempotencyKey\":\"" + key
+                        + "\",\"description\":\"video generation\"}")
+                .build();
+    }
+
+    static APIGatewayV2HTTPEvent refund(String deductionId) {
+        return Events.request("POST", "/api/credits/refund").service("app-backend", "credits/write")
+                .body("{\"deductionId\":\"" + deductionId + "\",\"reason\":\"generation failed\"}").build();
+    }
+
+    static APIGatewayV2HTTPEvent grant(String user, String amount, String key) {
+        return Events.request("POST", "/api/credits/grant").service("app-backend", "credits/write")
+                .body("{\"userId\":\"" + user + "\",\"amount\":" + amount + ",\"reason\":\"bench\",\"idempotencyKey\":\""
+                        + key + "\"}")
+                .build();
+    }
+
+    static APIGatewayV2HTTPEvent createOrder(String user, String product) {
+        return Events.request("POST", "/api/payment/create-order").user(user)
+                .body("{\"productId\":\"" + product + "\"}").build();
+    }
+
+    static APIGatewayV2HTTPEvent balance(String user) {
+        return Events.request("GET", "/api/credits/balance").user(user).header("content-type", null).build();
+    }
+
+    /** A signed Stripe delivery of {@code event}, as API Gateway hands it to the webhook function. */
+    static APIGatewayV2HTTPEvent stripeWebhook(ObjectNode event) {
+        String payload = StripeWebhooks.json(event);
+        Events.Builder builder = Events.request("POST", "/api/payment/webhook/stripe").body(payload);
+        StripeWebhooks.headers(payload, STRIPE_WEBHOOK_SECRET).forEach(builder::header);
+        return builder.build();
+    }
+
+    static TestContext context(String function) {
+        return new TestContext(function);
+    }
+
+    static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return MAPPER.readTree(response.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The response, or an exception naming the status and body when it is not {@code expected}. */
+    static APIGatewayV2HTTPResponse expect(int expected, APIGatewayV2HTTPResponse response) {
+        if (response.getStatusCode() != expected) {
+            throw new IllegalStateException("expected " + expected + ", got " + response.getStatusCode() + ": "
+                    + response.getBody());
+        }
+        return response;
+    }
+
+    // --- purchase helpers ---------------------------------------------------------------------------
+
+    /** An order created through the real create-order handler, its checkout at the fake Stripe. */
+    record Order(String user, String orderId, String checkoutId, JsonNode json) {
+    }
+
+    Order order(CreateOrderHandler handler, String user, String product) {
+        JsonNode body = json(expect(201, handler.handleRequest(createOrder(user, product), context("create-order"))));
+        return new Order(user, body.get("orderId").asText(), body.get("checkoutId").asText(), body);
+    }
+
+    /** Delivers a signed event to the webhook handler; it must be accepted. */
+    JsonNode deliver(WebhookHandler webhook, ObjectNode event) {
+        return json(expect(200, webhook.handleRequest(stripeWebhook(event), context("webhook"))));
+    }
+
+    // --- the queue, as Lambda's event source mapping sees it -----------------------------------------
+
+    record Received(SQSEvent event, List<Message> messages) {
+    }
+
+    Received receive(int max) {
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+        return new Received(sqsEvent(messages), messages);
+    }
+
+    static SQSEvent sqsEvent(List<Message> messages) {
+        SQSEvent event = new SQSEvent();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (Message m : messages) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(m.messageId());
+            record.setReceiptHandle(m.receiptHandle());
+            record.setBody(m.body());
+            record.setEventSource("aws:sqs");
+            record.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:bench");
+            Map<String, String> attributes = new HashMap<>();
+            m.attributes().forEach((k, val) -> attributes.put(k.toString(), val));
+            record.setAttributes(attributes);
+            records.add(record);
+        }
+        event.setRecords(records);
+        return event;
+    }
+
+    void delete(Received received) {
+        for (Message m : received.messages()) {
+            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+        }
+    }
+
+    /** Runs the fulfilment handler on everything queued (not measured); fails on a reported failure. */
+    int drain(FulfilmentHandler fulfilment) {
+        int total = 0;
+        while (true) {
+            Received received = receive(10);
+            if (received.messages().isEmpty()) {
+                return total;
+            }
+            SQSBatchResponse response = fulfilment.handleRequest(received.event(), context("fulfilment"));
+            if (response.getBatchItemFailures() != null && !response.getBatchItemFailures().isEmpty()) {
+                throw new IllegalStateException("fulfilment failed: " + received.messages().get(0).body());
+            }
+            delete(received);
+            total += received.messages().size();
+        }
+    }
+
+    void purgeQueue() {
+        sqs.purgeQueue(b -> b.queueUrl(queueUrl));
+    }
+
+    // --- reading the table (verification, never measured) ------------------------------------------
+
+    BigDecimal balanceOf(String user) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("USER#" + user), "sk", AttributeValue.fromS("BALANCE")))).item();
+        return item == null || item.isEmpty() ? BigDecimal.ZERO : new BigDecimal(item.get("balance").n()).movePointLeft(2);
+    }
+
+    /** Every ledger entry of a user (a consistent scan: the test needs all, not the GSI's eventual view). */
+    List<Map<String, AttributeValue>> entriesOf(String user) {
+        List<Map<String, AttributeValue>> result = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var response = dynamo.scan(b -> {
+                b.tableName(table).consistentRead(true)
+                        .filterExpression("begins_with(pk, :entry) AND userId = :user")
+                        .expressionAttributeValues(Map.of(":entry", AttributeValue.fromS("ENTRY#"),
+                                ":user", AttributeValue.fromS(user)));
+                if (from != null) {
+                    b.exclusiveStartKey(from);
+                }
+            });
+            result.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return result;
+    }
+
+    @Override
+    public void close() {
+        stripe.close();
+    }
+}
