@@ -76,14 +76,7 @@ public final class HandlerInvoker {
         try {
             instance = constructor.newInstance(env);
         } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(className + " failed to start", cause);
+            throw unwrap(e, className + " failed to start");
         } catch (ReflectiveOperationException e) {
             throw new UnavailableException(className + " cannot be instantiated", e);
         }
@@ -143,19 +136,27 @@ public final class HandlerInvoker {
                     return method.invoke(instance, event, context);
                 }
             } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(functionName + " failed", cause);
+                throw unwrap(e, functionName + " failed");
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(functionName + ": cannot call its handler", e);
             }
         }
         throw new IllegalArgumentException(functionName + "'s handler does not take a "
                 + (event == null ? "null" : event.getClass().getSimpleName()));
+    }
+
+    /**
+     * What the handler itself threw, as Lambda would report it: unchecked exceptions and errors as they are,
+     * a checked one wrapped with {@code message}.
+     */
+    private static RuntimeException unwrap(InvocationTargetException e, String message) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(message, cause);
     }
 }

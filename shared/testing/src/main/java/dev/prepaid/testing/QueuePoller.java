@@ -41,7 +41,22 @@ public final class QueuePoller {
         if (messages.isEmpty()) {
             return 0;
         }
-        SQSEvent event = new SQSEvent();
+        Set<String> failed = failedIds(handler.handleRequest(toEvent(messages), new TestContext(functionName)));
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+        for (Message m : messages) {
+            if (!failed.contains(m.messageId())) {
+                done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size()))
+                        .receiptHandle(m.receiptHandle()).build());
+            }
+        }
+        if (!done.isEmpty()) {
+            sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+        }
+        return messages.size();
+    }
+
+    /** The messages as Lambda's event source mapping hands them to the function. */
+    public static SQSEvent toEvent(List<Message> messages) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (Message m : messages) {
             SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
@@ -55,22 +70,16 @@ public final class QueuePoller {
             record.setAttributes(attributes);
             records.add(record);
         }
+        SQSEvent event = new SQSEvent();
         event.setRecords(records);
-        SQSBatchResponse response = handler.handleRequest(event, new TestContext(functionName));
-        Set<String> failed = response == null || response.getBatchItemFailures() == null ? Set.of()
+        return event;
+    }
+
+    /** The message ids a partial batch response reports as failed (none for a null response). */
+    public static Set<String> failedIds(SQSBatchResponse response) {
+        return response == null || response.getBatchItemFailures() == null ? Set.of()
                 : response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                         .collect(Collectors.toSet());
-        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
-        for (Message m : messages) {
-            if (!failed.contains(m.messageId())) {
-                done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size()))
-                        .receiptHandle(m.receiptHandle()).build());
-            }
-        }
-        if (!done.isEmpty()) {
-            sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
-        }
-        return messages.size();
     }
 
     /** Polls until the queue has been empty for one short wait, or {@code maxPolls} is reached. */

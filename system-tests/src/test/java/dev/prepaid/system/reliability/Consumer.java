@@ -3,14 +3,12 @@ package dev.prepaid.system.reliability;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.prepaid.testing.QueuePoller;
 import dev.prepaid.testing.TestContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -54,10 +52,8 @@ final class Consumer {
         if (messages.isEmpty()) {
             return 0;
         }
-        SQSBatchResponse response = handler.handleRequest(event(messages), new TestContext("fulfilment"));
-        Set<String> failures = response == null || response.getBatchItemFailures() == null ? Set.of()
-                : response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                        .collect(Collectors.toSet());
+        Set<String> failures = QueuePoller.failedIds(
+                handler.handleRequest(QueuePoller.toEvent(messages), new TestContext("fulfilment")));
         settle(messages, failures);
         return messages.size();
     }
@@ -68,25 +64,6 @@ final class Consumer {
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
         received.addAndGet(messages.size());
         return messages;
-    }
-
-    static SQSEvent event(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setReceiptHandle(m.receiptHandle());
-            record.setBody(m.body());
-            record.setEventSource("aws:sqs");
-            record.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:local");
-            Map<String, String> attributes = new HashMap<>();
-            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-            record.setAttributes(attributes);
-            records.add(record);
-        }
-        event.setRecords(records);
-        return event;
     }
 
     /** Deletes what succeeded; what failed becomes visible again after the retry delay. */

@@ -24,6 +24,7 @@ import dev.prepaid.function.webhook.WebhookHandler;
 import dev.prepaid.port.out.ReconciliationReport;
 import dev.prepaid.system.ReliabilityAccess;
 import dev.prepaid.testing.Events;
+import dev.prepaid.testing.QueuePoller;
 import dev.prepaid.testing.TestClients;
 import dev.prepaid.testing.TestContext;
 import java.net.URI;
@@ -240,7 +241,7 @@ class FaultInjectionTest {
                         .messages();
             }
             violations.check(received.size() == 1, kind + ": expected one message, got " + received.size());
-            SQSBatchResponse crashed = faulty.fulfilment.handleRequest(Consumer.event(received), new TestContext("fulfilment"));
+            SQSBatchResponse crashed = faulty.fulfilment.handleRequest(QueuePoller.toEvent(received), new TestContext("fulfilment"));
             violations.check(crashed.getBatchItemFailures().isEmpty(), kind + ": the first handling failed");
             crashes++;
             Ledger.checkInvariants(user, Ledger.balance(http, user), Ledger.read(http, user), violations);

@@ -11,6 +11,7 @@ import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.function.reconciliation.ReconFixture;
 import dev.prepaid.testing.Events;
 import dev.prepaid.testing.TestContext;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class AdminHandlerTest {
             new String[] {"GET", "/api/admin/dlq", null},
             new String[] {"POST", "/api/admin/dlq/redrive", "{\"max\": 1}"});
 
-    private final AdminFixture fx = new AdminFixture();
+    private final ReconFixture fx = new ReconFixture();
     private final AdminHandler handler = new AdminHandler(new Env(fx.vars));
 
     @AfterEach
@@ -98,7 +99,7 @@ class AdminHandlerTest {
 
     @Test
     void reconcilingAnOrderPaidAtTheProviderFulfilsItOnceAndAnswersItsStatus() {
-        String user = AdminFixture.newUser();
+        String user = ReconFixture.newUser();
         Order order = fx.stripeOrder(user, "trial", Duration.ofMinutes(1)); // young: reconcile on demand anyway
         fx.stripe.markPaid(order.checkoutId());
 
@@ -121,7 +122,7 @@ class AdminHandlerTest {
 
     @Test
     void reconcilingAnOpenAndAnExpiredCheckoutSaysSo() {
-        String user = AdminFixture.newUser();
+        String user = ReconFixture.newUser();
         Order open = fx.stripeOrder(user, "trial", Duration.ofMinutes(1));
         Order expired = fx.stripeOrder(user, "trial", Duration.ofMinutes(1));
         fx.stripe.markExpired(expired.checkoutId());
@@ -143,7 +144,7 @@ class AdminHandlerTest {
     void theDriftReportIs404BeforeTheFirstRunAndShowsTheLatestRunsDriftAfter() {
         assertError(404, "no_report", call(admin("GET", "/api/admin/reports/drift")));
 
-        String user = AdminFixture.newUser();
+        String user = ReconFixture.newUser();
         fx.grant(user, 5000);
         fx.corruptBalance(user, 199, 0);
         fx.run(fx.service());

@@ -44,22 +44,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * wired exactly as the Lambda wires it (PaymentWiring from an environment map), plus helpers that put the
  * data into the states reconciliation must find.
  */
-final class ReconFixture implements AutoCloseable {
-    static final String STRIPE_WEBHOOK_SECRET = "whsec_reconciliation_test";
+public final class ReconFixture implements AutoCloseable {
+    public static final String STRIPE_WEBHOOK_SECRET = "whsec_reconciliation_test";
 
-    final LocalEngines engines = LocalEngines.shared();
-    final DynamoDbClient dynamo = TestClients.dynamo(engines.dynamoEndpoint());
-    final SqsClient sqs = TestClients.sqs(engines.sqsEndpoint());
-    final String table = TestClients.createLedgerTable(dynamo);
-    final String queueUrl;
-    final String dlqUrl;
-    final FakeStripe stripe = new FakeStripe();
-    final Map<String, String> vars = new HashMap<>();
-    final PaymentWiring wiring;
-    final FulfilmentService fulfilment;
-    final CreditService credits;
+    public final LocalEngines engines = LocalEngines.shared();
+    public final DynamoDbClient dynamo = TestClients.dynamo(engines.dynamoEndpoint());
+    public final SqsClient sqs = TestClients.sqs(engines.sqsEndpoint());
+    public final String table = TestClients.createLedgerTable(dynamo);
+    public final String queueUrl;
+    public final String dlqUrl;
+    public final FakeStripe stripe = new FakeStripe();
+    public final Map<String, String> vars = new HashMap<>();
+    public final PaymentWiring wiring;
+    public final FulfilmentService fulfilment;
+    public final CreditService credits;
 
-    ReconFixture() {
+    public ReconFixture() {
         String[] queues = QueuePoller.createQueueWithDlq(sqs, "fulfilment-" + UUID.randomUUID().toString().substring(0, 8), 1);
         queueUrl = queues[0];
         dlqUrl = queues[1];
@@ -83,35 +83,35 @@ final class ReconFixture implements AutoCloseable {
     }
 
     /** Settings for tests: nothing waits to settle, and the first run looks back one hour. */
-    static ReconciliationService.Settings settings() {
+    public static ReconciliationService.Settings settings() {
         return ReconciliationService.Settings.defaults().withSettleLag(Duration.ZERO)
                 .withInitialLookback(Duration.ofHours(1));
     }
 
-    ReconciliationService service() {
+    public ReconciliationService service() {
         return service(settings());
     }
 
-    ReconciliationService service(ReconciliationService.Settings settings) {
+    public ReconciliationService service(ReconciliationService.Settings settings) {
         return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
                 wiring.providers(), wiring.fulfilment(), dlq(), settings, Clock.systemUTC());
     }
 
-    SqsDeadLetterQueue dlq() {
+    public SqsDeadLetterQueue dlq() {
         return new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl);
     }
 
     /** A run, a moment after the writes before it (the walk's window ends at the run's start). */
-    ReconciliationReport run(ReconciliationService service) {
+    public ReconciliationReport run(ReconciliationService service) {
         LockSupport.parkNanos(Duration.ofMillis(3).toNanos());
         return service.run();
     }
 
-    static String newUser() {
+    public static String newUser() {
         return "user-" + UUID.randomUUID();
     }
 
-    static String id(String prefix) {
+    public static String id(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
@@ -119,7 +119,7 @@ final class ReconFixture implements AutoCloseable {
      * A pending order created {@code age} ago with a real checkout session at (fake) Stripe, as create-order
      * leaves it.
      */
-    Order stripeOrder(String user, String productId, Duration age) {
+    public Order stripeOrder(String user, String productId, Duration age) {
         Product product = wiring.catalog().require(productId);
         Order order = Order.pending(OrderId.random(), new UserId(user), product, "stripe", Instant.now().minus(age));
         wiring.orders().create(order);
@@ -130,7 +130,7 @@ final class ReconFixture implements AutoCloseable {
     }
 
     /** A pending order of a provider that is not configured here, with a checkout id nobody can look up. */
-    Order foreignOrder(String user, String provider, Duration age) {
+    public Order foreignOrder(String user, String provider, Duration age) {
         Product product = wiring.catalog().require("trial");
         Order order = Order.pending(OrderId.random(), new UserId(user), product, provider, Instant.now().minus(age));
         wiring.orders().create(order);
@@ -139,7 +139,7 @@ final class ReconFixture implements AutoCloseable {
     }
 
     /** A pack bought and credited through the webhook path. */
-    Order purchased(String user, String productId) {
+    public Order purchased(String user, String productId) {
         Order order = stripeOrder(user, productId, Duration.ZERO);
         fulfilment.handle(new PaymentEvent.CheckoutPaid("stripe", id("evt_"), "checkout.session.completed",
                 order.orderId().value(), order.checkoutId(), id("pi_"), order.amount(), null, null, null, null));
@@ -147,7 +147,7 @@ final class ReconFixture implements AutoCloseable {
     }
 
     /** A plan bought through the webhook path: the checkout names its first invoice, which grants. */
-    Order subscribed(String user, String productId) {
+    public Order subscribed(String user, String productId) {
         Order order = stripeOrder(user, productId, Duration.ZERO);
         String invoice = id("in_");
         fulfilment.handle(new PaymentEvent.CheckoutPaid("stripe", id("evt_"), "checkout.session.completed",
@@ -156,16 +156,16 @@ final class ReconFixture implements AutoCloseable {
         return wiring.orders().find(order.orderId()).orElseThrow();
     }
 
-    void grant(String user, long hundredths) {
+    public void grant(String user, long hundredths) {
         credits.grant(new GrantCreditsCommand(new UserId(user), Credits.ofHundredths(hundredths), "test grant",
                 new IdempotencyKey(id("grant-")), "tests"));
     }
 
-    Credits balance(String user) {
+    public Credits balance(String user) {
         return wiring.ledger().balance(new UserId(user)).map(b -> b.credits()).orElse(Credits.ZERO);
     }
 
-    List<LedgerEntry> entries(String user) {
+    public List<LedgerEntry> entries(String user) {
         List<LedgerEntry> all = new ArrayList<>();
         Optional<String> cursor = Optional.empty();
         do {
@@ -177,7 +177,7 @@ final class ReconFixture implements AutoCloseable {
     }
 
     /** Someone changes a balance item behind the ledger's back. */
-    void corruptBalance(String user, long addHundredths, long addSeq) {
+    public void corruptBalance(String user, long addHundredths, long addSeq) {
         dynamo.updateItem(b -> b.tableName(table)
                 .key(Map.of("pk", AttributeValue.fromS("USER#" + user), "sk", AttributeValue.fromS("BALANCE")))
                 .updateExpression("SET #b = #b + :add, #s = #s + :seq")
@@ -187,29 +187,29 @@ final class ReconFixture implements AutoCloseable {
                 .conditionExpression("attribute_exists(pk)"));
     }
 
-    void deleteEntry(String entryId) {
+    public void deleteEntry(String entryId) {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("ENTRY#" + entryId),
                 "sk", AttributeValue.fromS("ENTRY"))));
     }
 
-    void deleteOrder(Order order) {
+    public void deleteOrder(Order order) {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("ORDER#" + order.orderId().value()),
                 "sk", AttributeValue.fromS("ORDER"))));
     }
 
-    Order order(Order order) {
+    public Order order(Order order) {
         return wiring.orders().find(order.orderId()).orElseThrow();
     }
 
-    static String purchaseEntry(Order order) {
+    public static String purchaseEntry(Order order) {
         return EntryIds.purchase(order.orderId().value());
     }
 
-    PaymentProvider stripeProvider() {
+    public PaymentProvider stripeProvider() {
         return wiring.providers().get("stripe");
     }
 
-    int depth(String url) {
+    public int depth(String url) {
         return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages",
                         "ApproximateNumberOfMessagesNotVisible"))
                 .attributesAsStrings().values().stream().mapToInt(Integer::parseInt).sum();
