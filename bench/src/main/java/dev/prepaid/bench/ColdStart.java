@@ -133,17 +133,12 @@ final class ColdStart {
         classPaths.put("reference", reference);
         section.putPOJO("referenceClassPath", reference.stream().skip(1).map(p -> p.getFileName().toString()).toList());
 
-        Path log4j = log4jProperties();
         List<String> subset = List.of("deduct-credits", "webhook");
         List<Variant> variants = new ArrayList<>();
         variants.add(new Variant("template", TEMPLATE_TOOL_OPTIONS, false, false, null,
                 "JAVA_TOOL_OPTIONS=\"" + TEMPLATE_TOOL_OPTIONS + "\" as template.yaml sets it (C1 only)"));
         variants.add(new Variant("jvm-default", null, false, false, null,
                 "no JAVA_TOOL_OPTIONS: full tiered compilation (C1 + C2), the JVM's default"));
-        variants.add(new Variant("template+log4j-props", TEMPLATE_TOOL_OPTIONS + " -Dlog4j2.configurationFile=" + log4j
-                + " -Dlog4j2.disableJmx=true", false, false, subset,
-                "template flags, log4j configured from an equivalent .properties file (no XML parser at start-up) and "
-                        + "its JMX MBeans off (experiment; the repository's log4j2.xml is unchanged)"));
         variants.add(new Variant("template+primed", TEMPLATE_TOOL_OPTIONS, false, true, List.of("deduct-credits"),
                 "template flags; after construction the handler's own SnapStart priming runs (what beforeCheckpoint does),"
                         + " then the first request: with SnapStart the priming happens before the snapshot, so this first"
@@ -458,28 +453,6 @@ final class ColdStart {
         if (!Files.exists(archive)) {
             throw new IllegalStateException("no AppCDS archive was written for " + t.name());
         }
-    }
-
-    /** The repository's log4j2.xml, said in the properties syntax (no XML parser needed to read it). */
-    private Path log4jProperties() throws IOException {
-        Path file = work.resolve("log4j2-bench.properties");
-        Files.writeString(file, String.join("\n",
-                "# Equivalent of shared/aws/src/main/resources/log4j2.xml, for the cold-start experiment only.",
-                "appender.json.type = Console",
-                "appender.json.name = JsonAppender",
-                "appender.json.target = SYSTEM_OUT",
-                "appender.json.layout.type = JsonTemplateLayout",
-                "appender.json.layout.eventTemplateUri = classpath:LambdaJsonLayout.json",
-                "logger.json.name = JsonLogger",
-                "logger.json.level = INFO",
-                "logger.json.additivity = false",
-                "logger.json.appenderRef.json.ref = JsonAppender",
-                "logger.sdk.name = software.amazon.awssdk",
-                "logger.sdk.level = WARN",
-                "rootLogger.level = ${env:POWERTOOLS_LOG_LEVEL:-INFO}",
-                "rootLogger.appenderRef.json.ref = JsonAppender",
-                ""));
-        return file;
     }
 
     private Path archive(Target t) {

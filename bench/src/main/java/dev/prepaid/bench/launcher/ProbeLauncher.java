@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <ul>
  *   <li>{@code empty}: nothing (the launcher's own cost)</li>
- *   <li>{@code logging}: an SLF4J logger and one line through the functions' log4j2.xml (Powertools JSON layout)</li>
+ *   <li>{@code logging}: an SLF4J logger and one line through the functions' log4j configuration (LogConfigurationFactory, Powertools JSON layout)</li>
  *   <li>{@code jackson}: an ObjectMapper reading and writing one small JSON object</li>
  *   <li>{@code dynamodb}: building the SDK DynamoDB client as the functions do (no call)</li>
  *   <li>{@code stripe}: stripe-java's Gson reading a Stripe event (a webhook payload from the file in args[1])</li>
