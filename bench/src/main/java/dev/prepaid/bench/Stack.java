@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,26 +191,7 @@ final class Stack implements AutoCloseable {
     Received receive(int max) {
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(1)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
-        return new Received(sqsEvent(messages), messages);
-    }
-
-    static SQSEvent sqsEvent(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setReceiptHandle(m.receiptHandle());
-            record.setBody(m.body());
-            record.setEventSource("aws:sqs");
-            record.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:bench");
-            Map<String, String> attributes = new HashMap<>();
-            m.attributes().forEach((k, val) -> attributes.put(k.toString(), val));
-            record.setAttributes(attributes);
-            records.add(record);
-        }
-        event.setRecords(records);
-        return event;
+        return new Received(QueuePoller.toEvent(messages), messages);
     }
 
     void delete(Received received) {
