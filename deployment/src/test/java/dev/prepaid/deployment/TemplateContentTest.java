@@ -82,7 +82,8 @@ class TemplateContentTest {
     private static final Pattern ENV_READ = Pattern.compile(
             "\\b(?:required|optional)\\(\\s*\"([A-Za-z0-9_]+)\"|\\b\\w+\\(\\s*env\\s*,\\s*\"([A-Z][A-Z0-9_]*)\"");
     /** A provider reads ProductCatalog.providerIdVariable(NAME, product) for every catalog product. */
-    private static final Pattern PROVIDER_ID_VARIABLE = Pattern.compile("providerIdVariable\\(\\s*NAME\\s*,");
+    private static final Pattern PROVIDER_ID_VARIABLE = Pattern.compile(
+            "(?:providerIdVariable|ProviderIds\\.fromEnv)\\(\\s*(?:env\\s*,\\s*)?NAME\\s*,");
     private static final Pattern PROVIDER_NAME = Pattern.compile("static final String NAME\\s*=\\s*\"([a-z]+)\"");
     private static final Pattern ROUTE = Pattern.compile("\\.route\\(\\s*\"([A-Z]+)\"\\s*,\\s*\"([^\"]+)\"");
 

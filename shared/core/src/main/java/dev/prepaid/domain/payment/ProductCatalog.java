@@ -123,6 +123,16 @@ public final class ProductCatalog {
         return find(id).orElseThrow(() -> new NotFoundException("unknown_product", "no product with that id"));
     }
 
+    /**
+     * The variable holding a product's id at a provider for one {@code PAYMENT_ENV}: the plain name with the
+     * environment as a suffix ({@code STRIPE_PRICE_BASIC_PRODUCTION}, {@code CREEM_PRODUCT_PRO_TEST}). When it is
+     * set it wins over the plain name, so one configuration (or one provider secret) can carry the ids of every
+     * environment and {@code PAYMENT_ENV} picks among them.
+     */
+    public static String providerIdVariable(String provider, String productId, String paymentEnv) {
+        return providerIdVariable(provider, productId) + "_" + paymentEnv.trim().toUpperCase(Locale.ROOT);
+    }
+
     /** The environment variable holding a product's id at a provider: STRIPE_PRICE_BASIC, CREEM_PRODUCT_PRO. */
     public static String providerIdVariable(String provider, String productId) {
         String kind = switch (provider) {

@@ -4,6 +4,7 @@ import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.out.provider.ProviderIds;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.ValidationException;
 import dev.prepaid.domain.payment.CheckoutSession;
@@ -81,28 +82,16 @@ public final class CreemPaymentProvider implements PaymentProvider {
     /**
      * From the environment: {@code CREEM_API_KEY}, {@code CREEM_WEBHOOK_SECRET}, {@code PAYMENT_ENV}
      * ({@code production} uses api.creem.io, anything else test-api.creem.io), optional
-     * {@code CREEM_API_BASE} (tests) and {@code CREEM_PRODUCT_<PRODUCT>} for every catalog product. A
+     * {@code CREEM_API_BASE} (tests) and the id of every catalog product ({@link ProviderIds}:
+     * {@code CREEM_PRODUCT_<PRODUCT>_<PAYMENT_ENV>} or {@code CREEM_PRODUCT_<PRODUCT>}). A
      * missing variable fails here, named; no message ever carries a secret's value.
      */
     public static CreemPaymentProvider fromEnv(Env env, ProductCatalog catalog) {
         String apiKey = env.required("CREEM_API_KEY");
         String webhookSecret = env.required("CREEM_WEBHOOK_SECRET");
         boolean production = "production".equals(env.optional("PAYMENT_ENV", "").trim().toLowerCase(Locale.ROOT));
-        Map<String, String> productIds = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (Product product : catalog.all()) {
-            String variable = ProductCatalog.providerIdVariable(NAME, product.id());
-            String value = env.optional(variable, null);
-            if (value == null) {
-                missing.add(variable);
-            } else {
-                productIds.put(product.id(), value.trim());
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("missing required environment variable" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing));
-        }
+        Map<String, String> productIds = ProviderIds.fromEnv(env, NAME, catalog,
+                "the Creem product id of every product in the catalog");
         URI base = production ? PRODUCTION_API : TEST_API;
         String override = env.optional("CREEM_API_BASE", null);
         if (override != null) {

@@ -1,5 +1,6 @@
 package dev.prepaid.adapter.out.provider.stripe;
 
+import dev.prepaid.adapter.out.provider.ProviderIds;
 import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,7 +70,8 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
 
     /**
      * Reads STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, PAYMENT_ENV (local | test | production, default
-     * local), optional STRIPE_API_BASE, and STRIPE_PRICE_&lt;PRODUCT&gt; for every product of the catalog.
+     * local), optional STRIPE_API_BASE, and the price of every product of the catalog ({@link ProviderIds}:
+     * STRIPE_PRICE_&lt;PRODUCT&gt;_&lt;PAYMENT_ENV&gt; or STRIPE_PRICE_&lt;PRODUCT&gt;).
      * Everything is checked here, at start-up: a missing price is not left to fail the first purchase.
      * Messages name variables and never contain a secret.
      */
@@ -95,21 +97,8 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
             throw new IllegalStateException("STRIPE_WEBHOOK_SECRET is not a webhook signing secret (whsec_...); the"
                     + " configured value ends " + ProviderSecrets.mask(webhookSecret));
         }
-        Map<String, String> prices = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (Product product : catalog.all()) {
-            String variable = ProductCatalog.providerIdVariable(NAME, product.id());
-            String priceId = env.optional(variable, null);
-            if (priceId == null) {
-                missing.add(variable);
-            } else {
-                prices.put(product.id(), priceId.trim());
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("missing required environment variable" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing) + " (the Stripe price id of every product in the catalog)");
-        }
+        Map<String, String> prices = ProviderIds.fromEnv(env, NAME, catalog,
+                "the Stripe price id of every product in the catalog");
         StripeClient.StripeClientBuilder builder = StripeClient.builder()
                 .setApiKey(secretKey)
                 .setConnectTimeout(CONNECT_TIMEOUT_MS)

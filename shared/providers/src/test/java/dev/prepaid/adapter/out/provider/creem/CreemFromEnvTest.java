@@ -36,7 +36,8 @@ class CreemFromEnvTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
 
-        assertEquals("missing required environment variable CREEM_PRODUCT_PRO", e.getMessage());
+        assertEquals("missing required environment variable CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_LOCAL)"
+                + " (the Creem product id of every product in the catalog)", e.getMessage());
         assertFalse(e.getMessage().contains(KEY));
         assertFalse(e.getMessage().contains(SECRET));
         assertFalse(e.getMessage().contains(KEY.substring(KEY.length() - 4)));
@@ -50,7 +51,22 @@ class CreemFromEnvTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
-        assertEquals("missing required environment variables CREEM_PRODUCT_TRIAL, CREEM_PRODUCT_PRO", e.getMessage());
+        assertEquals("missing required environment variables CREEM_PRODUCT_TRIAL (or CREEM_PRODUCT_TRIAL_LOCAL),"
+                + " CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_LOCAL) (the Creem product id of every product in the catalog)",
+                e.getMessage());
+    }
+
+    @Test
+    void paymentEnvPicksTheProductIdsOfItsEnvironment() {
+        Map<String, String> env = complete();
+        env.remove("CREEM_PRODUCT_PRO");
+        env.put("PAYMENT_ENV", "production");
+        env.put("CREEM_PRODUCT_PRO_TEST", "prod_pro_test");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
+        assertTrue(e.getMessage().contains("CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_PRODUCTION)"), e.getMessage());
+        env.put("CREEM_PRODUCT_PRO_PRODUCTION", "prod_pro_live");
+        assertEquals("creem", CreemPaymentProvider.fromEnv(new Env(env), catalog).name());
     }
 
     @Test
@@ -114,7 +130,8 @@ class CreemFromEnvTest {
                 """);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(complete()), custom));
-        assertEquals("missing required environment variable CREEM_PRODUCT_MEGA", e.getMessage());
+        assertEquals("missing required environment variable CREEM_PRODUCT_MEGA (or CREEM_PRODUCT_MEGA_LOCAL)"
+                + " (the Creem product id of every product in the catalog)", e.getMessage());
     }
 
     @Test

@@ -75,6 +75,34 @@ class StripeConfigTest {
     }
 
     @Test
+    void paymentEnvPicksThePriceOfItsEnvironmentWhenOneIsSet() {
+        try (FakeStripe fake = new FakeStripe()) {
+            Map<String, String> env = complete();
+            env.put("STRIPE_API_BASE", fake.baseUrl());
+            env.put("STRIPE_PRICE_PRO_TEST", "price_pro_test_mode");
+            env.put("STRIPE_PRICE_PRO_PRODUCTION", "price_pro_live_mode");
+            env.remove("STRIPE_PRICE_BASIC");
+            env.put("STRIPE_PRICE_BASIC_TEST", "price_basic_test_mode");
+            ProductCatalog catalog = ProductCatalog.defaults();
+            StripePaymentProvider provider = StripePaymentProvider.fromEnv(new Env(env), catalog);
+            for (String product : new String[] {"pro", "basic", "trial"}) {
+                Order order = Order.pending(OrderId.random(), new UserId("u1"), catalog.require(product), "stripe", Instant.now());
+                provider.createCheckout(order, catalog.require(product), "https://a.test/ok", "https://a.test/no");
+            }
+            assertEquals("price_pro_test_mode", fake.requests().get(0).param("line_items[0][price]"),
+                    "STRIPE_PRICE_PRO_TEST wins over STRIPE_PRICE_PRO when PAYMENT_ENV=test");
+            assertEquals("price_basic_test_mode", fake.requests().get(1).param("line_items[0][price]"));
+            assertEquals("price_trial", fake.requests().get(2).param("line_items[0][price]"), "no _TEST: the plain name");
+        }
+        Map<String, String> env = complete();
+        env.remove("STRIPE_PRICE_TRIAL");
+        env.put("STRIPE_PRICE_TRIAL_PRODUCTION", "price_trial_live_mode");
+        IllegalStateException e = refused(env);
+        assertTrue(e.getMessage().contains("STRIPE_PRICE_TRIAL (or STRIPE_PRICE_TRIAL_TEST)"),
+                "the live price does not serve PAYMENT_ENV=test: " + e.getMessage());
+    }
+
+    @Test
     void everyProductOfTheCatalogNeedsAPrice() {
         ProductCatalog catalog = ProductCatalog.parse("""
                 mega.price = 99.00

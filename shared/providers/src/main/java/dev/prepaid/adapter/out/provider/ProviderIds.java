@@ -1,0 +1,47 @@
+package dev.prepaid.adapter.out.provider;
+
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every catalog product's id at one provider, read at start-up: {@code <PLAIN>_<PAYMENT_ENV>} when set
+ * ({@code STRIPE_PRICE_TRIAL_PRODUCTION}), else the plain {@code STRIPE_PRICE_TRIAL} / {@code CREEM_PRODUCT_TRIAL}.
+ * A product without either is a start-up error naming both variables, not a failure at the first purchase.
+ */
+public final class ProviderIds {
+    private ProviderIds() {
+    }
+
+    /**
+     * @param what what the ids are, for the error ("the Stripe price id of every product in the catalog")
+     */
+    public static Map<String, String> fromEnv(Env env, String provider, ProductCatalog catalog, String what) {
+        String paymentEnv = env.optional("PAYMENT_ENV", "local").trim().toLowerCase(Locale.ROOT);
+        Map<String, String> ids = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (Product product : catalog.all()) {
+            String plain = ProductCatalog.providerIdVariable(provider, product.id());
+            String perEnv = ProductCatalog.providerIdVariable(provider, product.id(), paymentEnv);
+            String value = env.optional(perEnv, null);
+            if (value == null || value.isBlank()) {
+                value = env.optional(plain, null);
+            }
+            if (value == null || value.isBlank()) {
+                missing.add(plain + " (or " + perEnv + ")");
+            } else {
+                ids.put(product.id(), value.trim());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("missing required environment variable" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + " (" + what + ")");
+        }
+        return ids;
+    }
+}
