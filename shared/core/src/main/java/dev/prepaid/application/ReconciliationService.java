@@ -42,7 +42,8 @@ import java.util.Set;
  *   <li>compares the balance of every user whose balance changed since the last run with the sum of the
  *       user's ledger, and the balance version with the highest entry seq;</li>
  *   <li>reads the fulfilment DLQ's depth;</li>
- *   <li>computes the payment success rate over the orders this run saw closed.</li>
+ *   <li>computes the payment success rate over the orders closed in {@link Settings#successRateWindow()}
+ *       before the run, whoever closed them (webhook, callback or this job).</li>
  * </ol>
  * Every step is bounded (items per run, plus an optional deadline) and resumable: where a walk stopped is
  * saved in the {@link ReconciliationCheckpoint} after each step, so a run that runs out of time loses at
@@ -59,11 +60,15 @@ public final class ReconciliationService {
      * @param maxCompletedOrders   completed orders checked per run (b)
      * @param settleLag            changes younger than this are left to the next run
      * @param initialLookback      how far back the very first run starts
+     * @param successRateWindow    the payment success rate counts the orders closed in this window before the
+     *                             run (f)
      */
     public record Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
-                           Duration settleLag, Duration initialLookback) {
+                           Duration settleLag, Duration initialLookback, Duration successRateWindow) {
         public static final int DEFAULT_MAX_USERS = 500;
         public static final Duration DEFAULT_PENDING_AFTER = Duration.ofMinutes(10);
+        /** The PaymentSuccessRate alarm's period. */
+        public static final Duration DEFAULT_SUCCESS_RATE_WINDOW = Duration.ofHours(1);
 
         public Settings {
             if (maxUsers < 1 || maxPendingOrders < 1 || maxCompletedOrders < 1) {
@@ -72,38 +77,57 @@ public final class ReconciliationService {
             Objects.requireNonNull(pendingAfter, "pendingAfter");
             Objects.requireNonNull(settleLag, "settleLag");
             Objects.requireNonNull(initialLookback, "initialLookback");
-            if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()) {
+            Objects.requireNonNull(successRateWindow, "successRateWindow");
+            if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()
+                    || successRateWindow.isNegative()) {
                 throw new IllegalArgumentException("durations may not be negative");
             }
         }
 
+        public Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
+                        Duration settleLag, Duration initialLookback) {
+            this(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    DEFAULT_SUCCESS_RATE_WINDOW);
+        }
+
         public static Settings defaults() {
             return new Settings(DEFAULT_MAX_USERS, DEFAULT_PENDING_AFTER, 50, 500, Duration.ofSeconds(60),
-                    Duration.ofHours(24));
+                    Duration.ofHours(24), DEFAULT_SUCCESS_RATE_WINDOW);
         }
 
         public Settings withMaxUsers(int value) {
-            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withPendingAfter(Duration value) {
-            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withMaxPendingOrders(int value) {
-            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withMaxCompletedOrders(int value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withSettleLag(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withInitialLookback(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value,
+                    successRateWindow);
+        }
+
+        public Settings withSuccessRateWindow(Duration value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag,
+                    initialLookback, value);
         }
     }
 
@@ -242,8 +266,7 @@ public final class ReconciliationService {
             } catch (RuntimeException e) {
                 error("dlq", null, e);
             }
-            ReconciliationReport.SuccessRate rate = ReconciliationReport.SuccessRate.of(completedSeen, pending.failed(),
-                    pending.expired());
+            ReconciliationReport.SuccessRate rate = successRate();
             ReconciliationReport report = report(depth, rate);
             try {
                 store.saveReport(report);
@@ -252,6 +275,26 @@ public final class ReconciliationService {
                 report = report(depth, rate);
             }
             return report;
+        }
+
+        /**
+         * Paid / (paid + expired + failed) over the orders closed in the window before the run, whoever closed
+         * them: the webhook and the browser callback close most orders, not this run.
+         */
+        private ReconciliationReport.SuccessRate successRate() {
+            try {
+                Instant end = clock.instant(); // including what this run closed
+                ReconciliationStore.OrderOutcomes outcomes = store.orderOutcomes(
+                        end.minus(settings.successRateWindow()), end);
+                if (!outcomes.complete()) {
+                    errors.add(new ReconciliationReport.RunError("success_rate", null, "partial_count",
+                            "the success rate counted part of its window"));
+                }
+                return ReconciliationReport.SuccessRate.of(outcomes.completed(), outcomes.failed(), outcomes.expired());
+            } catch (RuntimeException e) {
+                error("success_rate", null, e);
+                return ReconciliationReport.SuccessRate.of(completedSeen, pending.failed(), pending.expired());
+            }
         }
 
         private ReconciliationReport report(int depth, ReconciliationReport.SuccessRate rate) {

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param orphanEntries  step c: purchase entries of the checked users whose order is missing or not theirs
  * @param drift          step d: balances compared with the sum of their ledger
  * @param dlqDepth       step e: messages in the fulfilment DLQ, or -1 when it could not be read
- * @param successRate    step f: completed / (completed + failed + expired) over what this run saw closed
+ * @param successRate    step f: completed / (completed + failed + expired) over the orders closed in the
+ *                       window before the run, whoever closed them
  * @param errors         what could not be checked (by order or user id); a failure never aborts the run
  */
 public record ReconciliationReport(
@@ -112,7 +113,7 @@ public record ReconciliationReport(
 
     /**
      * @param rate   completed / (completed + failed + expired), 0..1
-     * @param basis  {@code observed}, or {@code no_closed_orders} when the run saw none (the rate is then 1.0)
+     * @param basis  {@code observed}, or {@code no_closed_orders} when none closed in the window (the rate is then 1.0)
      */
     public record SuccessRate(int completed, int failed, int expired, double rate, String basis) {
         public static final String OBSERVED = "observed";

@@ -22,6 +22,12 @@ public interface ReconciliationStore {
     /** Users whose balance last changed in {@code [from, until)}, hour bucket by hour bucket, shard by shard. */
     Page<ChangedBalance> changedBalances(Instant from, Instant until, String cursor, int limit);
 
+    /**
+     * How many orders closed in {@code [from, until)}: completed (paid), failed and expired, whoever closed them
+     * (webhook, browser callback or reconciliation). Counted from the per-day completed and closed buckets.
+     */
+    OrderOutcomes orderOutcomes(Instant from, Instant until);
+
     Optional<ReconciliationCheckpoint> checkpoint();
 
     /**
@@ -33,6 +39,12 @@ public interface ReconciliationStore {
     void saveReport(ReconciliationReport report);
 
     Optional<ReconciliationReport> latestReport();
+
+    /**
+     * @param complete false when the count stopped at its query budget (the counts are then a lower bound)
+     */
+    record OrderOutcomes(int completed, int failed, int expired, boolean complete) {
+    }
 
     /** A balance item found in the changed-balance index. */
     record ChangedBalance(UserId userId, Instant updatedAt) {

@@ -8,6 +8,7 @@ import static dev.prepaid.adapter.out.dynamodb.Attr.str;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.port.out.ReconciliationCheckpoint;
 import dev.prepaid.port.out.ReconciliationReport;
 import dev.prepaid.port.out.ReconciliationStore;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * Reconciliation's reads and writes in the ledger table (docs/data-model.md). Its work lists are GSI4
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <ul>
  *   <li>{@code PENDING}, sort key {@code <createdAt>#<orderId>}: pending orders by age;</li>
  *   <li>{@code COMPLETED#<yyyy-MM-dd>}, sort key {@code <completedAt>#<orderId>}: orders completed that day;</li>
+ *   <li>{@code CLOSED#<yyyy-MM-dd>}, sort key {@code <closedAt>#<orderId>}: orders that expired or failed that day;</li>
  *   <li>{@code CHANGED#<yyyy-MM-ddTHH>#<shard 0..15>}, sort key {@code <updatedAt>#<userId>}: balances whose
  *       last change fell in that hour.</li>
  * </ul>
@@ -96,6 +99,73 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         }
         return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(from), LedgerTable.timestamp(until), cursor,
                 limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
+    }
+
+    @Override
+    public OrderOutcomes orderOutcomes(Instant from, Instant until) {
+        if (!from.isBefore(until)) {
+            return new OrderOutcomes(0, 0, 0, true);
+        }
+        Partitions.Days days = new Partitions.Days(from, until);
+        String low = LedgerTable.timestamp(from);
+        String high = LedgerTable.timestamp(until);
+        int[] queries = {0};
+        int completed = 0;
+        int failed = 0;
+        int expired = 0;
+        boolean complete = true;
+        for (int d = 0; d < days.size() && complete; d++) {
+            Instant day = days.first().plus(d, ChronoUnit.DAYS);
+            Map<String, AttributeValue> startKey = null;
+            do {
+                if (queries[0]++ >= maxQueries) {
+                    complete = false;
+                    break;
+                }
+                QueryResponse response = dynamo.query(outcomeQuery(LedgerTable.completedPk(day), low, high, startKey)
+                        .select(Select.COUNT).build());
+                completed += response.count();
+                startKey = lastKey(response);
+            } while (startKey != null);
+            do {
+                if (!complete || queries[0]++ >= maxQueries) {
+                    complete = false;
+                    break;
+                }
+                QueryResponse response = dynamo.query(outcomeQuery(LedgerTable.closedPk(day), low, high, startKey)
+                        .projectionExpression("#status").expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK,
+                                "#sk", LedgerTable.GSI4_SK, "#status", "status")).build());
+                for (Map<String, AttributeValue> item : response.items()) {
+                    String status = str(item, "status");
+                    if (OrderStatus.FAILED.wireName().equals(status)) {
+                        failed++;
+                    } else if (OrderStatus.EXPIRED.wireName().equals(status)) {
+                        expired++;
+                    }
+                }
+                startKey = lastKey(response);
+            } while (startKey != null);
+        }
+        return new OrderOutcomes(completed, failed, expired, complete);
+    }
+
+    private QueryRequest.Builder outcomeQuery(String partition, String low, String high,
+                                              Map<String, AttributeValue> startKey) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(LedgerTable.GSI4)
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK))
+                .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(low), ":high", s(high)));
+        if (startKey != null) {
+            query.exclusiveStartKey(startKey);
+        }
+        return query;
+    }
+
+    private static Map<String, AttributeValue> lastKey(QueryResponse response) {
+        return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey() : null;
     }
 
     /**
