@@ -155,6 +155,8 @@ public final class ReconciliationService {
     private static final int HISTORY_PAGE = 1000;
     private static final int MAX_GRANTS_PER_USER = 100_000;
     private static final int BALANCE_ATTEMPTS = 3;
+    /** Open drift items rechecked per run (each is a read of the user's ledger). */
+    static final int MAX_OPEN_DRIFTS = 1000;
 
     private final OrderStore orders;
     private final LedgerStore ledger;
@@ -204,6 +206,11 @@ public final class ReconciliationService {
         return store.latestReport();
     }
 
+    /** The drift items still open (what the admin drift report lists), read now. */
+    public List<ReconciliationReport.OpenDrift> openDrifts() {
+        return store.openDrifts(MAX_OPEN_DRIFTS);
+    }
+
     /**
      * Re-verifies one order with its provider and fulfils it if it was paid (the same operation as the
      * webhook, so it posts at most once). Unknown or malformed ids are {@code order_not_found}.
@@ -237,6 +244,10 @@ public final class ReconciliationService {
         private ReconciliationReport.Completed completed;
         private ReconciliationReport.Drift drift;
         private final List<ReconciliationReport.OrphanEntry> orphans = new ArrayList<>();
+        /** Users checked in this run: drifted, or found whole (balance = sum of the ledger, version = last seq). */
+        private final Map<UserId, ReconciliationReport.UserDrift> found = new LinkedHashMap<>();
+        private final Set<UserId> whole = new HashSet<>();
+        private List<ReconciliationReport.OpenDrift> openDrifts;
         private int completedSeen;
 
         Run(Instant deadline) {
@@ -260,6 +271,9 @@ public final class ReconciliationService {
             step("pending", this::pendingOrders);
             step("completed", this::completedOrders);
             step("drift", this::balances);
+            if (!stopped) {
+                driftItems();
+            }
             int depth = -1;
             try {
                 depth = dlq.depth();
@@ -298,8 +312,10 @@ public final class ReconciliationService {
         }
 
         private ReconciliationReport report(int depth, ReconciliationReport.SuccessRate rate) {
+            List<ReconciliationReport.OpenDrift> open = openDrifts != null ? openDrifts
+                    : found.values().stream().map(d -> ReconciliationReport.OpenDrift.of(d, startedAt, startedAt)).toList();
             return new ReconciliationReport(startedAt, clock.instant(), pending, completed, orphans, drift, depth, rate,
-                    errors);
+                    errors, open);
         }
 
         /** Runs one step and saves the checkpoint it advanced; a failed step leaves its part of the checkpoint. */
@@ -470,13 +486,63 @@ public final class ReconciliationService {
                     continue;
                 }
                 try {
-                    checkUser(user).ifPresent(drifts::add);
+                    checkUser(user).ifPresent(d -> {
+                        drifts.add(d);
+                        found.put(user, d);
+                    });
                 } catch (RuntimeException e) {
                     error("drift", user.value(), e);
                 }
             }
             drift = new ReconciliationReport.Drift(from, until, complete, seen.size(), drifts);
             checkpoint = complete ? checkpoint.withBalances(until, null, null) : checkpoint.withBalances(from, until, next);
+        }
+
+        /**
+         * Drift is state, not an event: the drifts found in this run open (or refresh) their item; every item
+         * still open is checked again, whether or not the user's balance moved since, and closed once the
+         * balance agrees with its ledger again. What stays open is the {@code CreditDrift} metric, so its alarm
+         * stays red until someone fixes the data.
+         */
+        private void driftItems() {
+            Instant now = clock.instant();
+            Map<String, ReconciliationReport.OpenDrift> open = new java.util.TreeMap<>();
+            for (ReconciliationReport.UserDrift d : found.values()) {
+                try {
+                    open.put(d.userId(), store.saveDrift(d, now));
+                } catch (RuntimeException e) {
+                    error("drift_items", d.userId(), e);
+                    open.put(d.userId(), ReconciliationReport.OpenDrift.of(d, now, now));
+                }
+            }
+            List<ReconciliationReport.OpenDrift> stored;
+            try {
+                stored = store.openDrifts(MAX_OPEN_DRIFTS);
+            } catch (RuntimeException e) {
+                error("drift_items", null, e);
+                openDrifts = List.copyOf(open.values());
+                return;
+            }
+            for (ReconciliationReport.OpenDrift item : stored) {
+                if (open.containsKey(item.userId())) {
+                    continue;
+                }
+                try {
+                    UserId user = new UserId(item.userId());
+                    if (!whole.contains(user) && !outOfTime()) {
+                        checkUser(user).ifPresent(d -> open.put(d.userId(), store.saveDrift(d, now)));
+                    }
+                    if (whole.contains(user)) {
+                        store.resolveDrift(item.userId());
+                    } else {
+                        open.putIfAbsent(item.userId(), item); // not checkable now: still open
+                    }
+                } catch (RuntimeException e) {
+                    error("drift_items", item.userId(), e);
+                    open.putIfAbsent(item.userId(), item);
+                }
+            }
+            openDrifts = List.copyOf(open.values());
         }
 
         /**
@@ -505,6 +571,7 @@ public final class ReconciliationService {
                 } while (cursor.isPresent());
                 long balance = before.credits().hundredths();
                 if (balance == sum && before.sequence() == maxSeq) {
+                    whole.add(user);
                     orphans(user, purchases);
                     return Optional.empty();
                 }

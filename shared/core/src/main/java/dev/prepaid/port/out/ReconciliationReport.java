@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param successRate    step f: completed / (completed + failed + expired) over the orders closed in the
  *                       window before the run, whoever closed them
  * @param errors         what could not be checked (by order or user id); a failure never aborts the run
+ * @param openDrifts     every drift item still open after the run (found now or earlier and not yet fixed):
+ *                       the {@code CreditDrift} metric, so its alarm stays red until the balance is corrected
  */
 public record ReconciliationReport(
         Instant startedAt,
@@ -26,7 +28,8 @@ public record ReconciliationReport(
         Drift drift,
         int dlqDepth,
         SuccessRate successRate,
-        List<RunError> errors) {
+        List<RunError> errors,
+        List<OpenDrift> openDrifts) {
 
     public ReconciliationReport {
         Objects.requireNonNull(startedAt, "startedAt");
@@ -36,6 +39,38 @@ public record ReconciliationReport(
         Objects.requireNonNull(successRate, "successRate");
         orphanEntries = List.copyOf(orphanEntries);
         errors = List.copyOf(errors);
+        openDrifts = List.copyOf(openDrifts);
+    }
+
+    /** A report without open drift items beyond the drifts this run found (each first seen by this run). */
+    public ReconciliationReport(Instant startedAt, Instant finishedAt, Pending pending, Completed completed,
+                                List<OrphanEntry> orphanEntries, Drift drift, int dlqDepth, SuccessRate successRate,
+                                List<RunError> errors) {
+        this(startedAt, finishedAt, pending, completed, orphanEntries, drift, dlqDepth, successRate, errors,
+                drift.drifts().stream().map(d -> OpenDrift.of(d, startedAt, startedAt)).toList());
+    }
+
+    /**
+     * A drift that stays open until a run finds the user's balance equal to the sum of the ledger again (and
+     * its version equal to the highest entry seq). Saved per user, rechecked by every run.
+     *
+     * @param firstSeen    the run that first found it
+     * @param lastChecked  the latest run that found it still there
+     */
+    public record OpenDrift(String userId, long balance, long ledgerSum, long drift, long balanceSeq, long maxEntrySeq,
+                            Instant firstSeen, Instant lastChecked) {
+        public OpenDrift {
+            Objects.requireNonNull(userId, "userId");
+        }
+
+        public static OpenDrift of(UserDrift d, Instant firstSeen, Instant lastChecked) {
+            return new OpenDrift(d.userId(), d.balance(), d.ledgerSum(), d.drift(), d.balanceSeq(), d.maxEntrySeq(),
+                    firstSeen, lastChecked);
+        }
+
+        public boolean seqMismatch() {
+            return balanceSeq != maxEntrySeq;
+        }
     }
 
     /**

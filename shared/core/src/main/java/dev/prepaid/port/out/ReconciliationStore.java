@@ -28,6 +28,18 @@ public interface ReconciliationStore {
      */
     OrderOutcomes orderOutcomes(Instant from, Instant until);
 
+    /** The open drift items in user order, at most {@code limit}. */
+    List<ReconciliationReport.OpenDrift> openDrifts(int limit);
+
+    /**
+     * Opens or refreshes the drift item of {@code drift.userId()}: its size and versions as found {@code at};
+     * {@code firstSeen} is kept when the item exists. Returns the item as saved.
+     */
+    ReconciliationReport.OpenDrift saveDrift(ReconciliationReport.UserDrift drift, Instant at);
+
+    /** Closes the drift item of {@code userId} (the balance agrees with its ledger again); no-op when none. */
+    void resolveDrift(String userId);
+
     Optional<ReconciliationCheckpoint> checkpoint();
 
     /**

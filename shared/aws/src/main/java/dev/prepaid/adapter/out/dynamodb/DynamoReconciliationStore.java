@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
@@ -44,13 +45,16 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * walk resumes exactly after the last item handed out. Each call also stops after {@code maxQueries}
  * queries, so a long outage's backlog of empty hour buckets is walked over several runs.
  * The checkpoint ({@code RECON#STATE / STATE}) is saved under a version condition; the latest report
- * ({@code RECON#REPORT / LATEST}) is one JSON attribute.
+ * ({@code RECON#REPORT / LATEST}) is one JSON attribute; open drift items are {@code RECON#DRIFT / USER#<userId>}
+ * (deleted when resolved, so the partition holds only what is still wrong).
  */
 public final class DynamoReconciliationStore implements ReconciliationStore {
     static final String STATE_PK = "RECON#STATE";
     static final String STATE_SK = "STATE";
     static final String REPORT_PK = "RECON#REPORT";
     static final String REPORT_SK = "LATEST";
+    /** Open drift items: one partition, one item per user ({@code sk = USER#<userId>}). */
+    static final String DRIFT_PK = "RECON#DRIFT";
     /** Lower than any timestamp sort key ("0001-..."). */
     private static final String LOWEST = "0";
     /** DynamoDB items are at most 400 KB; a report is trimmed to stay well below. */
@@ -316,6 +320,66 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
                 }
             }
         }
+    }
+
+    // --- open drift items -----------------------------------------------------------------------------
+
+    @Override
+    public List<ReconciliationReport.OpenDrift> openDrifts(int limit) {
+        List<ReconciliationReport.OpenDrift> result = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", LedgerTable.PK))
+                    .expressionAttributeValues(Map.of(":pk", s(DRIFT_PK)))
+                    .consistentRead(true)
+                    .limit(limit - result.size());
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                result.add(driftFromItem(item));
+            }
+            startKey = lastKey(response);
+        } while (startKey != null && result.size() < limit);
+        return result;
+    }
+
+    @Override
+    public ReconciliationReport.OpenDrift saveDrift(ReconciliationReport.UserDrift drift, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":user", s(drift.userId()));
+        values.put(":balance", n(drift.balance()));
+        values.put(":sum", n(drift.ledgerSum()));
+        values.put(":drift", n(drift.drift()));
+        values.put(":balanceSeq", n(drift.balanceSeq()));
+        values.put(":maxSeq", n(drift.maxEntrySeq()));
+        values.put(":at", s(at.toString()));
+        Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                .key(key(DRIFT_PK, driftSk(drift.userId())))
+                .updateExpression("SET userId = :user, balance = :balance, ledgerSum = :sum, drift = :drift, "
+                        + "balanceSeq = :balanceSeq, maxEntrySeq = :maxSeq, lastChecked = :at, "
+                        + "firstSeen = if_not_exists(firstSeen, :at)")
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        return driftFromItem(item);
+    }
+
+    @Override
+    public void resolveDrift(String userId) {
+        dynamo.deleteItem(b -> b.tableName(table).key(key(DRIFT_PK, driftSk(userId))));
+    }
+
+    private static String driftSk(String userId) {
+        return "USER#" + userId;
+    }
+
+    private static ReconciliationReport.OpenDrift driftFromItem(Map<String, AttributeValue> item) {
+        return new ReconciliationReport.OpenDrift(str(item, "userId"), num(item, "balance"), num(item, "ledgerSum"),
+                num(item, "drift"), num(item, "balanceSeq"), num(item, "maxEntrySeq"), instant(item, "firstSeen"),
+                instant(item, "lastChecked"));
     }
 
     // --- checkpoint -----------------------------------------------------------------------------------
