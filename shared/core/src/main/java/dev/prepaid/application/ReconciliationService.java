@@ -12,6 +12,7 @@ import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.ProductType;
+import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.LedgerStore;
 import dev.prepaid.port.out.OrderStore;
@@ -38,7 +39,8 @@ import java.util.Set;
  *   <li>re-asks the provider about pending orders older than {@link Settings#pendingAfter()} and fulfils
  *       the paid ones through the same operation as the webhook ({@link CheckoutConfirmation});</li>
  *   <li>checks that every order completed since the last run has its ledger entry;</li>
- *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs;</li>
+ *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs, and
+ *       every subscription grant its completed order (first period) or the user's subscription (renewal);</li>
  *   <li>compares the balance of every user whose balance changed since the last run with the sum of the
  *       user's ledger, and the balance version with the highest entry seq;</li>
  *   <li>reads the fulfilment DLQ's depth;</li>
@@ -563,7 +565,7 @@ public final class ReconciliationService {
                         sum = Math.addExact(sum, entry.amount().hundredths());
                         maxSeq = Math.max(maxSeq, entry.sequence());
                         count++;
-                        if (entry.type() == EntryType.PURCHASE) {
+                        if (entry.type() == EntryType.PURCHASE || entry.type() == EntryType.SUBSCRIPTION_GRANT) {
                             purchases.add(entry);
                         }
                     }
@@ -593,7 +595,8 @@ public final class ReconciliationService {
             for (LedgerEntry entry : purchases) {
                 String orderId = entry.metadata().get("orderId");
                 try {
-                    String reason = orphanReason(user, orderId);
+                    String reason = entry.type() == EntryType.SUBSCRIPTION_GRANT
+                            ? grantOrphanReason(user, entry, orderId) : orphanReason(user, orderId);
                     if (reason != null) {
                         orphans.add(new ReconciliationReport.OrphanEntry(entry.entryId(), user.value(), orderId, reason));
                     }
@@ -601,6 +604,26 @@ public final class ReconciliationService {
                     error("orphans", entry.entryId(), e);
                 }
             }
+        }
+
+        /**
+         * A subscription grant pays out a provider invoice. The first period's grant names its order, which must
+         * be this user's and completed; a renewal names none, and then the user's subscription record must
+         * exist, at the grant's provider: a grant with neither has nothing that paid for it.
+         */
+        private String grantOrphanReason(UserId user, LedgerEntry entry, String orderId) {
+            if (orderId != null && !orderId.isBlank()) {
+                return orphanReason(user, orderId);
+            }
+            String provider = entry.metadata().get("provider");
+            if (provider == null || provider.isBlank()) {
+                return "no_invoice";
+            }
+            Optional<Subscription> subscription = orders.subscription(user);
+            if (subscription.isEmpty()) {
+                return "subscription_missing";
+            }
+            return provider.equals(subscription.get().provider()) ? null : "subscription_of_another_provider";
         }
 
         private String orphanReason(UserId user, String orderId) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param pending        step a: old pending orders re-checked with their provider
  * @param completed      step b: completed orders checked for their ledger entry
- * @param orphanEntries  step c: purchase entries of the checked users whose order is missing or not theirs
+ * @param orphanEntries  step c: purchase and subscription-grant entries of the checked users whose order (or
+ *                       subscription) is missing or not theirs
  * @param drift          step d: balances compared with the sum of their ledger
  * @param dlqDepth       step e: messages in the fulfilment DLQ, or -1 when it could not be read
  * @param successRate    step f: completed / (completed + failed + expired) over the orders closed in the
@@ -106,7 +107,14 @@ public record ReconciliationReport(
     public record MissingEntry(String orderId, String userId, String productType, String expected) {
     }
 
-    /** @param reason {@code order_missing}, {@code order_not_completed}, {@code order_of_another_user}, {@code no_order_id} */
+    /**
+     * A purchase or subscription-grant entry with nothing that paid for it.
+     *
+     * @param reason {@code order_missing}, {@code order_not_completed}, {@code order_of_another_user},
+     *               {@code no_order_id} (a purchase); for a subscription grant the same order reasons when it
+     *               names its order, else {@code subscription_missing}, {@code subscription_of_another_provider},
+     *               {@code no_invoice}
+     */
     public record OrphanEntry(String entryId, String userId, String orderId, String reason) {
     }
 
