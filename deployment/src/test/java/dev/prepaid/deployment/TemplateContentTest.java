@@ -818,6 +818,8 @@ class TemplateContentTest {
 
     private static final String RECONCILIATION_SOURCE =
             "functions/reconciliation/src/main/java/dev/prepaid/function/reconciliation/ReconciliationHandler.java";
+    private static final String WEBHOOK_SOURCE =
+            "functions/webhook/src/main/java/dev/prepaid/function/webhook/WebhookHandler.java";
     private static final Pattern EMF_METRIC = Pattern.compile("metric\\(metrics,\\s*\"([A-Za-z]+)\",\\s*\"([A-Za-z]+)\"\\)");
     private static final Pattern EMF_CONSTANT = Pattern.compile("static final String (NAMESPACE|SERVICE)\\s*=\\s*\"([^\"]+)\"");
 
@@ -844,6 +846,19 @@ class TemplateContentTest {
         alarms.put("ReconciliationErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
                 Map.of("FunctionName", ref("ReconciliationFunction")), "Sum", 900, 1, 0, 0, "GreaterThanThreshold",
                 "notBreaching"));
+        alarms.put("MissingEntriesAlarm", new ExpectedAlarm("prepaid", "MissingEntries", service, "Maximum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("OrphanEntriesAlarm", new ExpectedAlarm("prepaid", "OrphanEntries", service, "Maximum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("ReconciliationCheckErrorsAlarm", new ExpectedAlarm("prepaid", "ReconciliationErrors", service,
+                "Maximum", 900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("WebhookErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
+                Map.of("FunctionName", ref("WebhookFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
+                "notBreaching"));
+        alarms.put("WebhookInvalidSignatureAlarm", new ExpectedAlarm("prepaid", "WebhookRejected",
+                Map.of("Service", Templates.JSON.getNodeFactory().textNode("prepaid"),
+                        "Reason", Templates.JSON.getNodeFactory().textNode("invalid_signature")),
+                "Sum", 900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
         return alarms;
     }
 
@@ -871,6 +886,24 @@ class TemplateContentTest {
         assertEquals("Percent", units.get("PaymentSuccessRate"), "the 90 threshold is a percentage");
         assertTrue(source.contains("directive.putArray(\"Dimensions\").addArray().add(\"Service\")"),
                 RECONCILIATION_SOURCE + ": the metrics' only dimension is Service");
+        assertTrue(units.keySet().containsAll(Set.of("MissingEntries", "OrphanEntries", "ReconciliationErrors")),
+                RECONCILIATION_SOURCE + ": publishes its findings as metrics: " + units);
+        // The webhook's refusals: their own EMF line, dimensions Service and Reason.
+        String webhook = Templates.read(root.resolve(WEBHOOK_SOURCE));
+        Matcher webhookMetric = EMF_METRIC.matcher(webhook);
+        Map<String, String> webhookUnits = new TreeMap<>();
+        while (webhookMetric.find()) {
+            webhookUnits.put(webhookMetric.group(1), webhookMetric.group(2));
+        }
+        assertEquals(Map.of("WebhookRejected", "Count"), webhookUnits, WEBHOOK_SOURCE + ": its metrics");
+        assertTrue(webhook.contains("directive.putArray(\"Dimensions\").addArray().add(\"Service\").add(\"Reason\")"),
+                WEBHOOK_SOURCE + ": WebhookRejected's dimensions are Service and Reason");
+        Map<String, String> webhookConstants = new TreeMap<>();
+        Matcher webhookConstant = EMF_CONSTANT.matcher(webhook);
+        while (webhookConstant.find()) {
+            webhookConstants.put(webhookConstant.group(1), webhookConstant.group(2));
+        }
+        assertEquals(constants, webhookConstants, WEBHOOK_SOURCE + ": the same namespace and Service as reconciliation");
         int custom = 0;
         for (Map.Entry<String, ExpectedAlarm> alarm : expectedAlarms().entrySet()) {
             ExpectedAlarm expected = alarm.getValue();
@@ -878,13 +911,18 @@ class TemplateContentTest {
                 continue;
             }
             custom++;
+            if (webhookUnits.containsKey(expected.metric())) {
+                assertEquals(Set.of("Service", "Reason"), expected.dimensions().keySet(), alarm.getKey());
+                assertEquals(constants.get("SERVICE"), expected.dimensions().get("Service").asText(), alarm.getKey());
+                continue;
+            }
             assertEquals(constants.get("NAMESPACE"), expected.namespace(), alarm.getKey() + ": the code's namespace");
             assertEquals(Map.of("Service", constants.get("SERVICE")), Map.of("Service",
                     expected.dimensions().get("Service").asText()), alarm.getKey() + ": the code's dimension");
             assertTrue(units.containsKey(expected.metric()), alarm.getKey() + ": " + expected.metric()
                     + " is not a metric the reconciliation publishes " + units.keySet());
         }
-        assertEquals(3, custom, "alarms on the reconciliation's own metrics");
+        assertEquals(7, custom, "alarms on the reconciliation's and the webhook's own metrics");
     }
 
     @Test

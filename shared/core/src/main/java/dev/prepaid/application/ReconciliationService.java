@@ -12,6 +12,7 @@ import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.ProductType;
+import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.LedgerStore;
 import dev.prepaid.port.out.OrderStore;
@@ -38,11 +39,13 @@ import java.util.Set;
  *   <li>re-asks the provider about pending orders older than {@link Settings#pendingAfter()} and fulfils
  *       the paid ones through the same operation as the webhook ({@link CheckoutConfirmation});</li>
  *   <li>checks that every order completed since the last run has its ledger entry;</li>
- *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs;</li>
+ *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs, and
+ *       every subscription grant its completed order (first period) or the user's subscription (renewal);</li>
  *   <li>compares the balance of every user whose balance changed since the last run with the sum of the
  *       user's ledger, and the balance version with the highest entry seq;</li>
  *   <li>reads the fulfilment DLQ's depth;</li>
- *   <li>computes the payment success rate over the orders this run saw closed.</li>
+ *   <li>computes the payment success rate over the orders closed in {@link Settings#successRateWindow()}
+ *       before the run, whoever closed them (webhook, callback or this job).</li>
  * </ol>
  * Every step is bounded (items per run, plus an optional deadline) and resumable: where a walk stopped is
  * saved in the {@link ReconciliationCheckpoint} after each step, so a run that runs out of time loses at
@@ -59,11 +62,15 @@ public final class ReconciliationService {
      * @param maxCompletedOrders   completed orders checked per run (b)
      * @param settleLag            changes younger than this are left to the next run
      * @param initialLookback      how far back the very first run starts
+     * @param successRateWindow    the payment success rate counts the orders closed in this window before the
+     *                             run (f)
      */
     public record Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
-                           Duration settleLag, Duration initialLookback) {
+                           Duration settleLag, Duration initialLookback, Duration successRateWindow) {
         public static final int DEFAULT_MAX_USERS = 500;
         public static final Duration DEFAULT_PENDING_AFTER = Duration.ofMinutes(10);
+        /** The PaymentSuccessRate alarm's period. */
+        public static final Duration DEFAULT_SUCCESS_RATE_WINDOW = Duration.ofHours(1);
 
         public Settings {
             if (maxUsers < 1 || maxPendingOrders < 1 || maxCompletedOrders < 1) {
@@ -72,38 +79,57 @@ public final class ReconciliationService {
             Objects.requireNonNull(pendingAfter, "pendingAfter");
             Objects.requireNonNull(settleLag, "settleLag");
             Objects.requireNonNull(initialLookback, "initialLookback");
-            if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()) {
+            Objects.requireNonNull(successRateWindow, "successRateWindow");
+            if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()
+                    || successRateWindow.isNegative()) {
                 throw new IllegalArgumentException("durations may not be negative");
             }
         }
 
+        public Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
+                        Duration settleLag, Duration initialLookback) {
+            this(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    DEFAULT_SUCCESS_RATE_WINDOW);
+        }
+
         public static Settings defaults() {
             return new Settings(DEFAULT_MAX_USERS, DEFAULT_PENDING_AFTER, 50, 500, Duration.ofSeconds(60),
-                    Duration.ofHours(24));
+                    Duration.ofHours(24), DEFAULT_SUCCESS_RATE_WINDOW);
         }
 
         public Settings withMaxUsers(int value) {
-            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withPendingAfter(Duration value) {
-            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withMaxPendingOrders(int value) {
-            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withMaxCompletedOrders(int value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withSettleLag(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback,
+                    successRateWindow);
         }
 
         public Settings withInitialLookback(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value,
+                    successRateWindow);
+        }
+
+        public Settings withSuccessRateWindow(Duration value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag,
+                    initialLookback, value);
         }
     }
 
@@ -131,6 +157,8 @@ public final class ReconciliationService {
     private static final int HISTORY_PAGE = 1000;
     private static final int MAX_GRANTS_PER_USER = 100_000;
     private static final int BALANCE_ATTEMPTS = 3;
+    /** Open drift items rechecked per run (each is a read of the user's ledger). */
+    static final int MAX_OPEN_DRIFTS = 1000;
 
     private final OrderStore orders;
     private final LedgerStore ledger;
@@ -180,6 +208,11 @@ public final class ReconciliationService {
         return store.latestReport();
     }
 
+    /** The drift items still open (what the admin drift report lists), read now. */
+    public List<ReconciliationReport.OpenDrift> openDrifts() {
+        return store.openDrifts(MAX_OPEN_DRIFTS);
+    }
+
     /**
      * Re-verifies one order with its provider and fulfils it if it was paid (the same operation as the
      * webhook, so it posts at most once). Unknown or malformed ids are {@code order_not_found}.
@@ -213,6 +246,10 @@ public final class ReconciliationService {
         private ReconciliationReport.Completed completed;
         private ReconciliationReport.Drift drift;
         private final List<ReconciliationReport.OrphanEntry> orphans = new ArrayList<>();
+        /** Users checked in this run: drifted, or found whole (balance = sum of the ledger, version = last seq). */
+        private final Map<UserId, ReconciliationReport.UserDrift> found = new LinkedHashMap<>();
+        private final Set<UserId> whole = new HashSet<>();
+        private List<ReconciliationReport.OpenDrift> openDrifts;
         private int completedSeen;
 
         Run(Instant deadline) {
@@ -236,14 +273,16 @@ public final class ReconciliationService {
             step("pending", this::pendingOrders);
             step("completed", this::completedOrders);
             step("drift", this::balances);
+            if (!stopped) {
+                driftItems();
+            }
             int depth = -1;
             try {
                 depth = dlq.depth();
             } catch (RuntimeException e) {
                 error("dlq", null, e);
             }
-            ReconciliationReport.SuccessRate rate = ReconciliationReport.SuccessRate.of(completedSeen, pending.failed(),
-                    pending.expired());
+            ReconciliationReport.SuccessRate rate = successRate();
             ReconciliationReport report = report(depth, rate);
             try {
                 store.saveReport(report);
@@ -254,9 +293,31 @@ public final class ReconciliationService {
             return report;
         }
 
+        /**
+         * Paid / (paid + expired + failed) over the orders closed in the window before the run, whoever closed
+         * them: the webhook and the browser callback close most orders, not this run.
+         */
+        private ReconciliationReport.SuccessRate successRate() {
+            try {
+                Instant end = clock.instant(); // including what this run closed
+                ReconciliationStore.OrderOutcomes outcomes = store.orderOutcomes(
+                        end.minus(settings.successRateWindow()), end);
+                if (!outcomes.complete()) {
+                    errors.add(new ReconciliationReport.RunError("success_rate", null, "partial_count",
+                            "the success rate counted part of its window"));
+                }
+                return ReconciliationReport.SuccessRate.of(outcomes.completed(), outcomes.failed(), outcomes.expired());
+            } catch (RuntimeException e) {
+                error("success_rate", null, e);
+                return ReconciliationReport.SuccessRate.of(completedSeen, pending.failed(), pending.expired());
+            }
+        }
+
         private ReconciliationReport report(int depth, ReconciliationReport.SuccessRate rate) {
+            List<ReconciliationReport.OpenDrift> open = openDrifts != null ? openDrifts
+                    : found.values().stream().map(d -> ReconciliationReport.OpenDrift.of(d, startedAt, startedAt)).toList();
             return new ReconciliationReport(startedAt, clock.instant(), pending, completed, orphans, drift, depth, rate,
-                    errors);
+                    errors, open);
         }
 
         /** Runs one step and saves the checkpoint it advanced; a failed step leaves its part of the checkpoint. */
@@ -427,13 +488,63 @@ public final class ReconciliationService {
                     continue;
                 }
                 try {
-                    checkUser(user).ifPresent(drifts::add);
+                    checkUser(user).ifPresent(d -> {
+                        drifts.add(d);
+                        found.put(user, d);
+                    });
                 } catch (RuntimeException e) {
                     error("drift", user.value(), e);
                 }
             }
             drift = new ReconciliationReport.Drift(from, until, complete, seen.size(), drifts);
             checkpoint = complete ? checkpoint.withBalances(until, null, null) : checkpoint.withBalances(from, until, next);
+        }
+
+        /**
+         * Drift is state, not an event: the drifts found in this run open (or refresh) their item; every item
+         * still open is checked again, whether or not the user's balance moved since, and closed once the
+         * balance agrees with its ledger again. What stays open is the {@code CreditDrift} metric, so its alarm
+         * stays red until someone fixes the data.
+         */
+        private void driftItems() {
+            Instant now = clock.instant();
+            Map<String, ReconciliationReport.OpenDrift> open = new java.util.TreeMap<>();
+            for (ReconciliationReport.UserDrift d : found.values()) {
+                try {
+                    open.put(d.userId(), store.saveDrift(d, now));
+                } catch (RuntimeException e) {
+                    error("drift_items", d.userId(), e);
+                    open.put(d.userId(), ReconciliationReport.OpenDrift.of(d, now, now));
+                }
+            }
+            List<ReconciliationReport.OpenDrift> stored;
+            try {
+                stored = store.openDrifts(MAX_OPEN_DRIFTS);
+            } catch (RuntimeException e) {
+                error("drift_items", null, e);
+                openDrifts = List.copyOf(open.values());
+                return;
+            }
+            for (ReconciliationReport.OpenDrift item : stored) {
+                if (open.containsKey(item.userId())) {
+                    continue;
+                }
+                try {
+                    UserId user = new UserId(item.userId());
+                    if (!whole.contains(user) && !outOfTime()) {
+                        checkUser(user).ifPresent(d -> open.put(d.userId(), store.saveDrift(d, now)));
+                    }
+                    if (whole.contains(user)) {
+                        store.resolveDrift(item.userId());
+                    } else {
+                        open.putIfAbsent(item.userId(), item); // not checkable now: still open
+                    }
+                } catch (RuntimeException e) {
+                    error("drift_items", item.userId(), e);
+                    open.putIfAbsent(item.userId(), item);
+                }
+            }
+            openDrifts = List.copyOf(open.values());
         }
 
         /**
@@ -454,7 +565,7 @@ public final class ReconciliationService {
                         sum = Math.addExact(sum, entry.amount().hundredths());
                         maxSeq = Math.max(maxSeq, entry.sequence());
                         count++;
-                        if (entry.type() == EntryType.PURCHASE) {
+                        if (entry.type() == EntryType.PURCHASE || entry.type() == EntryType.SUBSCRIPTION_GRANT) {
                             purchases.add(entry);
                         }
                     }
@@ -462,6 +573,7 @@ public final class ReconciliationService {
                 } while (cursor.isPresent());
                 long balance = before.credits().hundredths();
                 if (balance == sum && before.sequence() == maxSeq) {
+                    whole.add(user);
                     orphans(user, purchases);
                     return Optional.empty();
                 }
@@ -483,7 +595,8 @@ public final class ReconciliationService {
             for (LedgerEntry entry : purchases) {
                 String orderId = entry.metadata().get("orderId");
                 try {
-                    String reason = orphanReason(user, orderId);
+                    String reason = entry.type() == EntryType.SUBSCRIPTION_GRANT
+                            ? grantOrphanReason(user, entry, orderId) : orphanReason(user, orderId);
                     if (reason != null) {
                         orphans.add(new ReconciliationReport.OrphanEntry(entry.entryId(), user.value(), orderId, reason));
                     }
@@ -491,6 +604,26 @@ public final class ReconciliationService {
                     error("orphans", entry.entryId(), e);
                 }
             }
+        }
+
+        /**
+         * A subscription grant pays out a provider invoice. The first period's grant names its order, which must
+         * be this user's and completed; a renewal names none, and then the user's subscription record must
+         * exist, at the grant's provider: a grant with neither has nothing that paid for it.
+         */
+        private String grantOrphanReason(UserId user, LedgerEntry entry, String orderId) {
+            if (orderId != null && !orderId.isBlank()) {
+                return orphanReason(user, orderId);
+            }
+            String provider = entry.metadata().get("provider");
+            if (provider == null || provider.isBlank()) {
+                return "no_invoice";
+            }
+            Optional<Subscription> subscription = orders.subscription(user);
+            if (subscription.isEmpty()) {
+                return "subscription_missing";
+            }
+            return provider.equals(subscription.get().provider()) ? null : "subscription_of_another_provider";
         }
 
         private String orphanReason(UserId user, String orderId) {

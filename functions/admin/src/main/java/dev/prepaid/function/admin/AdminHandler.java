@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the handler checks again):
  * <ul>
  *   <li>{@code POST /api/admin/orders/{orderId}/reconcile}: ask the provider now and fulfil if paid;</li>
- *   <li>{@code GET /api/admin/reports/drift}: the drift part of the latest reconciliation report;</li>
+ *   <li>{@code GET /api/admin/reports/drift}: the drift part of the latest reconciliation report and the drift
+ *       items still open ({@code open}: user, size, first seen, last checked);</li>
  *   <li>{@code GET /api/admin/dlq}: the fulfilment DLQ's depth;</li>
  *   <li>{@code POST /api/admin/dlq/redrive} {@code {"max": 1..100}} (default 10): move DLQ messages back to
  *       the fulfilment queue, whose consumer handles them idempotently.</li>
@@ -107,6 +108,10 @@ public final class AdminHandler extends ApiGatewayHandler {
                 .orElseThrow(() -> new ApiException(404, "no_report", "reconciliation has not finished a run yet"));
         ObjectNode body = ReconciliationReportJson.driftJson(report.drift());
         body.put("generatedAt", report.finishedAt() == null ? null : report.finishedAt().toString());
+        // What is still wrong now (each run rechecks these), beside what the latest run found.
+        var open = service.openDrifts();
+        body.put("openDrifts", open.size());
+        body.set("open", ReconciliationReportJson.openDriftsJson(open));
         return HttpResponses.json(200, body);
     }
 

@@ -166,6 +166,33 @@ class AdminHandlerTest {
     }
 
     @Test
+    void theDriftReportListsOpenDriftItemsUntilTheyAreFixed() {
+        String user = ReconFixture.newUser();
+        fx.grant(user, 5000);
+        fx.corruptBalance(user, 199, 0);
+        fx.run(fx.service());
+        fx.run(fx.service()); // the balance did not move again: this run found no new drift
+
+        JsonNode body = json(call(admin("GET", "/api/admin/reports/drift")));
+
+        assertEquals(0, body.path("driftedUsers").asInt(), "nothing new in the latest run");
+        assertEquals(1, body.path("openDrifts").asInt(), body.toString());
+        JsonNode open = body.path("open").get(0);
+        assertEquals(user, open.path("userId").asText());
+        assertEquals(199, open.path("driftHundredths").asLong());
+        assertEquals(0, open.path("drift").decimalValue().compareTo(new java.math.BigDecimal("1.99")));
+        assertTrue(java.time.Instant.parse(open.path("firstSeen").asText())
+                .isBefore(java.time.Instant.parse(open.path("lastChecked").asText())));
+
+        fx.corruptBalance(user, -199, 0);
+        fx.run(fx.service());
+
+        JsonNode fixed = json(call(admin("GET", "/api/admin/reports/drift")));
+        assertEquals(0, fixed.path("openDrifts").asInt());
+        assertEquals(0, fixed.path("open").size());
+    }
+
+    @Test
     void badRedriveInputIs400() {
         for (String body : List.of("{\"max\": 0}", "{\"max\": 101}", "{\"max\": 2.5}", "{\"max\": -1}",
                 "{\"max\": \"10\"}")) {

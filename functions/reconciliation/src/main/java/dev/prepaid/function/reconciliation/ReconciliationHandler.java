@@ -32,8 +32,11 @@ import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
  * The scheduled reconciliation run (an EventBridge schedule; a manual invoke with an empty event does the
  * same). It logs the report as one JSON line and writes the run's metrics to stdout in CloudWatch Embedded
  * Metric Format, namespace {@code prepaid}, dimension {@code Service}: StuckOrders, OrdersHealed,
- * CreditDrift (users whose balance disagrees with their ledger), PaymentSuccessRate (percent) and
- * DlqDepth. Alarms belong on those metrics; the report says which order or user each finding is about.
+ * CreditDrift (open drift items: users whose balance disagrees with their ledger, until it agrees again),
+ * PaymentSuccessRate (percent), MissingEntries (completed orders without their ledger entry), OrphanEntries
+ * (purchase or subscription-grant entries without their order or payment), ReconciliationErrors (orders and
+ * users the run could not check) and DlqDepth. Alarms belong on those metrics; the report says which order or
+ * user each finding is about.
  */
 public final class ReconciliationHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReconciliationHandler.class);
@@ -135,24 +138,28 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         metric(metrics, "OrdersHealed", "Count");
         metric(metrics, "CreditDrift", "Count");
         metric(metrics, "PaymentSuccessRate", "Percent");
+        metric(metrics, "MissingEntries", "Count");
+        metric(metrics, "OrphanEntries", "Count");
+        metric(metrics, "ReconciliationErrors", "Count");
         if (report.dlqDepth() >= 0) {
             metric(metrics, "DlqDepth", "Count"); // an unreadable DLQ is no data, not a depth of -1
         }
         root.put("Service", SERVICE);
         root.put("StuckOrders", report.pending().stuck());
         root.put("OrdersHealed", report.pending().healed());
-        root.put("CreditDrift", report.drift().driftedUsers());
+        root.put("CreditDrift", report.openDrifts().size()); // open items: stays up until the data is fixed
         root.put("PaymentSuccessRate", report.successRate().rate() * 100.0);
         if (report.dlqDepth() >= 0) {
             root.put("DlqDepth", report.dlqDepth());
         }
+        root.put("MissingEntries", report.completed().missingEntries().size());
+        root.put("OrphanEntries", report.orphanEntries().size());
+        root.put("ReconciliationErrors", report.errors().size());
         // properties (searchable in the log line, not metrics)
         root.put("CreditDriftAbsoluteHundredths", report.drift().absoluteDriftHundredths());
         root.put("PaymentSuccessRateBasis", report.successRate().basis());
-        root.put("MissingEntries", report.completed().missingEntries().size());
-        root.put("OrphanEntries", report.orphanEntries().size());
         root.put("UsersChecked", report.drift().usersChecked());
-        root.put("Errors", report.errors().size());
+        root.put("NewDrifts", report.drift().driftedUsers());
         return Json.write(root);
     }
 
@@ -169,7 +176,8 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         summary.put("missingEntries", report.completed().missingEntries().size());
         summary.put("orphanEntries", report.orphanEntries().size());
         summary.put("usersChecked", report.drift().usersChecked());
-        summary.put("creditDrift", report.drift().driftedUsers());
+        summary.put("creditDrift", report.openDrifts().size());
+        summary.put("newDrifts", report.drift().driftedUsers());
         summary.put("creditDriftAbsoluteHundredths", report.drift().absoluteDriftHundredths());
         summary.put("paymentSuccessRate", report.successRate().rate());
         summary.put("paymentSuccessRateBasis", report.successRate().basis());

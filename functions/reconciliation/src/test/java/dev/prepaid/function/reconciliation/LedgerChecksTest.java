@@ -116,4 +116,48 @@ class LedgerChecksTest {
         assertEquals(List.of(), report.completed().missingEntries());
         assertEquals(Credits.of(200), fx.balance(user));
     }
+
+    @Test
+    void aSubscriptionGrantWhoseOrderWasDeletedIsAnOrphan() {
+        String user = ReconFixture.newUser();
+        Order gone = fx.subscribed(user, "basic");
+        LedgerEntry grant = fx.entries(user).stream().filter(e -> e.type() == EntryType.SUBSCRIPTION_GRANT)
+                .findFirst().orElseThrow();
+        fx.deleteOrder(gone);
+
+        ReconciliationReport report = fx.run(fx.service());
+
+        assertEquals(List.of(new ReconciliationReport.OrphanEntry(grant.entryId(), user, gone.orderId().value(),
+                "order_missing")), report.orphanEntries());
+    }
+
+    @Test
+    void aRenewalGrantNeedsTheUsersSubscriptionAndOneWithoutIsAnOrphan() {
+        String renewed = ReconFixture.newUser();
+        fx.subscribed(renewed, "basic");
+        String stranger = ReconFixture.newUser();
+        fx.grant(stranger, 100); // a balance, but no subscription
+        String invoice = ReconFixture.id("in_");
+        // a renewal invoice naming the stranger, whose subscription does not exist here
+        fx.wiring.ledger().post(new dev.prepaid.domain.Posting(new dev.prepaid.domain.UserId(stranger),
+                dev.prepaid.domain.EntryIds.subscriptionGrant("stripe", invoice), EntryType.SUBSCRIPTION_GRANT,
+                Credits.of(50), dev.prepaid.domain.BalanceRule.ALLOW_NEGATIVE, invoice,
+                dev.prepaid.domain.Fingerprint.of("subscription_grant", "stripe", invoice,
+                        new dev.prepaid.domain.UserId(stranger), 5000),
+                "basic plan credits", null, java.util.Map.of("productId", "basic", "provider", "stripe"),
+                java.time.Instant.now(), java.util.Optional.empty(), List.of()));
+        String renewal = ReconFixture.id("in_");
+        var subscription = fx.wiring.orders().subscription(new dev.prepaid.domain.UserId(renewed)).orElseThrow();
+        fx.fulfilment.handle(new dev.prepaid.domain.payment.PaymentEvent.SubscriptionPaid("stripe",
+                ReconFixture.id("evt_"), "invoice.paid", renewal, subscription.subscriptionId(), ReconFixture.id("pi_"),
+                new dev.prepaid.domain.payment.Money(1990, "usd"), java.time.Instant.now().plus(java.time.Duration.ofDays(60)),
+                null, null, null, null));
+        assertEquals(2, fx.entries(renewed).stream().filter(e -> e.type() == EntryType.SUBSCRIPTION_GRANT).count());
+
+        ReconciliationReport report = fx.run(fx.service());
+
+        assertEquals(List.of(new ReconciliationReport.OrphanEntry(
+                dev.prepaid.domain.EntryIds.subscriptionGrant("stripe", invoice), stranger, null,
+                "subscription_missing")), report.orphanEntries(), "the renewal of a known subscription is no orphan");
+    }
 }

@@ -70,7 +70,8 @@ class ReconciliationHandlerTest {
         Map<String, String> units = new HashMap<>();
         directive.path("Metrics").forEach(m -> units.put(m.path("Name").asText(), m.path("Unit").asText()));
         assertEquals(Map.of("StuckOrders", "Count", "OrdersHealed", "Count", "CreditDrift", "Count",
-                "PaymentSuccessRate", "Percent", "DlqDepth", "Count"), units);
+                "PaymentSuccessRate", "Percent", "DlqDepth", "Count", "MissingEntries", "Count", "OrphanEntries", "Count",
+                "ReconciliationErrors", "Count"), units);
         assertEquals("prepaid", line.path("Service").asText());
         for (String metric : units.keySet()) {
             assertTrue(line.path(metric).isNumber(), metric + " has a numeric value: " + line);
@@ -80,8 +81,11 @@ class ReconciliationHandlerTest {
         assertEquals(1, line.path("CreditDrift").asInt());
         assertEquals(125, line.path("CreditDriftAbsoluteHundredths").asLong());
         assertEquals(1, line.path("DlqDepth").asInt());
+        assertEquals(0, line.path("MissingEntries").asInt());
+        assertEquals(0, line.path("OrphanEntries").asInt());
+        assertEquals(0, line.path("ReconciliationErrors").asInt());
         assertEquals(100.0, line.path("PaymentSuccessRate").asDouble());
-        assertEquals("no_closed_orders", line.path("PaymentSuccessRateBasis").asText());
+        assertEquals("observed", line.path("PaymentSuccessRateBasis").asText(), "the order this run healed counts");
 
         assertEquals(1, result.get("stuckOrders"));
         assertEquals(1, result.get("ordersHealed"));
@@ -130,7 +134,7 @@ class ReconciliationHandlerTest {
         Set<String> parts = new TreeSet<>();
         report.fieldNames().forEachRemaining(parts::add);
         assertEquals(new TreeSet<>(List.of("startedAt", "finishedAt", "pending", "completed", "orphanEntries", "drift",
-                "dlqDepth", "paymentSuccessRate", "errors")), parts);
+                "dlqDepth", "paymentSuccessRate", "errors", "openDrifts")), parts);
         assertFalse(logs.contains(fx.vars.get("STRIPE_SECRET_KEY")), "no secret in the logs");
     }
 

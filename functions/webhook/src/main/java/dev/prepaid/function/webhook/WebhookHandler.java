@@ -10,9 +10,13 @@ import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.Router;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.application.WebhookIntake;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.prepaid.domain.DomainException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -26,6 +30,8 @@ public final class WebhookHandler extends ApiGatewayHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
     /** Provider events are far smaller; anything larger is not a webhook. */
     static final int MAX_WEBHOOK_BYTES = 512 * 1024;
+    static final String NAMESPACE = "prepaid";
+    static final String SERVICE = "prepaid";
 
     public WebhookHandler() {
         this(PaymentWiring.fromEnvironment());
@@ -41,10 +47,61 @@ public final class WebhookHandler extends ApiGatewayHandler {
     }
 
     public WebhookHandler(WebhookIntake intake, String activeProvider) {
+        this(intake, activeProvider, System.out::println);
+    }
+
+    /** @param metricsOut where the {@code WebhookRejected} EMF lines go (stdout in Lambda) */
+    public WebhookHandler(WebhookIntake intake, String activeProvider, Consumer<String> metricsOut) {
         super(new Router()
                 .route("POST", "/api/payment/webhook/{provider}",
-                        request -> receive(intake, request.pathParameter("provider"), request))
-                .route("POST", "/api/payment/callback", request -> receive(intake, activeProvider, request)));
+                        request -> receive(intake, request.pathParameter("provider"), request, metricsOut))
+                .route("POST", "/api/payment/callback", request -> receive(intake, activeProvider, request, metricsOut)));
+    }
+
+    /**
+     * Counts every webhook we refuse, by reason ({@code invalid_signature} after a secret rotation gone wrong,
+     * {@code unknown_provider}, {@code payload_too_large}, {@code temporarily_unavailable} when the queue or table refused),
+     * then lets the refusal take its usual way to the 4xx/5xx answer.
+     */
+    private static APIGatewayV2HTTPResponse receive(WebhookIntake intake, String provider, HttpRequest request,
+                                                    Consumer<String> metricsOut) {
+        try {
+            return receive(intake, provider, request);
+        } catch (ApiException e) {
+            rejected(metricsOut, e.code());
+            throw e;
+        } catch (DomainException e) {
+            rejected(metricsOut, e.code());
+            throw e;
+        }
+    }
+
+    private static void rejected(Consumer<String> metricsOut, String code) {
+        try {
+            metricsOut.accept(rejectedEmf(code, Instant.now()));
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the WebhookRejected metric: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    /** One refused webhook as a CloudWatch Embedded Metric Format line: namespace prepaid, dimensions Service, Reason. */
+    static String rejectedEmf(String reason, Instant at) {
+        ObjectNode root = Json.object();
+        ObjectNode aws = root.putObject("_aws");
+        aws.put("Timestamp", at.toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", NAMESPACE);
+        directive.putArray("Dimensions").addArray().add("Service").add("Reason");
+        ArrayNode metrics = directive.putArray("Metrics");
+        metric(metrics, "WebhookRejected", "Count");
+        root.put("Service", SERVICE);
+        root.put("Reason", reason == null ? "unknown" : reason);
+        root.put("WebhookRejected", 1);
+        return Json.write(root);
+    }
+
+    private static void metric(ArrayNode metrics, String name, String unit) {
+        metrics.addObject().put("Name", name).put("Unit", unit);
     }
 
     private static APIGatewayV2HTTPResponse receive(WebhookIntake intake, String provider, HttpRequest request) {

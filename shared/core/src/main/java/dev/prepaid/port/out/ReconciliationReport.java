@@ -10,11 +10,15 @@ import java.util.Objects;
  *
  * @param pending        step a: old pending orders re-checked with their provider
  * @param completed      step b: completed orders checked for their ledger entry
- * @param orphanEntries  step c: purchase entries of the checked users whose order is missing or not theirs
+ * @param orphanEntries  step c: purchase and subscription-grant entries of the checked users whose order (or
+ *                       subscription) is missing or not theirs
  * @param drift          step d: balances compared with the sum of their ledger
  * @param dlqDepth       step e: messages in the fulfilment DLQ, or -1 when it could not be read
- * @param successRate    step f: completed / (completed + failed + expired) over what this run saw closed
+ * @param successRate    step f: completed / (completed + failed + expired) over the orders closed in the
+ *                       window before the run, whoever closed them
  * @param errors         what could not be checked (by order or user id); a failure never aborts the run
+ * @param openDrifts     every drift item still open after the run (found now or earlier and not yet fixed):
+ *                       the {@code CreditDrift} metric, so its alarm stays red until the balance is corrected
  */
 public record ReconciliationReport(
         Instant startedAt,
@@ -25,7 +29,8 @@ public record ReconciliationReport(
         Drift drift,
         int dlqDepth,
         SuccessRate successRate,
-        List<RunError> errors) {
+        List<RunError> errors,
+        List<OpenDrift> openDrifts) {
 
     public ReconciliationReport {
         Objects.requireNonNull(startedAt, "startedAt");
@@ -35,6 +40,38 @@ public record ReconciliationReport(
         Objects.requireNonNull(successRate, "successRate");
         orphanEntries = List.copyOf(orphanEntries);
         errors = List.copyOf(errors);
+        openDrifts = List.copyOf(openDrifts);
+    }
+
+    /** A report without open drift items beyond the drifts this run found (each first seen by this run). */
+    public ReconciliationReport(Instant startedAt, Instant finishedAt, Pending pending, Completed completed,
+                                List<OrphanEntry> orphanEntries, Drift drift, int dlqDepth, SuccessRate successRate,
+                                List<RunError> errors) {
+        this(startedAt, finishedAt, pending, completed, orphanEntries, drift, dlqDepth, successRate, errors,
+                drift.drifts().stream().map(d -> OpenDrift.of(d, startedAt, startedAt)).toList());
+    }
+
+    /**
+     * A drift that stays open until a run finds the user's balance equal to the sum of the ledger again (and
+     * its version equal to the highest entry seq). Saved per user, rechecked by every run.
+     *
+     * @param firstSeen    the run that first found it
+     * @param lastChecked  the latest run that found it still there
+     */
+    public record OpenDrift(String userId, long balance, long ledgerSum, long drift, long balanceSeq, long maxEntrySeq,
+                            Instant firstSeen, Instant lastChecked) {
+        public OpenDrift {
+            Objects.requireNonNull(userId, "userId");
+        }
+
+        public static OpenDrift of(UserDrift d, Instant firstSeen, Instant lastChecked) {
+            return new OpenDrift(d.userId(), d.balance(), d.ledgerSum(), d.drift(), d.balanceSeq(), d.maxEntrySeq(),
+                    firstSeen, lastChecked);
+        }
+
+        public boolean seqMismatch() {
+            return balanceSeq != maxEntrySeq;
+        }
     }
 
     /**
@@ -70,7 +107,14 @@ public record ReconciliationReport(
     public record MissingEntry(String orderId, String userId, String productType, String expected) {
     }
 
-    /** @param reason {@code order_missing}, {@code order_not_completed}, {@code order_of_another_user}, {@code no_order_id} */
+    /**
+     * A purchase or subscription-grant entry with nothing that paid for it.
+     *
+     * @param reason {@code order_missing}, {@code order_not_completed}, {@code order_of_another_user},
+     *               {@code no_order_id} (a purchase); for a subscription grant the same order reasons when it
+     *               names its order, else {@code subscription_missing}, {@code subscription_of_another_provider},
+     *               {@code no_invoice}
+     */
     public record OrphanEntry(String entryId, String userId, String orderId, String reason) {
     }
 
@@ -112,7 +156,7 @@ public record ReconciliationReport(
 
     /**
      * @param rate   completed / (completed + failed + expired), 0..1
-     * @param basis  {@code observed}, or {@code no_closed_orders} when the run saw none (the rate is then 1.0)
+     * @param basis  {@code observed}, or {@code no_closed_orders} when none closed in the window (the rate is then 1.0)
      */
     public record SuccessRate(int completed, int failed, int expired, double rate, String basis) {
         public static final String OBSERVED = "observed";

@@ -22,6 +22,24 @@ public interface ReconciliationStore {
     /** Users whose balance last changed in {@code [from, until)}, hour bucket by hour bucket, shard by shard. */
     Page<ChangedBalance> changedBalances(Instant from, Instant until, String cursor, int limit);
 
+    /**
+     * How many orders closed in {@code [from, until)}: completed (paid), failed and expired, whoever closed them
+     * (webhook, browser callback or reconciliation). Counted from the per-day completed and closed buckets.
+     */
+    OrderOutcomes orderOutcomes(Instant from, Instant until);
+
+    /** The open drift items in user order, at most {@code limit}. */
+    List<ReconciliationReport.OpenDrift> openDrifts(int limit);
+
+    /**
+     * Opens or refreshes the drift item of {@code drift.userId()}: its size and versions as found {@code at};
+     * {@code firstSeen} is kept when the item exists. Returns the item as saved.
+     */
+    ReconciliationReport.OpenDrift saveDrift(ReconciliationReport.UserDrift drift, Instant at);
+
+    /** Closes the drift item of {@code userId} (the balance agrees with its ledger again); no-op when none. */
+    void resolveDrift(String userId);
+
     Optional<ReconciliationCheckpoint> checkpoint();
 
     /**
@@ -33,6 +51,12 @@ public interface ReconciliationStore {
     void saveReport(ReconciliationReport report);
 
     Optional<ReconciliationReport> latestReport();
+
+    /**
+     * @param complete false when the count stopped at its query budget (the counts are then a lower bound)
+     */
+    record OrderOutcomes(int completed, int failed, int expired, boolean complete) {
+    }
 
     /** A balance item found in the changed-balance index. */
     record ChangedBalance(UserId userId, Instant updatedAt) {

@@ -68,12 +68,15 @@ public final class DynamoOrderStore implements OrderStore {
     @Override
     public boolean close(OrderId orderId, OrderStatus to, Instant at) {
         try {
+            // The order leaves the pending bucket and joins its closing day's (the payment success rate counts those).
             dynamo.updateItem(b -> b.tableName(table).key(PaymentItems.orderKey(orderId.value()))
-                    .updateExpression("SET #status = :to, updatedAt = :at REMOVE " + LedgerTable.GSI4_PK + ", " + LedgerTable.GSI4_SK)
+                    .updateExpression("SET #status = :to, updatedAt = :at, closedAt = :at, #g4pk = :g4pk, #g4sk = :g4sk")
                     .conditionExpression("#status = :pending")
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(Map.of("#status", "status", "#g4pk", LedgerTable.GSI4_PK,
+                            "#g4sk", LedgerTable.GSI4_SK))
                     .expressionAttributeValues(Map.of(":to", s(to.wireName()), ":pending", s(OrderStatus.PENDING.wireName()),
-                            ":at", s(LedgerTable.timestamp(at)))));
+                            ":at", s(LedgerTable.timestamp(at)), ":g4pk", s(LedgerTable.closedPk(at)),
+                            ":g4sk", s(LedgerTable.timestamp(at) + "#" + orderId.value()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -8,6 +8,7 @@ import static dev.prepaid.adapter.out.dynamodb.Attr.str;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.port.out.ReconciliationCheckpoint;
 import dev.prepaid.port.out.ReconciliationReport;
 import dev.prepaid.port.out.ReconciliationStore;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * Reconciliation's reads and writes in the ledger table (docs/data-model.md). Its work lists are GSI4
@@ -34,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <ul>
  *   <li>{@code PENDING}, sort key {@code <createdAt>#<orderId>}: pending orders by age;</li>
  *   <li>{@code COMPLETED#<yyyy-MM-dd>}, sort key {@code <completedAt>#<orderId>}: orders completed that day;</li>
+ *   <li>{@code CLOSED#<yyyy-MM-dd>}, sort key {@code <closedAt>#<orderId>}: orders that expired or failed that day;</li>
  *   <li>{@code CHANGED#<yyyy-MM-ddTHH>#<shard 0..15>}, sort key {@code <updatedAt>#<userId>}: balances whose
  *       last change fell in that hour.</li>
  * </ul>
@@ -41,13 +45,16 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * walk resumes exactly after the last item handed out. Each call also stops after {@code maxQueries}
  * queries, so a long outage's backlog of empty hour buckets is walked over several runs.
  * The checkpoint ({@code RECON#STATE / STATE}) is saved under a version condition; the latest report
- * ({@code RECON#REPORT / LATEST}) is one JSON attribute.
+ * ({@code RECON#REPORT / LATEST}) is one JSON attribute; open drift items are {@code RECON#DRIFT / USER#<userId>}
+ * (deleted when resolved, so the partition holds only what is still wrong).
  */
 public final class DynamoReconciliationStore implements ReconciliationStore {
     static final String STATE_PK = "RECON#STATE";
     static final String STATE_SK = "STATE";
     static final String REPORT_PK = "RECON#REPORT";
     static final String REPORT_SK = "LATEST";
+    /** Open drift items: one partition, one item per user ({@code sk = USER#<userId>}). */
+    static final String DRIFT_PK = "RECON#DRIFT";
     /** Lower than any timestamp sort key ("0001-..."). */
     private static final String LOWEST = "0";
     /** DynamoDB items are at most 400 KB; a report is trimmed to stay well below. */
@@ -96,6 +103,73 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         }
         return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(from), LedgerTable.timestamp(until), cursor,
                 limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
+    }
+
+    @Override
+    public OrderOutcomes orderOutcomes(Instant from, Instant until) {
+        if (!from.isBefore(until)) {
+            return new OrderOutcomes(0, 0, 0, true);
+        }
+        Partitions.Days days = new Partitions.Days(from, until);
+        String low = LedgerTable.timestamp(from);
+        String high = LedgerTable.timestamp(until);
+        int[] queries = {0};
+        int completed = 0;
+        int failed = 0;
+        int expired = 0;
+        boolean complete = true;
+        for (int d = 0; d < days.size() && complete; d++) {
+            Instant day = days.first().plus(d, ChronoUnit.DAYS);
+            Map<String, AttributeValue> startKey = null;
+            do {
+                if (queries[0]++ >= maxQueries) {
+                    complete = false;
+                    break;
+                }
+                QueryResponse response = dynamo.query(outcomeQuery(LedgerTable.completedPk(day), low, high, startKey)
+                        .select(Select.COUNT).build());
+                completed += response.count();
+                startKey = lastKey(response);
+            } while (startKey != null);
+            do {
+                if (!complete || queries[0]++ >= maxQueries) {
+                    complete = false;
+                    break;
+                }
+                QueryResponse response = dynamo.query(outcomeQuery(LedgerTable.closedPk(day), low, high, startKey)
+                        .projectionExpression("#status").expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK,
+                                "#sk", LedgerTable.GSI4_SK, "#status", "status")).build());
+                for (Map<String, AttributeValue> item : response.items()) {
+                    String status = str(item, "status");
+                    if (OrderStatus.FAILED.wireName().equals(status)) {
+                        failed++;
+                    } else if (OrderStatus.EXPIRED.wireName().equals(status)) {
+                        expired++;
+                    }
+                }
+                startKey = lastKey(response);
+            } while (startKey != null);
+        }
+        return new OrderOutcomes(completed, failed, expired, complete);
+    }
+
+    private QueryRequest.Builder outcomeQuery(String partition, String low, String high,
+                                              Map<String, AttributeValue> startKey) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(LedgerTable.GSI4)
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK))
+                .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(low), ":high", s(high)));
+        if (startKey != null) {
+            query.exclusiveStartKey(startKey);
+        }
+        return query;
+    }
+
+    private static Map<String, AttributeValue> lastKey(QueryResponse response) {
+        return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey() : null;
     }
 
     /**
@@ -246,6 +320,66 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
                 }
             }
         }
+    }
+
+    // --- open drift items -----------------------------------------------------------------------------
+
+    @Override
+    public List<ReconciliationReport.OpenDrift> openDrifts(int limit) {
+        List<ReconciliationReport.OpenDrift> result = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", LedgerTable.PK))
+                    .expressionAttributeValues(Map.of(":pk", s(DRIFT_PK)))
+                    .consistentRead(true)
+                    .limit(limit - result.size());
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                result.add(driftFromItem(item));
+            }
+            startKey = lastKey(response);
+        } while (startKey != null && result.size() < limit);
+        return result;
+    }
+
+    @Override
+    public ReconciliationReport.OpenDrift saveDrift(ReconciliationReport.UserDrift drift, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":user", s(drift.userId()));
+        values.put(":balance", n(drift.balance()));
+        values.put(":sum", n(drift.ledgerSum()));
+        values.put(":drift", n(drift.drift()));
+        values.put(":balanceSeq", n(drift.balanceSeq()));
+        values.put(":maxSeq", n(drift.maxEntrySeq()));
+        values.put(":at", s(at.toString()));
+        Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                .key(key(DRIFT_PK, driftSk(drift.userId())))
+                .updateExpression("SET userId = :user, balance = :balance, ledgerSum = :sum, drift = :drift, "
+                        + "balanceSeq = :balanceSeq, maxEntrySeq = :maxSeq, lastChecked = :at, "
+                        + "firstSeen = if_not_exists(firstSeen, :at)")
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        return driftFromItem(item);
+    }
+
+    @Override
+    public void resolveDrift(String userId) {
+        dynamo.deleteItem(b -> b.tableName(table).key(key(DRIFT_PK, driftSk(userId))));
+    }
+
+    private static String driftSk(String userId) {
+        return "USER#" + userId;
+    }
+
+    private static ReconciliationReport.OpenDrift driftFromItem(Map<String, AttributeValue> item) {
+        return new ReconciliationReport.OpenDrift(str(item, "userId"), num(item, "balance"), num(item, "ledgerSum"),
+                num(item, "drift"), num(item, "balanceSeq"), num(item, "maxEntrySeq"), instant(item, "firstSeen"),
+                instant(item, "lastChecked"));
     }
 
     // --- checkpoint -----------------------------------------------------------------------------------

@@ -88,6 +88,14 @@ public final class LedgerTable {
         return "COMPLETED#" + DAY.format(at);
     }
 
+    /**
+     * The GSI4 partition of orders closed unpaid (expired or failed) on {@code at}'s UTC day, whoever closed
+     * them (webhook, callback or reconciliation): the payment success rate counts them beside the completed ones.
+     */
+    public static String closedPk(Instant at) {
+        return "CLOSED#" + DAY.format(at);
+    }
+
     static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 

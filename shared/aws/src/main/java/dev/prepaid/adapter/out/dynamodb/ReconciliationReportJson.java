@@ -54,6 +54,7 @@ public final class ReconciliationReportJson {
         }
 
         node.set("drift", driftJson(report.drift()));
+        node.set("openDrifts", openDriftsJson(report.openDrifts()));
         node.put("dlqDepth", report.dlqDepth());
 
         ReconciliationReport.SuccessRate rate = report.successRate();
@@ -94,6 +95,25 @@ public final class ReconciliationReportJson {
         return d;
     }
 
+    /** Open drift items: what is still wrong, since when, and when it was last found so. */
+    public static ArrayNode openDriftsJson(List<ReconciliationReport.OpenDrift> open) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (ReconciliationReport.OpenDrift o : open) {
+            array.addObject()
+                    .put("userId", o.userId())
+                    .put("balance", Credits.ofHundredths(o.balance()).toBigDecimal())
+                    .put("ledgerSum", Credits.ofHundredths(o.ledgerSum()).toBigDecimal())
+                    .put("drift", Credits.ofHundredths(o.drift()).toBigDecimal())
+                    .put("driftHundredths", o.drift())
+                    .put("balanceSeq", o.balanceSeq())
+                    .put("maxEntrySeq", o.maxEntrySeq())
+                    .put("seqMismatch", o.seqMismatch())
+                    .put("firstSeen", text(o.firstSeen()))
+                    .put("lastChecked", text(o.lastChecked()));
+        }
+        return array;
+    }
+
     public static ReconciliationReport fromJson(JsonNode node) {
         JsonNode p = node.path("pending");
         ReconciliationReport.Pending pending = new ReconciliationReport.Pending(p.path("checked").asInt(),
@@ -120,8 +140,15 @@ public final class ReconciliationReportJson {
                 r.path("basis").asText(ReconciliationReport.SuccessRate.NO_CLOSED_ORDERS));
         List<ReconciliationReport.RunError> errors = list(node.path("errors"),
                 e -> new ReconciliationReport.RunError(str(e, "step"), str(e, "subject"), str(e, "code"), str(e, "message")));
+        List<ReconciliationReport.OpenDrift> open = node.has("openDrifts")
+                ? list(node.path("openDrifts"), o -> new ReconciliationReport.OpenDrift(str(o, "userId"),
+                        hundredths(o.path("balance")), hundredths(o.path("ledgerSum")), o.path("driftHundredths").asLong(),
+                        o.path("balanceSeq").asLong(), o.path("maxEntrySeq").asLong(), instant(o.path("firstSeen")),
+                        instant(o.path("lastChecked"))))
+                : drift.drifts().stream().map(u -> ReconciliationReport.OpenDrift.of(u, instant(node.path("startedAt")),
+                        instant(node.path("startedAt")))).toList();
         return new ReconciliationReport(instant(node.path("startedAt")), instant(node.path("finishedAt")), pending,
-                completed, orphans, drift, node.path("dlqDepth").asInt(-1), rate, errors);
+                completed, orphans, drift, node.path("dlqDepth").asInt(-1), rate, errors, open);
     }
 
     /** The report with each list cut to {@code max} items (the counts stay exact). */
@@ -136,7 +163,7 @@ public final class ReconciliationReportJson {
                         head(c.missingEntries(), max)),
                 head(report.orphanEntries(), max),
                 // drift keeps every drifted user: bounded by the users checked per run
-                d, report.dlqDepth(), report.successRate(), head(report.errors(), max));
+                d, report.dlqDepth(), report.successRate(), head(report.errors(), max), report.openDrifts());
     }
 
     private static <T> List<T> head(List<T> list, int max) {

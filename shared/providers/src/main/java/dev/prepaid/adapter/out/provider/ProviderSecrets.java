@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * named by {@code PROVIDER_SECRETS_ARN}, read once at init and laid over the environment.
  */
 public final class ProviderSecrets {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderSecrets.class);
+
     private ProviderSecrets() {
     }
 
@@ -31,7 +33,11 @@ public final class ProviderSecrets {
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(env.optional("AWS_REGION", "us-east-1")))
                 .build()) {
-            return overlay(env, arn, id -> client.getSecretValue(b -> b.secretId(id)).secretString());
+            Env overlaid = overlay(env, arn, id -> client.getSecretValue(b -> b.secretId(id)).secretString());
+            // SECRETS_VERSION (template parameter SecretsVersion) exists to recycle the execution environments
+            // after a rotation: a changed value is a configuration change. The log says which one this instance read.
+            LOG.info("provider secrets read at start (SECRETS_VERSION {})", env.optional("SECRETS_VERSION", "unset"));
+            return overlaid;
         }
     }
 
