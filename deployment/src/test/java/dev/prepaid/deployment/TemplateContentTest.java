@@ -613,6 +613,57 @@ class TemplateContentTest {
         }
     }
 
+    /**
+     * The only actions that may be granted on {@code Resource: "*"}: those IAM cannot scope to a resource (CloudWatch
+     * metrics, X-Ray segments and sampling). Everything else names its resource.
+     */
+    static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("cloudwatch:PutMetricData", "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+            "xray:GetSamplingStatisticSummaries");
+
+    @Test
+    void noStatementAllowsAnyResourceExceptForActionsThatRequireIt() {
+        checkNoStarResources(template);
+    }
+
+    @Test
+    void aStarResourceIsReported() {
+        assertFails("Resource \"*\" for actions that can name their resource: [sqs:SendMessage]",
+                copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue")).put("Resource", "*"));
+        assertFails("Resource \"*\" for actions that can name their resource: [secretsmanager:GetSecretValue]",
+                copy -> ((ObjectNode) statement(copy, "AdminFunction", "ProviderSecretsRead")).putArray("Resource")
+                        .add(ref("ProviderSecrets")).add("*"));
+        assertFails("Resource \"*\" for actions that can name their resource: [logs:PutLogEvents]",
+                copy -> policies(copy, "DeductCreditsFunction").addObject().put("Version", "2012-10-17").putArray("Statement")
+                        .addObject().put("Effect", "Allow").put("Resource", "*").putArray("Action")
+                        .add("cloudwatch:PutMetricData").add("logs:PutLogEvents"));
+        assertFails("Resource \"*\" for actions that can name their resource: [s3:GetObject]",
+                copy -> policies(copy, "CreditsQueryFunction").addObject().put("Version", "2012-10-17").putArray("Statement")
+                        .addObject().put("Effect", "Allow").put("Action", "s3:GetObject")
+                        .set("Resource", fn("Fn::Sub", "*")));
+        // the allowed ones pass
+        ObjectNode metrics = Templates.template();
+        policies(metrics, "ReconciliationFunction").addObject().put("Version", "2012-10-17").putArray("Statement").addObject()
+                .put("Effect", "Allow").put("Action", "cloudwatch:PutMetricData").put("Resource", "*");
+        checkNoStarResources(metrics);
+    }
+
+    static void checkNoStarResources(JsonNode template) {
+        List<JsonNode> statements = new ArrayList<>();
+        collectStatements(template, statements);
+        for (JsonNode statement : statements) {
+            boolean anyResource = oneOrMany(statement.path("Resource")).map(TemplateContentTest::arnText)
+                    .anyMatch(arn -> arn.equals("*"));
+            if (!anyResource) {
+                continue;
+            }
+            Set<String> scopable = new TreeSet<>(Templates.texts(statement.path("Action")));
+            scopable.removeAll(ACTIONS_WITHOUT_RESOURCES);
+            assertEquals(Set.of(), scopable, "Resource \"*\" for actions that can name their resource: " + scopable
+                    + " (only " + new TreeSet<>(ACTIONS_WITHOUT_RESOURCES) + " may use \"*\"): " + statement);
+        }
+    }
+
     @Test
     void noDynamoDbActionIsAllowedOnAnyResource() {
         checkNoDynamoWildcards(template);
@@ -1263,6 +1314,7 @@ class TemplateContentTest {
     /** Runs {@code check} on a copy of the template broken by {@code breakIt}: it must fail, saying {@code expected}. */
     private static void assertFails(String expected, Consumer<ObjectNode> breakIt) {
         assertFailsWith(expected, breakIt, List.of(TemplateContentTest::checkNoBroadStatements,
+                TemplateContentTest::checkNoStarResources,
                 TemplateContentTest::checkRouteAuthorization,
                 TemplateContentTest::checkNoApiCycle, TemplateContentTest::checkFulfilmentQueue,
                 TemplateContentTest::checkNoDynamoWildcards, TemplateContentTest::checkSqsGrants,
