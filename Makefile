@@ -24,9 +24,10 @@ MODULE_WebhookFunction := webhook
 MODULE_FulfilmentFunction := fulfilment
 MODULE_ReconciliationFunction := reconciliation
 MODULE_AdminFunction := admin
+MODULE_NotFoundFunction := not-found
 
 FUNCTIONS := DeductCreditsFunction CreditsQueryFunction CreateOrderFunction CallbackFunction WebhookFunction \
-	FulfilmentFunction ReconciliationFunction AdminFunction
+	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction
 
 .PHONY: help $(addprefix build-,$(FUNCTIONS))
 
@@ -66,3 +67,6 @@ build-ReconciliationFunction:
 
 build-AdminFunction:
 	$(call build_module,$(MODULE_AdminFunction))
+
+build-NotFoundFunction:
+	$(call build_module,$(MODULE_NotFoundFunction))

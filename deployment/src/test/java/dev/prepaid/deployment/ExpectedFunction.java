@@ -72,6 +72,10 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
                 Set.of("POST /api/admin/orders/{orderId}/reconcile", "GET /api/admin/reports/drift",
                         "GET /api/admin/dlq", "POST /api/admin/dlq/redrive"),
                 Set.of(), List.of(Caller.ADMIN_SCOPE)));
+        functions.put("NotFoundFunction", api("not-found",
+                "dev.prepaid.function.notfound.NotFoundHandler::handleRequest",
+                // the API's catch-all: JSON 404 / 405 for whatever no other route takes; an unknown route needs no token
+                Set.of(Templates.DEFAULT_ROUTE), Set.of(Templates.DEFAULT_ROUTE), List.of()));
         return Collections.unmodifiableMap(functions);
     }
 

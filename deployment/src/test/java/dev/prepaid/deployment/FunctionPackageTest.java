@@ -80,6 +80,24 @@ class FunctionPackageTest {
     }
 
     /**
+     * The $default route's function routes and answers errors, nothing more: its zip carries no AWS service client
+     * (DynamoDB, SQS, Secrets Manager), no HTTP client and no provider adapter (stripe-java, prepaid-providers),
+     * so it stays small and starts fast.
+     */
+    @org.junit.jupiter.api.Test
+    void theDefaultRouteFunctionCarriesNoClients() throws IOException {
+        ExpectedFunction expected = ExpectedFunction.BY_LOGICAL_ID.get("NotFoundFunction");
+        Path zip = root.resolve(expected.zip());
+        Assumptions.assumeTrue(Files.isRegularFile(zip), () -> zip + " is not built; run `mvn package` (or `mvn verify`)");
+        Pattern forbidden = Pattern.compile("lib/(dynamodb|sqs|secretsmanager|url-connection-client|apache-client|"
+                + "netty-nio-client|aws-core|sdk-core|stripe-java|prepaid-providers)-[0-9].*\\.jar");
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            List<String> carried = archive.stream().map(ZipEntry::getName).filter(n -> forbidden.matcher(n).matches()).toList();
+            assertEquals(List.of(), carried, zip + ": the $default route's function must not carry clients");
+        }
+    }
+
+    /**
      * The names of a Lambda Java deployment (a zip's entries, or the files under an artifact directory, with
      * '/' separators and directories ending in '/') are lib/ and lib/*.jar only, one of them the module's own
      * jar; returns that jar's name.

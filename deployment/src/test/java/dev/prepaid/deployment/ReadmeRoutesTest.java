@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * README.md's API tables against template.yaml, so that the manual and the stack cannot drift: every route in a
- * table (a row whose first cell is {@code `METHOD /api/...`}, query string ignored) is an HttpApi route of the
+ * table (a row whose first cell is {@code `METHOD /api/...`}, query string ignored, or {@code `$default`}, the
+ * catch-all) is an HttpApi route of the
  * function that serves it (ExpectedFunction, which TemplateContentTest ties to the handler's Router), with the
  * authorization the README states; and every route in the template is in a table.
  *
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * that text; a route with a JWT and no scope named needs none.
  */
 class ReadmeRoutesTest {
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`(GET|POST|PUT|PATCH|DELETE) (/api/[^`?\\s]*)(\\?[^`]*)?`\\s*\\|(.*)$");
+    private static final Pattern ROW = Pattern.compile(
+            "^\\|\\s*`(?:(GET|POST|PUT|PATCH|DELETE) (/api/[^`?\\s]*)(\\?[^`]*)?|(\\$default))`\\s*\\|(.*)$");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*)$");
     private static final Pattern SCOPE = Pattern.compile("\\bcredits/[a-z]+\\b");
 
@@ -67,6 +69,7 @@ class ReadmeRoutesTest {
         assertEquals(new Auth(false, List.of()), routes.get("GET /api/credits/transactions"), "query string dropped");
         assertEquals(new Auth(false, List.of("credits/write")), routes.get("POST /api/credits/deduct"), "heading's scope");
         assertEquals(new Auth(false, List.of("credits/admin")), routes.get("POST /api/admin/dlq/redrive"), "heading's scope");
+        assertEquals(Auth.PUBLIC, routes.get(Templates.DEFAULT_ROUTE), "the catch-all's row");
     }
 
     @Test
@@ -134,7 +137,7 @@ class ReadmeRoutesTest {
                     return;
                 }
                 JsonNode properties = event.path("Properties");
-                String route = properties.path("Method").asText().toUpperCase(Locale.ROOT) + " " + properties.path("Path").asText();
+                String route = Templates.routeKey(properties);
                 String authorizer = properties.path("Auth").path("Authorizer").asText("");
                 Auth auth = authorizer.equals("NONE") ? Auth.PUBLIC
                         : new Auth(false, Templates.texts(properties.path("Auth").path("AuthorizationScopes")));
@@ -172,7 +175,7 @@ class ReadmeRoutesTest {
             if (!row.matches()) {
                 continue;
             }
-            String route = row.group(1) + " " + row.group(2);
+            String route = row.group(4) != null ? Templates.DEFAULT_ROUTE : row.group(1) + " " + row.group(2);
             String where = "README.md:" + number + " " + route;
             String authText = authColumn >= 0 && authColumn < cells.size() ? cells.get(authColumn) : heading;
             assertTrue(routes.put(route, auth(authText, where)) == null, where + ": listed twice");

@@ -165,19 +165,39 @@ class SampleEventsTest {
         Set<String> declared = new TreeSet<>();
         template.path("Resources").path(id).path("Properties").path("Events").forEach(e -> {
             if (e.path("Type").asText().equals("HttpApi")) {
-                declared.add(e.path("Properties").path("Method").asText().toUpperCase() + " "
-                        + e.path("Properties").path("Path").asText());
+                declared.add(Templates.routeKey(e.path("Properties")));
             }
         });
         assertTrue(declared.contains(routeKey), name + ": routeKey '" + routeKey + "' is not a route of " + id
                 + " in template.yaml " + declared);
         JsonNode context = event.path("requestContext");
         assertEquals(routeKey, context.path("routeKey").asText(), name + ": requestContext.routeKey");
+        String rawPath = event.path("rawPath").asText();
+        assertEquals(rawPath, context.path("http").path("path").asText(), name + ": requestContext.http.path");
+        if (routeKey.equals(Templates.DEFAULT_ROUTE)) {
+            // the catch-all: any method, any path that no other route of the template takes
+            String method = context.path("http").path("method").asText();
+            assertTrue(method.matches("[A-Z]+"), name + ": requestContext.http.method");
+            Set<String> others = new TreeSet<>();
+            template.path("Resources").forEach(r -> r.path("Properties").path("Events").forEach(e -> {
+                if (e.path("Type").asText().equals("HttpApi")) {
+                    others.add(Templates.routeKey(e.path("Properties")));
+                }
+            }));
+            for (String other : others) {
+                if (!other.equals(Templates.DEFAULT_ROUTE) && other.startsWith(method + " ")) {
+                    assertFalse(Pattern.compile(PATH_VARIABLE.matcher(Pattern.quote(other.substring(method.length() + 1)))
+                                    .replaceAll("\\\\E[^/]+\\\\Q")).matcher(rawPath).matches(),
+                            name + ": " + method + " " + rawPath + " is the route " + other + ", not " + routeKey);
+                }
+            }
+            assertTrue(event.path("pathParameters").isMissingNode(), name + ": the $default route has no path parameters");
+            assertTrue(context.path("authorizer").isMissingNode(), name + ": the $default route is public");
+            return;
+        }
         String method = routeKey.substring(0, routeKey.indexOf(' '));
         String path = routeKey.substring(routeKey.indexOf(' ') + 1);
         assertEquals(method, context.path("http").path("method").asText(), name + ": requestContext.http.method");
-        String rawPath = event.path("rawPath").asText();
-        assertEquals(rawPath, context.path("http").path("path").asText(), name + ": requestContext.http.path");
 
         // the raw path is an instance of the route's path, and pathParameters name its variables
         StringBuilder regex = new StringBuilder();

@@ -19,6 +19,7 @@ import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.ReconciliationService;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.function.notfound.NotFoundHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -243,6 +244,9 @@ class TemplateContentTest {
                     id + ": HttpApi events in template.yaml");
         });
         for (ExpectedFunction expected : ExpectedFunction.BY_LOGICAL_ID.values()) {
+            if (expected.routes().contains(Templates.DEFAULT_ROUTE)) {
+                continue; // the catch-all serves no route of its own (theDefaultRouteKnowsEveryRouteOfTheTemplate)
+            }
             Path source = root.resolve(expected.handlerSource());
             assertTrue(Files.isRegularFile(source), "handler source not found: " + source);
             Set<String> served = new TreeSet<>();
@@ -319,6 +323,63 @@ class TemplateContentTest {
                 assertEquals(expected.scopes(), scopes, id + " " + route + ": Auth.AuthorizationScopes");
             }
         }));
+    }
+
+    /**
+     * The API has one {@code $default} route, public, and its function knows every other route of the template
+     * (NotFoundHandler.ROUTE_KEYS): it answers 405 with Allow for a known path, 404 for the rest. A route added to
+     * the template and not to that list would answer 404 to a wrong method instead of 405 (and the other way round).
+     */
+    @Test
+    void theDefaultRouteKnowsEveryRouteOfTheTemplate() {
+        checkDefaultRoute(template, NotFoundHandler.ROUTE_KEYS);
+    }
+
+    @Test
+    void aDefaultRouteThatDoesNotKnowTheTemplatesRoutesIsReported() {
+        List<String> known = NotFoundHandler.ROUTE_KEYS;
+        ObjectNode added = Templates.template();
+        ObjectNode export = ((ObjectNode) function(added, "CreditsQueryFunction").path("Properties").path("Events"))
+                .putObject("Export").put("Type", "HttpApi");
+        export.set("Properties", event(added, "CreditsQueryFunction", "Balance").deepCopy().put("Path", "/api/credits/export"));
+        assertDefaultRouteFails("not in NotFoundHandler.ROUTE_KEYS: [GET /api/credits/export]", added, known);
+        List<String> extra = new ArrayList<>(known);
+        extra.add("DELETE /api/credits/balance");
+        assertDefaultRouteFails("not routes of template.yaml: [DELETE /api/credits/balance]", template, extra);
+        ObjectNode secured = Templates.template();
+        event(secured, "NotFoundFunction", "DefaultRoute").withObjectProperty("Auth").put("Authorizer", "OAuth2Authorizer");
+        assertDefaultRouteFails("$default: public", secured, known);
+        ObjectNode none = Templates.template();
+        ((ObjectNode) function(none, "NotFoundFunction").path("Properties").path("Events")).remove("DefaultRoute");
+        assertDefaultRouteFails("one $default route", none, known);
+    }
+
+    private static void assertDefaultRouteFails(String expected, JsonNode broken, List<String> known) {
+        AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> checkDefaultRoute(broken, known));
+        assertTrue(String.valueOf(error.getMessage()).contains(expected), "expected '" + expected + "', got: " + error.getMessage());
+    }
+
+    static void checkDefaultRoute(JsonNode template, List<String> known) {
+        Set<String> others = new TreeSet<>();
+        List<String> defaults = new ArrayList<>();
+        functions(template).forEach((id, function) -> routes(function).forEach((route, event) -> {
+            if (route.equals(Templates.DEFAULT_ROUTE)) {
+                defaults.add(id);
+                assertEquals("NONE", event.path("Properties").path("Auth").path("Authorizer").asText(),
+                        id + " $default: public (Auth.Authorizer NONE), else an unknown route is a 401");
+            } else {
+                others.add(route);
+            }
+        }));
+        assertEquals(List.of("NotFoundFunction"), defaults, "one $default route, on NotFoundFunction");
+        assertEquals(known.size(), new TreeSet<>(known).size(), "NotFoundHandler.ROUTE_KEYS lists a route twice");
+        Set<String> missing = new TreeSet<>(others);
+        missing.removeAll(known);
+        assertEquals(Set.of(), missing, "routes of template.yaml not in NotFoundHandler.ROUTE_KEYS: " + missing);
+        Set<String> stale = new TreeSet<>(known);
+        stale.removeAll(others);
+        assertEquals(Set.of(), stale, "NotFoundHandler.ROUTE_KEYS has entries that are not routes of template.yaml: " + stale);
     }
 
     /**
@@ -553,6 +614,57 @@ class TemplateContentTest {
         }
     }
 
+    /**
+     * The only actions that may be granted on {@code Resource: "*"}: those IAM cannot scope to a resource (CloudWatch
+     * metrics, X-Ray segments and sampling). Everything else names its resource.
+     */
+    static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("cloudwatch:PutMetricData", "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+            "xray:GetSamplingStatisticSummaries");
+
+    @Test
+    void noStatementAllowsAnyResourceExceptForActionsThatRequireIt() {
+        checkNoStarResources(template);
+    }
+
+    @Test
+    void aStarResourceIsReported() {
+        assertFails("Resource \"*\" for actions that can name their resource: [sqs:SendMessage]",
+                copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue")).put("Resource", "*"));
+        assertFails("Resource \"*\" for actions that can name their resource: [secretsmanager:GetSecretValue]",
+                copy -> ((ObjectNode) statement(copy, "AdminFunction", "ProviderSecretsRead")).putArray("Resource")
+                        .add(ref("ProviderSecrets")).add("*"));
+        assertFails("Resource \"*\" for actions that can name their resource: [logs:PutLogEvents]",
+                copy -> policies(copy, "DeductCreditsFunction").addObject().put("Version", "2012-10-17").putArray("Statement")
+                        .addObject().put("Effect", "Allow").put("Resource", "*").putArray("Action")
+                        .add("cloudwatch:PutMetricData").add("logs:PutLogEvents"));
+        assertFails("Resource \"*\" for actions that can name their resource: [s3:GetObject]",
+                copy -> policies(copy, "CreditsQueryFunction").addObject().put("Version", "2012-10-17").putArray("Statement")
+                        .addObject().put("Effect", "Allow").put("Action", "s3:GetObject")
+                        .set("Resource", fn("Fn::Sub", "*")));
+        // the allowed ones pass
+        ObjectNode metrics = Templates.template();
+        policies(metrics, "ReconciliationFunction").addObject().put("Version", "2012-10-17").putArray("Statement").addObject()
+                .put("Effect", "Allow").put("Action", "cloudwatch:PutMetricData").put("Resource", "*");
+        checkNoStarResources(metrics);
+    }
+
+    static void checkNoStarResources(JsonNode template) {
+        List<JsonNode> statements = new ArrayList<>();
+        collectStatements(template, statements);
+        for (JsonNode statement : statements) {
+            boolean anyResource = oneOrMany(statement.path("Resource")).map(TemplateContentTest::arnText)
+                    .anyMatch(arn -> arn.equals("*"));
+            if (!anyResource) {
+                continue;
+            }
+            Set<String> scopable = new TreeSet<>(Templates.texts(statement.path("Action")));
+            scopable.removeAll(ACTIONS_WITHOUT_RESOURCES);
+            assertEquals(Set.of(), scopable, "Resource \"*\" for actions that can name their resource: " + scopable
+                    + " (only " + new TreeSet<>(ACTIONS_WITHOUT_RESOURCES) + " may use \"*\"): " + statement);
+        }
+    }
+
     @Test
     void noDynamoDbActionIsAllowedOnAnyResource() {
         checkNoDynamoWildcards(template);
@@ -604,6 +716,7 @@ class TemplateContentTest {
         // re-checked orders are fulfilled through the ledger; checkpoint and report items; work lists on the indexes
         expected.put("ReconciliationFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        expected.put("NotFoundFunction", dynamo(List.of(), false)); // routing only
         assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");
         expected.forEach(TemplateContentTest::assertDynamoAccess);
     }
@@ -999,7 +1112,9 @@ class TemplateContentTest {
         for (Map.Entry<String, ExpectedFunction> entry : ExpectedFunction.BY_LOGICAL_ID.entrySet()) {
             String id = entry.getKey();
             Set<String> read = codeReads(entry.getValue());
-            assertTrue(read.contains("TABLE_NAME"), id + ": the source scan found no TABLE_NAME, so it is broken: " + read);
+            if (!entry.getValue().routes().contains(Templates.DEFAULT_ROUTE)) { // the catch-all reads no data
+                assertTrue(read.contains("TABLE_NAME"), id + ": the source scan found no TABLE_NAME, so it is broken: " + read);
+            }
             if (PROVIDER_FUNCTIONS.contains(id)) {
                 assertTrue(read.containsAll(Set.of("PAYMENT_PROVIDER", "PROVIDER_SECRETS_ARN", "STRIPE_SECRET_KEY",
                         "MOCK_CHECKOUT_URL", "STRIPE_PRICE_TRIAL", "CREEM_PRODUCT_PRO")),
@@ -1238,6 +1353,7 @@ class TemplateContentTest {
     /** Runs {@code check} on a copy of the template broken by {@code breakIt}: it must fail, saying {@code expected}. */
     private static void assertFails(String expected, Consumer<ObjectNode> breakIt) {
         assertFailsWith(expected, breakIt, List.of(TemplateContentTest::checkNoBroadStatements,
+                TemplateContentTest::checkNoStarResources,
                 TemplateContentTest::checkRouteAuthorization,
                 TemplateContentTest::checkNoApiCycle, TemplateContentTest::checkFulfilmentQueue,
                 TemplateContentTest::checkNoDynamoWildcards, TemplateContentTest::checkSqsGrants,
@@ -1303,8 +1419,7 @@ class TemplateContentTest {
             if (!event.path("Type").asText().equals("HttpApi")) {
                 return; // apiFunctionsHaveOnlyHttpApiEventsAndConsumersOnlyTheirQueue checks the types
             }
-            String key = event.path("Properties").path("Method").asText().toUpperCase() + " "
-                    + event.path("Properties").path("Path").asText();
+            String key = Templates.routeKey(event.path("Properties"));
             assertTrue(routes.put(key, event) == null, "route declared twice: " + key);
         });
         return routes;

@@ -61,6 +61,18 @@ final class Templates {
         return Path.of("").toAbsolutePath().normalize();
     }
 
+    /** The route key of the HTTP API's catch-all route: an HttpApi event with neither Path nor Method. */
+    static final String DEFAULT_ROUTE = "$default";
+
+    /** An HttpApi event's route key: "METHOD /path", or {@value #DEFAULT_ROUTE} for the event without Path and Method. */
+    static String routeKey(JsonNode eventProperties) {
+        if (!eventProperties.has("Path") && !eventProperties.has("Method")) {
+            return DEFAULT_ROUTE;
+        }
+        return eventProperties.path("Method").asText().toUpperCase(java.util.Locale.ROOT) + " "
+                + eventProperties.path("Path").asText();
+    }
+
     static String templateText() {
         return read(root().resolve("template.yaml"));
     }

@@ -313,6 +313,12 @@ public final class LocalStack implements AutoCloseable {
                 continue;
             }
             for (FunctionSpec.HttpRoute route : f.spec().routes()) {
+                if (route.isDefault()) {
+                    HandlerInvoker handler = f.handler();
+                    gateway.defaultRoute((event, context) -> (APIGatewayV2HTTPResponse) handler.invoke(event, context),
+                            f.spec().logicalId(), route.isPublic() ? null : tokens, route.scopes());
+                    continue;
+                }
                 for (String method : route.method().equals("ANY") ? ANY_METHODS : List.of(route.method())) {
                     routed.add(new Routed(method, route, f));
                 }

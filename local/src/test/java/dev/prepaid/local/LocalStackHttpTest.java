@@ -86,6 +86,30 @@ class LocalStackHttpTest {
         assertEquals(405, call(base, "GET", "/dev/token", null, null).status());
     }
 
+    /** The template's $default route (the not-found function) answers what no route takes, as it does on AWS. */
+    @Test
+    @Order(3)
+    void anUnknownRouteIsAJson404AndAWrongMethodA405WithAllow() {
+        for (String path : List.of("/api/credits/balances", "/api/nothing", "/nothing-here", "/api/admin")) {
+            Reply unknown = call(base, "GET", path, null, null);
+            assertEquals(404, unknown.status(), path);
+            assertEquals("not_found", unknown.json().get("error").asText(), path);
+        }
+        Reply wrongMethod = call(base, "GET", "/api/credits/deduct", null, null);
+        assertEquals(405, wrongMethod.status());
+        assertEquals("method_not_allowed", wrongMethod.json().get("error").asText());
+        assertEquals("OPTIONS, POST", wrongMethod.header("allow"));
+        Reply withToken = call(base, "DELETE", "/api/payment/orders/ord_1", token(base, "alice", null), null);
+        assertEquals(405, withToken.status(), "the catch-all is public: a token changes nothing");
+        assertEquals("GET, OPTIONS", withToken.header("allow"));
+        assertEquals(405, call(base, "PUT", "/api/payment/callback", null, null).status());
+        assertEquals("GET, OPTIONS, POST", call(base, "PUT", "/api/payment/callback", null, null).header("allow"));
+        // a route behind the JWT authorizer still answers API Gateway's own 401 without a token
+        Reply unauthorized = call(base, "GET", "/api/credits/balance", null, null);
+        assertEquals(401, unauthorized.status());
+        assertEquals("Unauthorized", unauthorized.json().get("message").asText());
+    }
+
     @Test
     @Order(3)
     void theAuthorizerAnswersLikeApiGateway() {

@@ -8,9 +8,11 @@ import dev.prepaid.adapter.out.provider.mock.MockCheckout;
 import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
 import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.function.admin.AdminHandler;
 import dev.prepaid.function.callback.CallbackHandler;
 import dev.prepaid.function.deduct.DeductCreditsHandler;
 import dev.prepaid.function.fulfilment.FulfilmentHandler;
+import dev.prepaid.function.notfound.NotFoundHandler;
 import dev.prepaid.function.order.CreateOrderHandler;
 import dev.prepaid.function.query.CreditsQueryHandler;
 import dev.prepaid.function.webhook.WebhookHandler;
@@ -94,6 +96,7 @@ final class PaymentSystem implements AutoCloseable {
         vars.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
         vars.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
         vars.put("FULFILMENT_QUEUE_URL", queueUrl);
+        vars.put("FULFILMENT_DLQ_URL", dlqUrl);
         vars.put("PAYMENT_PROVIDER", provider);
         vars.put("PAYMENT_ENV", "test");
         vars.put("CALLBACK_URL", gateway.baseUrl() + "/api/payment/callback");
@@ -137,7 +140,9 @@ final class PaymentSystem implements AutoCloseable {
         CreateOrderHandler orders = new CreateOrderHandler(env);
         CallbackHandler callback = new CallbackHandler(env);
         WebhookHandler webhook = new WebhookHandler(env);
-        httpHandlers = List.of(deduct, query, orders, callback, webhook);
+        AdminHandler admin = new AdminHandler(env);
+        NotFoundHandler notFound = new NotFoundHandler(env);
+        httpHandlers = List.of(deduct, query, orders, callback, webhook, admin, notFound);
         for (String route : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/grant")) {
             gateway.route("POST", route, deduct, "deduct-credits", jwt, List.of("credits/write"));
         }
@@ -154,12 +159,20 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
         gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
         gateway.route("POST", "/api/payment/webhook/{provider}", webhook, "webhook", null, List.of());
+        // the operator routes: scope credits/admin on every one, as in template.yaml
+        gateway.route("POST", "/api/admin/orders/{orderId}/reconcile", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("GET", "/api/admin/reports/drift", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("GET", "/api/admin/dlq", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("POST", "/api/admin/dlq/redrive", admin, "admin", jwt, List.of("credits/admin"));
+        // the $default route: whatever no route takes (public)
+        gateway.defaultRoute(notFound, "not-found", null, List.of());
         poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(env), "fulfilment");
     }
 
     /**
      * The tests' identity provider: "Bearer user:alice" is a verified token for alice, "Bearer service:app"
-     * one with scope credits/write. (The local runner verifies real HS256 JWTs.)
+     * one with scope credits/write, "Bearer admin:ops" one with scope credits/admin. (The local runner verifies real
+     * HS256 JWTs.)
      */
     static Map<String, String> testTokens(Map<String, String> headers) {
         String auth = headers.get("authorization");
@@ -173,6 +186,9 @@ final class PaymentSystem implements AutoCloseable {
         }
         if (token.startsWith("service:")) {
             return Map.of("sub", token.substring(8), "exp", exp, "scope", "credits/write");
+        }
+        if (token.startsWith("admin:")) {
+            return Map.of("sub", token.substring(6), "exp", exp, "scope", "credits/admin");
         }
         return null;
     }

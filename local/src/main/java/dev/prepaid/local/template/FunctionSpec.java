@@ -38,10 +38,18 @@ public record FunctionSpec(String logicalId, String handler, Map<String, String>
         return sep < 0 ? "handleRequest" : handler.substring(sep + 2);
     }
 
-    /** An {@code HttpApi} event: a route of the API. */
+    /** An {@code HttpApi} event: a route of the API (path {@value #DEFAULT}: the catch-all, method ANY). */
     public record HttpRoute(String event, String method, String path, String authorizer, List<String> scopes) {
+        /** The path of the API's {@code $default} route (an HttpApi event with neither Path nor Method). */
+        public static final String DEFAULT = "$default";
+
         public HttpRoute {
             scopes = List.copyOf(scopes);
+        }
+
+        /** The API's catch-all: it takes every request no other route matches. */
+        public boolean isDefault() {
+            return DEFAULT.equals(path);
         }
 
         /** No authorizer: {@code Authorizer: NONE}, or none configured on the API. */

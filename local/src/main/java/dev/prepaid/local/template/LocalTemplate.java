@@ -135,7 +135,7 @@ public final class LocalTemplate {
                     case "HttpApi" -> {
                         HttpRoute route = route(name, eventProperties);
                         if (route == null) {
-                            ignored.add(name + " (HttpApi without a method and path)");
+                            ignored.add(name + " (HttpApi with a method but no path, or a path but no method)");
                         } else {
                             routes.add(route);
                         }
@@ -172,14 +172,18 @@ public final class LocalTemplate {
     }
 
     /**
-     * An HttpApi event as a route. The authorizer is the event's Auth.Authorizer, else the API's
+     * An HttpApi event as a route ({@code ANY $default} for the event without Path and Method). The authorizer is the event's Auth.Authorizer, else the API's
      * DefaultAuthorizer; NONE (or neither) is public. Scopes: the event's AuthorizationScopes, else the
      * authorizer's own.
      */
     private HttpRoute route(String name, Map<String, Object> properties) {
         Object method = properties.get("Method");
         Object path = properties.get("Path");
-        if (method == null || path == null) {
+        if (method == null && path == null) {
+            // SAM: neither Path nor Method is the API's $default route, which takes what no other route matches
+            method = "ANY";
+            path = HttpRoute.DEFAULT;
+        } else if (method == null || path == null) {
             return null;
         }
         String api = properties.containsKey("ApiId") ? logicalIdOf(properties.get("ApiId")) : "ServerlessHttpApi";

@@ -146,6 +146,10 @@ class RealTemplateTest {
         assertFalse(route(function("CreateOrderFunction"), "GET", "/api/payment/orders/{orderId}").isPublic());
         assertTrue(route(function("CallbackFunction"), "GET", "/api/payment/callback").isPublic());
         assertTrue(route(function("WebhookFunction"), "POST", "/api/payment/webhook/{provider}").isPublic());
+        // The $default route (no Path, no Method): the not-found function, public.
+        HttpRoute catchAll = route(function("NotFoundFunction"), "ANY", HttpRoute.DEFAULT);
+        assertTrue(catchAll.isDefault() && catchAll.isPublic(), catchAll.toString());
+        assertEquals(List.of(), function("NotFoundFunction").ignoredEvents());
         // No route is declared twice.
         Set<String> seen = new HashSet<>();
         for (FunctionSpec f : functions.values()) {

@@ -51,6 +51,7 @@ public final class ApiGatewayStandIn implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<RawRoute> rawRoutes = new CopyOnWriteArrayList<>();
+    private volatile Route defaultRoute;
 
     public ApiGatewayStandIn(int port) {
         try {
@@ -78,6 +79,19 @@ public final class ApiGatewayStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The {@code $default} route: every request no route matches (an unknown path, or a known path with another
+     * method) goes to it, with route key {@code $default} and no path parameters, as API Gateway does. Without one,
+     * such a request gets API Gateway's own {@code 404 {"message":"Not Found"}}.
+     *
+     * @param authorizer null for a public catch-all
+     */
+    public ApiGatewayStandIn defaultRoute(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+                                          String functionName, Authorizer authorizer, List<String> scopes) {
+        defaultRoute = new Route("ANY", null, handler, functionName, authorizer, scopes == null ? List.of() : List.copyOf(scopes));
+        return this;
+    }
+
     public ApiGatewayStandIn raw(RawRoute route) {
         rawRoutes.add(route);
         return this;
@@ -94,21 +108,21 @@ public final class ApiGatewayStandIn implements AutoCloseable {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             Route match = null;
             Map<String, String> pathParameters = null;
-            boolean pathKnown = false;
             for (Route route : routes) {
                 Map<String, String> params = match(route.segments, path.split("/"));
-                if (params != null) {
-                    pathKnown = true;
-                    if (route.method.equals(method)) {
-                        match = route;
-                        pathParameters = params;
-                        break;
-                    }
+                if (params != null && route.method.equals(method)) {
+                    match = route;
+                    pathParameters = params;
+                    break;
                 }
             }
+            if (match == null && defaultRoute != null) {
+                match = defaultRoute;
+                pathParameters = Map.of();
+            }
             if (match == null) {
-                // API Gateway's own answers for unknown routes
-                write(exchange, pathKnown ? 404 : 404, Map.of("content-type", "application/json"),
+                // API Gateway's own answer for a request no route takes (known path or not), without a $default route
+                write(exchange, 404, Map.of("content-type", "application/json"),
                         "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -174,7 +188,7 @@ public final class ApiGatewayStandIn implements AutoCloseable {
                                 .withScopes(new ArrayList<>(List.of(claims.getOrDefault("scope", "").trim().split("\\s+"))))
                                 .build())
                         .build();
-        String routeKey = method + " " + String.join("/", route.segments);
+        String routeKey = route.segments == null ? "$default" : method + " " + String.join("/", route.segments);
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(routeKey)

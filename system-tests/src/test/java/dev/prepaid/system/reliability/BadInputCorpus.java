@@ -38,6 +38,8 @@ final class BadInputCorpus {
     }
 
     static final String SERVICE = "service:app-backend";
+    /** An operator's token (scope credits/admin). */
+    static final String ADMIN = "admin:ops";
     static final String ONE_MIB = "a".repeat(1024 * 1024);
 
     private final List<Probe> probes = new ArrayList<>();
@@ -78,6 +80,8 @@ final class BadInputCorpus {
         tokens();
         routes();
         callback();
+        admin();
+        catchAll();
         return this;
     }
 
@@ -340,6 +344,85 @@ final class BadInputCorpus {
         add(new Probe("routes", "wrong-method", "DELETE", "/api/credits/balance", null, headers(token, null)));
         add(new Probe("routes", "wrong-method", "PATCH", "/api/payment/subscription", bytes("{}"), headers(token, "application/json")));
         add(new Probe("routes", "wrong-method", "GET", "/api/payment/webhook/mock", null, List.of()));
+    }
+
+    /**
+     * The operator routes (scope credits/admin): bodies the redrive refuses, order ids the reconcile refuses, and
+     * every route with no token, a user's token and the app backend's token (no credits/admin: 403).
+     */
+    private void admin() {
+        String redrive = "/api/admin/dlq/redrive";
+        for (String body : List.of(" ", "{", "}", "{\"", "[1, 2", "nul", "{\"max\": }", "{\"max\" 10}", "{'max': 10}",
+                "{\"max\": 10,}", "{} trailing", "{\"max\": NaN}", "{\"max\": 1}{\"max\": 2}", "<xml/>", "/* */ {}")) {
+            add("admin-redrive", "broken-json", "POST", redrive, body, ADMIN);
+        }
+        for (String body : List.of("null", "[]", "[{\"max\": 10}]", "\"text\"", "10", "true")) {
+            add("admin-redrive", "not-an-object", "POST", redrive, body, ADMIN);
+        }
+        for (String max : List.of("0", "-1", "101", "1.5", "1e309", "-0.5", "99999999999999999999", "\"10\"", "true",
+                "[10]", "{\"n\": 10}")) {
+            add("admin-redrive", "max:" + max, "POST", redrive, "{\"max\": " + max + "}", ADMIN);
+        }
+        add("admin-redrive", "unknown-field", "POST", redrive, "{\"max\": 10, \"queue\": \"other\"}", ADMIN);
+        add("admin-redrive", "duplicate-field", "POST", redrive, "{\"max\": 10, \"max\": 100}", ADMIN);
+        add("admin-redrive", "1MiB-body", "POST", redrive, "{\"max\": 10, \"pad\": \"" + ONE_MIB + "\"}", ADMIN);
+        add("admin-redrive", "invalid-utf8", "POST", redrive,
+                new byte[] {'{', '"', 'm', 'a', 'x', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, json(ADMIN));
+        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded")) {
+            add(new Probe("admin-redrive", "content-type:" + type, "POST", redrive, bytes("{\"max\": 10}"), headers(ADMIN, type)));
+        }
+        String reconcile = "/api/admin/orders/%s/reconcile";
+        for (String id : List.of("not-an-order", "ord_000000000000000000000000", "o".repeat(4000), "%2E%2E%2Fdlq", "%00",
+                "jane.doe@example.com", "ord_1%23x", "%20")) {
+            add(new Probe("admin-reconcile", "order-id", "POST", String.format(reconcile, id), bytes("{}"), json(ADMIN)));
+        }
+        List<String[]> routes = List.of(new String[] {"POST", String.format(reconcile, orderId), "{}"},
+                new String[] {"POST", redrive, "{\"max\": 10}"}, new String[] {"GET", "/api/admin/dlq", null},
+                new String[] {"GET", "/api/admin/reports/drift", null});
+        for (String[] route : routes) {
+            String name = "admin " + route[0] + " " + route[1].replace(orderId, "{orderId}");
+            byte[] body = route[2] == null ? null : bytes(route[2]);
+            String type = route[2] == null ? null : "application/json";
+            add(new Probe(name, "no-token", route[0], route[1], body, headers(null, type)));
+            add(new Probe(name, "user-token", route[0], route[1], body, headers("user:" + user, type)));
+            add(new Probe(name, "service-token", route[0], route[1], body, headers(SERVICE, type)));
+            add(new Probe(name, "empty-bearer", route[0], route[1], body,
+                    with(headers(null, type), "authorization", "Bearer ")));
+            add(new Probe(name, "unknown-token", route[0], route[1], body,
+                    with(headers(null, type), "authorization", "Bearer eyJhbGciOiJub25lIn0.e30.")));
+        }
+        // known operator paths, other methods: 405 from the $default route
+        add(new Probe("admin-routes", "wrong-method", "GET", redrive, null, headers(ADMIN, null)));
+        add(new Probe("admin-routes", "wrong-method", "POST", "/api/admin/dlq", bytes("{}"), headers(ADMIN, "application/json")));
+        add(new Probe("admin-routes", "wrong-method", "DELETE", "/api/admin/reports/drift", null, headers(ADMIN, null)));
+        add(new Probe("admin-routes", "wrong-method", "GET", String.format(reconcile, orderId), null, headers(ADMIN, null)));
+        add(new Probe("admin-routes", "wrong-method", "PUT", redrive, bytes("{\"max\": 10}"), headers(ADMIN, "application/json")));
+        // and paths no operator route has
+        for (String path : List.of("/api/admin", "/api/admin/", "/api/admin/dlq/redrive/now", "/api/admin/orders//reconcile",
+                "/api/admin/orders/" + orderId, "/api/admin/reports", "/api/admin/reports/drift.json", "/api/ADMIN/dlq")) {
+            add(new Probe("admin-routes", "unknown", "GET", path, null, headers(ADMIN, null)));
+        }
+    }
+
+    /** What the $default route takes: paths no route has, and known paths with other methods, with or without a token. */
+    private void catchAll() {
+        String token = "user:" + user;
+        for (String path : List.of("/", "/api", "/api/", "/index.html", "/API/credits/balance", "/api/credits/balance/extra",
+                "/api/credits/balance%00", "/api/%2e%2e/credits/balance", "/api/credits/" + "x".repeat(3000),
+                "/api/payment/webhook", "/api/payment/webhook/stripe/extra", "/.env", "/api/credits/balance;jsessionid=1")) {
+            add(new Probe("$default", "unknown-path", "GET", path, null, List.of()));
+            add(new Probe("$default", "unknown-path-with-token", "POST", path, bytes("{}"), headers(token, "application/json")));
+        }
+        for (String method : List.of("PUT", "PATCH", "DELETE", "OPTIONS")) {
+            add(new Probe("$default", "unknown-path-" + method, method, "/api/nothing/here", null, List.of()));
+        }
+        for (String[] known : List.of(new String[] {"DELETE", "/api/credits/deduct"}, new String[] {"PUT", "/api/credits/balance"},
+                new String[] {"PATCH", "/api/payment/callback"}, new String[] {"GET", "/api/payment/create-order"},
+                new String[] {"DELETE", "/api/payment/orders/" + orderId}, new String[] {"GET", "/api/credits/grant"},
+                new String[] {"POST", "/api/credits/plans"}, new String[] {"PUT", "/api/payment/webhook/mock"})) {
+            add(new Probe("$default", "wrong-method", known[0], known[1], null, List.of()));
+            add(new Probe("$default", "wrong-method-with-token", known[0], known[1], bytes("{}"), headers(SERVICE, "application/json")));
+        }
     }
 
     /** The browser's return: whatever it claims, it is redirected, nothing is paid and nothing changes. */

@@ -171,19 +171,25 @@ class BadInputTest {
                 "POST /api/credits/grant", "{\"userId\": \"" + user + "\", \"amount\": 1, \"reason\": \"x\", \"idempotencyKey\": \"direct-2\"}",
                 "POST /api/payment/create-order", "{\"productId\": \"trial\"}",
                 "POST /api/payment/subscription/cancel", "{\"atPeriodEnd\": false}",
-                "POST /api/payment/billing-portal", "{\"returnUrl\": \"https://app.test/account\"}");
+                "POST /api/payment/billing-portal", "{\"returnUrl\": \"https://app.test/account\"}",
+                "POST /api/admin/orders/{orderId}/reconcile", "{}",
+                "POST /api/admin/dlq/redrive", "{\"max\": 10}");
         Set<String> open = Set.of("GET /api/credits/plans", "GET /api/payment/callback", "POST /api/payment/callback",
                 "POST /api/payment/webhook/{provider}");
+        // the $default route's function serves the other routes' keys only to answer 404 / 405: no token involved
+        List<ApiGatewayHandler> handlers = system.httpHandlers().stream()
+                .filter(h -> !(h instanceof dev.prepaid.function.notfound.NotFoundHandler)).toList();
         String future = Long.toString(System.currentTimeMillis() / 1000 + 3600);
-        for (ApiGatewayHandler handler : system.httpHandlers()) {
+        for (ApiGatewayHandler handler : handlers) {
             for (String routeKey : handler.router().routeKeys()) {
                 if (open.contains(routeKey)) {
                     continue;
                 }
-                boolean service = routeKey.contains("/api/credits/") && routeKey.startsWith("POST");
+                boolean admin = routeKey.contains(" /api/admin/");
+                boolean service = admin || routeKey.contains("/api/credits/") && routeKey.startsWith("POST");
                 String method = routeKey.substring(0, routeKey.indexOf(' '));
                 String path = routeKey.substring(routeKey.indexOf(' ') + 1).replace("{orderId}", orderId);
-                String scope = service ? "credits/write" : "openid";
+                String scope = admin ? "credits/admin" : service ? "credits/write" : "openid";
                 List<Map<String, String>> expired = List.of(
                         Map.of("sub", service ? "app-backend" : user, "exp", "1", "scope", scope),
                         Map.of("sub", service ? "app-backend" : user, "exp", "soon", "scope", scope),
@@ -193,6 +199,10 @@ class BadInputTest {
                     call(handler, method, path, bodies.get(routeKey), claims, 401);
                 }
                 if (service) {
+                    if (admin) { // an app backend's token is not an operator's
+                        call(handler, method, path, bodies.get(routeKey),
+                                Map.of("sub", "app-backend", "exp", future, "scope", "credits/write"), 403);
+                    }
                     call(handler, method, path, bodies.get(routeKey), Map.of("sub", user, "exp", future, "scope", "openid"), 403);
                     call(handler, method, path, bodies.get(routeKey), Map.of("sub", user, "exp", future), 403);
                     call(handler, method, path, bodies.get(routeKey),
