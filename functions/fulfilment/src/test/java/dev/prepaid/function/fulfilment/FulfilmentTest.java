@@ -199,6 +199,62 @@ class FulfilmentTest {
     }
 
     @Test
+    void aWonDisputeGivesBackItsClawBackRoomSoALaterRefundTakesTheWholePurchase() {
+        String user = FulfilmentFixture.newUser();
+        Order order = fx.order(user, "trial"); // 7.90 USD for 100 credits
+        String pi = FulfilmentFixture.id("pi_");
+        String dispute = FulfilmentFixture.id("dp_");
+        fx.deliver(fx.paid(order, pi, null, null));
+        fx.deliver(new PaymentEvent.DisputeOpened("stripe", FulfilmentFixture.id("evt_"), "charge.dispute.created",
+                dispute, pi, order.amount()));
+        assertEquals(credits("0"), fx.balance(user));
+        assertEquals(100_00L, fx.clawedCounter("purchase#" + order.orderId().value()));
+        PaymentEvent.DisputeClosed won = new PaymentEvent.DisputeClosed("stripe", FulfilmentFixture.id("evt_"),
+                "charge.dispute.closed", dispute, pi, true);
+        assertTrue(fx.deliver(won, won).getBatchItemFailures().isEmpty());
+        assertEquals(credits("100"), fx.balance(user));
+        assertEquals(0L, fx.clawedCounter("purchase#" + order.orderId().value()),
+                "the restore lowers the counter in its own transaction, once");
+
+        String refundRef = FulfilmentFixture.id("re_");
+        PaymentEvent.PaymentRefunded refund = new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"),
+                "charge.refunded", refundRef, pi, order.amount());
+        assertTrue(fx.deliver(refund, refund).getBatchItemFailures().isEmpty());
+        assertEquals(credits("0"), fx.balance(user), "the full refund takes back the whole purchase");
+        assertEquals(credits("-100"), fx.ledger.entry("clawback#stripe:" + refundRef).orElseThrow().amount());
+
+        // The won event again (a late redelivery) replays: no credits, and the counter is not lowered again.
+        assertTrue(fx.deliver(won).getBatchItemFailures().isEmpty());
+        assertEquals(credits("0"), fx.balance(user));
+        assertEquals(100_00L, fx.clawedCounter("purchase#" + order.orderId().value()));
+        fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "charge.refunded",
+                FulfilmentFixture.id("re_"), pi, order.amount()));
+        assertEquals(credits("0"), fx.balance(user), "never more than the payment granted");
+    }
+
+    @Test
+    void aWonPartialDisputeLeavesEarlierRefundsCounted() {
+        String user = FulfilmentFixture.newUser();
+        Order order = fx.order(user, "trial"); // 7.90 USD for 100 credits
+        String pi = FulfilmentFixture.id("pi_");
+        String dispute = FulfilmentFixture.id("dp_");
+        fx.deliver(fx.paid(order, pi, null, null));
+        fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
+                FulfilmentFixture.id("re_"), pi, new Money(395, "usd")));
+        assertEquals(credits("50"), fx.balance(user));
+        fx.deliver(new PaymentEvent.DisputeOpened("stripe", FulfilmentFixture.id("evt_"), "charge.dispute.created",
+                dispute, pi, new Money(395, "usd")));
+        assertEquals(credits("0"), fx.balance(user));
+        fx.deliver(new PaymentEvent.DisputeClosed("stripe", FulfilmentFixture.id("evt_"), "charge.dispute.closed",
+                dispute, pi, true));
+        assertEquals(credits("50"), fx.balance(user));
+        assertEquals(50_00L, fx.clawedCounter("purchase#" + order.orderId().value()));
+        fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
+                FulfilmentFixture.id("re_"), pi, order.amount()));
+        assertEquals(credits("0"), fx.balance(user), "the rest of the payment: 50, not 100");
+    }
+
+    @Test
     void floorZeroTakesOnlyWhatIsLeft() {
         FulfilmentFixture floor = new FulfilmentFixture(ClawbackPolicy.FLOOR_ZERO);
         String user = FulfilmentFixture.newUser();
