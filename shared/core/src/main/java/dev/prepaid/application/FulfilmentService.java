@@ -213,7 +213,8 @@ public final class FulfilmentService {
         orders.saveSubscription(new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
                 changed.status() == null ? s.status() : changed.status(),
                 changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
-                changed.cancelAtPeriodEnd(), s.customerRef(), clock.instant()));
+                changed.cancelAtPeriodEnd() == null ? s.cancelAtPeriodEnd() : changed.cancelAtPeriodEnd(),
+                s.customerRef(), clock.instant()));
         return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + changed.status());
     }
 

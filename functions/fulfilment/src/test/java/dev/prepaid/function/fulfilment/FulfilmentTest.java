@@ -15,7 +15,9 @@ import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.testing.TestContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -252,6 +254,28 @@ class FulfilmentTest {
         fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
                 FulfilmentFixture.id("re_"), pi, order.amount()));
         assertEquals(credits("0"), fx.balance(user), "the rest of the payment: 50, not 100");
+    }
+
+    @Test
+    void aFailedRenewalPaymentMarksTheSubscriptionPastDueAndKeepsWhatItDoesNotSay() {
+        String user = FulfilmentFixture.newUser();
+        String sub = FulfilmentFixture.id("sub_");
+        Instant periodEnd = Instant.parse("2027-01-22T00:00:00Z");
+        fx.orders.saveSubscription(new Subscription(new UserId(user), "stripe", sub, "basic", "active", periodEnd, true,
+                "cus_1", Instant.now()));
+        // what StripeEvents makes of invoice.payment_failed: the status only
+        PaymentEvent.SubscriptionChanged failed = new PaymentEvent.SubscriptionChanged("stripe",
+                FulfilmentFixture.id("evt_"), "invoice.payment_failed", sub, "past_due", null, null);
+        assertTrue(fx.deliver(failed, failed).getBatchItemFailures().isEmpty());
+        Subscription after = fx.orders.subscriptionById("stripe", sub).orElseThrow();
+        assertEquals("past_due", after.status());
+        assertEquals(periodEnd, after.currentPeriodEnd());
+        assertTrue(after.cancelAtPeriodEnd(), "a failed payment does not undo a scheduled cancellation");
+        assertEquals(Credits.ZERO, fx.balance(user), "no credits move");
+
+        // Stripe's retry succeeds: the renewal's invoice.paid grants the period and the plan is active again.
+        fx.deliver(fx.renewal(FulfilmentFixture.id("in_"), sub, FulfilmentFixture.id("pi_"), new Money(1990, "usd"), null));
+        assertEquals("active", fx.orders.subscriptionById("stripe", sub).orElseThrow().status());
     }
 
     @Test
