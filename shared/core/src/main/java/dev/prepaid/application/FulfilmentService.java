@@ -213,7 +213,8 @@ public final class FulfilmentService {
         orders.saveSubscription(new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
                 changed.status() == null ? s.status() : changed.status(),
                 changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
-                changed.cancelAtPeriodEnd(), s.customerRef(), clock.instant()));
+                changed.cancelAtPeriodEnd() == null ? s.cancelAtPeriodEnd() : changed.cancelAtPeriodEnd(),
+                s.customerRef(), clock.instant()));
         return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + changed.status());
     }
 
@@ -267,11 +268,16 @@ public final class FulfilmentService {
         if (!back.isPositive()) {
             return Outcome.ignored("dispute " + closed.disputeRef() + " took nothing back");
         }
+        // The claw-back counted what it took against the credited entry; the restore gives that room back
+        // in the same transaction, so a later refund of the same payment may take the credits again.
+        String credited = taken.metadata().get("creditedEntry");
+        Optional<LimitCounter> release = credited == null ? Optional.empty()
+                : Optional.of(LimitCounter.release(EntryIds.clawedCounter(credited), back, "clawback_release_exceeds_clawed"));
         Posting posting = new Posting(taken.userId(), EntryIds.clawbackReversal(closed.provider(), closed.disputeRef()),
                 EntryType.CLAWBACK_REVERSAL, back, BalanceRule.ALLOW_NEGATIVE, closed.disputeRef(),
                 Fingerprint.of("clawback_reversal", closed.provider(), closed.disputeRef(), back.hundredths()),
                 "dispute won", null, Map.of("clawback", taken.entryId(), "provider", closed.provider()),
-                clock.instant(), Optional.empty(), List.of());
+                clock.instant(), release, List.of());
         return Outcome.of(ledger.post(posting), "dispute " + closed.disputeRef() + " won");
     }
 

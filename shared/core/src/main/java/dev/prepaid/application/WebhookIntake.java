@@ -1,6 +1,7 @@
 package dev.prepaid.application;
 
 import dev.prepaid.domain.NotFoundException;
+import dev.prepaid.domain.payment.EventInFlightException;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.port.out.EventQueue;
 import dev.prepaid.port.out.PaymentProvider;
@@ -11,7 +12,10 @@ import java.util.Map;
 /**
  * The webhook's whole job, kept fast and durable: verify the signature on the raw body, claim the event
  * id, put the events on the fulfilment queue, mark the claim accepted. Slow work happens in the consumer.
- * If the queue refuses, the claim is released and the caller answers 5xx so the provider retries.
+ * If the queue refuses, the claim is released and the caller answers 5xx so the provider retries. A
+ * delivery that finds the event already accepted is a duplicate (acknowledged); one that finds another
+ * delivery's unexpired lease gets {@link EventInFlightException} (not acknowledged: the provider retries,
+ * and once the lease lapses the retry takes the claim over).
  */
 public final class WebhookIntake {
 
@@ -40,17 +44,25 @@ public final class WebhookIntake {
         if (actionable.isEmpty()) {
             return new Received(eventId, 0, false, ignored);
         }
-        boolean claimed;
+        WebhookInbox.Claim claim;
         try {
-            claimed = inbox.claim(providerName, eventId, actionable.get(0).type());
+            claim = inbox.claim(providerName, eventId, actionable.get(0).type());
         } catch (RuntimeException e) {
             // The claim may have been written although its answer was lost (a reset connection, a timeout):
-            // left in place it would make the provider's retry a "duplicate" of an event never queued.
+            // left in place it would make the provider's retry wait for a lease nobody will complete.
             release(providerName, eventId, e);
             throw e;
         }
-        if (!claimed) {
-            return new Received(eventId, 0, true, ignored);
+        switch (claim.state()) {
+            case ACCEPTED:
+                return new Received(eventId, 0, true, ignored);
+            case IN_FLIGHT:
+                // Another delivery holds the lease and has not queued the event: it may never do so (its
+                // process may have died). Acknowledging this one would make the provider stop retrying.
+                throw new EventInFlightException(eventId, claim.retryAfter().toSeconds());
+            case CLAIMED:
+            default:
+                break;
         }
         try {
             for (PaymentEvent event : actionable) {

@@ -5,18 +5,36 @@ package dev.prepaid.domain;
  * against one deduction, or clawed back against one order. The store updates it in the same
  * transaction as the balance, under a condition, so two concurrent refunds can't both fit.
  *
+ * <p>A <em>release</em> ({@link #release}, a negative {@code add}) lowers the total instead: a won dispute
+ * gives back what its claw-back counted, so that a later refund of the same payment may take it again.
+ * The store lowers it under the condition that the total holds at least that much (it never goes below
+ * zero) and leaves the stored limit as it is; a release's {@code limit} is not used.
+ *
  * @param counterId  deterministic id, e.g. {@code refunded#usage#<key>}
- * @param add        how much this posting adds (positive)
- * @param limit      the most the total may ever reach
- * @param limitCode  the error code when the limit would be passed
+ * @param add        how much this posting adds (positive), or takes off the total (negative: a release)
+ * @param limit      the most the total may ever reach (unused by a release)
+ * @param limitCode  the error code when the limit would be passed (or, for a release, the total is too small)
  */
 public record LimitCounter(String counterId, Credits add, Credits limit, String limitCode) {
 
     /** A single addition that alone passes the limit is refused here; the store's condition covers the sum. */
     public LimitCounter {
-        if (limit.isLessThan(add)) {
+        if (!add.isNegative() && limit.isLessThan(add)) {
             throw new LimitExceededException(limitCode, "adding " + add + " would pass the limit of " + limit,
                     limit, Credits.ZERO);
         }
+    }
+
+    /** Lowers counter {@code counterId} by {@code amount} (positive), never below zero. */
+    public static LimitCounter release(String counterId, Credits amount, String code) {
+        if (!amount.isPositive()) {
+            throw new IllegalArgumentException("a release must lower the total by a positive amount");
+        }
+        return new LimitCounter(counterId, amount.negate(), Credits.ZERO, code);
+    }
+
+    /** True when this posting lowers the total rather than adds to it. */
+    public boolean isRelease() {
+        return add.isNegative();
     }
 }

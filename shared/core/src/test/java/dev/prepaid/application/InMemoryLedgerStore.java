@@ -49,7 +49,10 @@ final class InMemoryLedgerStore implements LedgerStore {
             LimitCounter c = counter.get();
             Credits used = counters.getOrDefault(c.counterId(), Credits.ZERO);
             counted = used.plus(c.add());
-            if (c.limit().isLessThan(counted)) {
+            if (c.isRelease() && counted.isNegative()) {
+                throw new LimitExceededException(c.limitCode(), c.counterId() + " would go below zero", c.limit(), used);
+            }
+            if (!c.isRelease() && c.limit().isLessThan(counted)) {
                 throw new LimitExceededException(c.limitCode(), "the limit of " + c.counterId() + " would be passed",
                         c.limit(), used);
             }

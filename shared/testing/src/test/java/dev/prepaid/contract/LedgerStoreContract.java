@@ -116,6 +116,37 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void aReleaseLowersItsCounterWithThePostingAndNeverBelowZero() {
+        UserId user = user();
+        String counter = "clawed#purchase#" + UUID.randomUUID();
+        Credits limit = Credits.ofHundredths(500);
+        store.post(new Posting(user, "clawback#" + UUID.randomUUID(), EntryType.CLAWBACK, Credits.ofHundredths(-500),
+                BalanceRule.ALLOW_NEGATIVE, null, "c1", null, null, Map.of(), Instant.now(),
+                Optional.of(new LimitCounter(counter, Credits.ofHundredths(500), limit, "clawback_exceeds_grant"))));
+        store.post(new Posting(user, "clawback_reversal#" + UUID.randomUUID(), EntryType.CLAWBACK_REVERSAL,
+                Credits.ofHundredths(300), BalanceRule.ALLOW_NEGATIVE, null, "r1", null, null, Map.of(), Instant.now(),
+                Optional.of(LimitCounter.release(counter, Credits.ofHundredths(300), "release_exceeds_total"))));
+        // 200 left counted: 300 more fit, 301 do not
+        LimitExceededException tooMuch = assertThrows(LimitExceededException.class, () -> store.post(new Posting(user,
+                "clawback#" + UUID.randomUUID(), EntryType.CLAWBACK, Credits.ofHundredths(-301), BalanceRule.ALLOW_NEGATIVE,
+                null, "c2", null, null, Map.of(), Instant.now(),
+                Optional.of(new LimitCounter(counter, Credits.ofHundredths(301), limit, "clawback_exceeds_grant")))));
+        assertEquals(Credits.ofHundredths(200), tooMuch.alreadyUsed());
+        // a release beyond the total is refused, and with it the whole posting
+        LimitExceededException below = assertThrows(LimitExceededException.class, () -> store.post(new Posting(user,
+                "clawback_reversal#" + UUID.randomUUID(), EntryType.CLAWBACK_REVERSAL, Credits.ofHundredths(201),
+                BalanceRule.ALLOW_NEGATIVE, null, "r2", null, null, Map.of(), Instant.now(),
+                Optional.of(LimitCounter.release(counter, Credits.ofHundredths(201), "release_exceeds_total")))));
+        assertEquals("release_exceeds_total", below.code());
+        assertEquals(Credits.ofHundredths(200), below.alreadyUsed());
+        assertEquals(Credits.ofHundredths(-200), store.balance(user).orElseThrow().credits());
+        store.post(new Posting(user, "clawback#" + UUID.randomUUID(), EntryType.CLAWBACK, Credits.ofHundredths(-300),
+                BalanceRule.ALLOW_NEGATIVE, null, "c3", null, null, Map.of(), Instant.now(),
+                Optional.of(new LimitCounter(counter, Credits.ofHundredths(300), limit, "clawback_exceeds_grant"))));
+        assertEquals(Credits.ofHundredths(-500), store.balance(user).orElseThrow().credits());
+    }
+
+    @Test
     void theQueueCarriesPaymentEventsIntact() {
         SqsClient sqs = TestClients.sqs(sqsEndpoint());
         String url = sqs.createQueue(b -> b.queueName("contract-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();

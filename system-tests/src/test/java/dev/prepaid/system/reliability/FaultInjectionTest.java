@@ -30,6 +30,7 @@ import dev.prepaid.testing.TestContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -266,6 +267,107 @@ class FaultInjectionTest {
         figures.putPOJO("firstViolations", violations.first());
         Figures.publish("crashedFulfilment", figures);
         assertEquals(0, violations.count(), violations.summary());
+    }
+
+    /**
+     * A webhook function that dies between its claim and its enqueue (a timeout, a lost execution
+     * environment): no release, no answer, the 60-second lease left behind. The provider's retry inside
+     * the lease must not be acknowledged (409 {@code event_in_flight} with Retry-After, nothing queued),
+     * or the provider stops retrying an event that was never queued; the retry after the lease takes the
+     * claim over, queues the event, and it is fulfilled exactly once. For a purchase (which reconciliation
+     * could heal, so it is checked before reconciliation runs), a renewal and a claw-back (which it could not).
+     */
+    @Test
+    void aWebhookThatDiesAfterItsClaimIsRetriedNotSwallowed() {
+        Violations violations = new Violations();
+        // The same function, later: its clock past the dead delivery's lease (the lease is 60 s).
+        PaymentWiring later = new PaymentWiring(system.env(), Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)),
+                faulty.dynamo, () -> faulty.sqs, Map.of("mock", system.mock()));
+        WebhookHandler laterWebhook = new WebhookHandler(later.webhookIntake(), "mock");
+        ObjectNode figures = Figures.object();
+        ObjectNode answers = figures.putObject("answers");
+        int crashes = 0;
+        for (String kind : List.of("purchase", "renewal", "clawback")) {
+            String user = fresh("inflight-" + kind);
+            List<String> expected = new ArrayList<>();
+            long balance;
+            MockEvents.Event event;
+            if (kind.equals("purchase")) {
+                MockCheckout checkout = order(user, "trial");
+                event = MockEvents.checkoutCompleted(checkout);
+                expected.add(MockEvents.purchaseKey(checkout));
+                balance = 10_000;
+            } else if (kind.equals("renewal")) {
+                MockCheckout checkout = subscribed(user);
+                event = MockEvents.invoicePaid(checkout, 2);
+                expected.add(MockEvents.grantKey(checkout, 1));
+                expected.add(MockEvents.grantKey(checkout, 2));
+                balance = 60_000;
+            } else {
+                MockCheckout checkout = bought(user);
+                event = MockEvents.refundCreated("mock_re_inflight_" + SEQUENCE.incrementAndGet(), checkout.paymentRef(),
+                        395, "usd", user);
+                expected.add(MockEvents.purchaseKey(checkout));
+                expected.add(event.ledgerKey());
+                balance = 5_000;
+            }
+            String context = "in-flight " + kind;
+
+            faulty.injector.crashAt("Sqs.SendMessage");
+            boolean died = false;
+            try {
+                deliver(faulty.webhook, event);
+            } catch (FaultInjector.ProcessDied e) {
+                died = true;
+            } finally {
+                faulty.injector.disarm();
+            }
+            violations.check(died, context + ": the first delivery did not reach its enqueue");
+            crashes += died ? 1 : 0;
+            violations.check(system.queueDepth() == 0, context + ": the dead delivery queued something");
+
+            // The provider retries at once (its request timed out): the lease is held, nothing was queued.
+            APIGatewayV2HTTPResponse inside = deliver(faulty.webhook, event);
+            answers.put(kind + " retry inside the lease", inside.getStatusCode());
+            JsonNode error = json(inside.getBody());
+            violations.check(inside.getStatusCode() == 409 && "event_in_flight".equals(error.path("error").asText()),
+                    context + ": the retry inside the lease answered " + inside.getStatusCode() + " " + inside.getBody());
+            String retryAfter = inside.getHeaders() == null ? null : inside.getHeaders().get("retry-after");
+            violations.check(retryAfter != null && Long.parseLong(retryAfter) >= 1 && Long.parseLong(retryAfter) <= 61,
+                    context + ": Retry-After " + retryAfter);
+            violations.check(system.queueDepth() == 0, context + ": the retry inside the lease queued something");
+
+            // The provider retries after the lease: the claim is taken over and the event queued, once.
+            APIGatewayV2HTTPResponse after = deliver(laterWebhook, event);
+            answers.put(kind + " retry after the lease", after.getStatusCode());
+            JsonNode accepted = json(after.getBody());
+            violations.check(after.getStatusCode() == 200 && accepted.path("queued").asInt() == 1
+                            && !accepted.path("duplicate").asBoolean(),
+                    context + ": the retry after the lease answered " + after.getStatusCode() + " " + after.getBody());
+            APIGatewayV2HTTPResponse again = deliver(laterWebhook, event);
+            violations.check(again.getStatusCode() == 200 && json(again.getBody()).path("duplicate").asBoolean(),
+                    context + ": a further delivery answered " + again.getStatusCode() + " " + again.getBody());
+
+            settle(faulty.consumer, context, violations);
+            // Before reconciliation: the fast path alone delivered it, exactly once.
+            verifyLedger(context, user, balance, expected, violations);
+            ReconciliationReport report = faulty.reconciliation.run();
+            Reconciler.check(context, report, violations);
+            violations.check(report.pending().healed() == 0, context + ": reconciliation had to heal an order");
+            verifyLedger(context + " after reconciliation", user, balance, expected, violations);
+        }
+        figures.put("crashes", crashes);
+        figures.put("violations", violations.count());
+        figures.putPOJO("firstViolations", violations.first());
+        Figures.publish("inFlightWebhook", figures);
+        assertEquals(0, violations.count(), violations.summary());
+    }
+
+    private static APIGatewayV2HTTPResponse deliver(WebhookHandler handler, MockEvents.Event event) {
+        Events.Builder request = Events.request("POST", "/api/payment/webhook/mock")
+                .body(new String(event.body(), StandardCharsets.UTF_8));
+        event.headers(ReliabilityAccess.MOCK_WEBHOOK_SECRET).forEach(request::header);
+        return handler.handleRequest(request.build(), new TestContext("webhook"));
     }
 
     // --- the scenarios ---------------------------------------------------------------------------------

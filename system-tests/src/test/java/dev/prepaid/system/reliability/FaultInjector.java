@@ -42,6 +42,7 @@ final class FaultInjector implements ExecutionInterceptor {
     private volatile int target;
     private volatile Kind kind;
     private volatile String injectedAt;
+    private volatile String crashAt;
     private final AtomicInteger injected = new AtomicInteger();
 
     /** Counts calls from now on and fails none. */
@@ -60,10 +61,31 @@ final class FaultInjector implements ExecutionInterceptor {
         this.target = n;
     }
 
+    /**
+     * Counts calls from now on and "kills the process" at the first call named {@code call}
+     * ({@code Sqs.SendMessage}): that call is never sent and a {@link ProcessDied} error unwinds the
+     * function past every {@code catch (RuntimeException)}, so nothing after it runs (no release, no
+     * answer), as when Lambda times out or the execution environment is lost mid-request.
+     */
+    synchronized void crashAt(String call) {
+        count();
+        this.crashAt = call;
+    }
+
     /** Stops counting and failing. */
     synchronized void disarm() {
         counting = false;
         target = 0;
+        crashAt = null;
+    }
+
+    /** The function's process died at this call (see {@link #crashAt}); not an exception our code catches. */
+    static final class ProcessDied extends Error {
+        private static final long serialVersionUID = 1L;
+
+        ProcessDied(String call) {
+            super("the process died at " + call);
+        }
     }
 
     int calls() {
@@ -94,6 +116,11 @@ final class FaultInjector implements ExecutionInterceptor {
         synchronized (this) {
             n = calls.incrementAndGet();
             seen.add(call);
+            if (call.equals(crashAt)) {
+                crashAt = null;
+                injectedAt = call;
+                throw new ProcessDied(call);
+            }
             if (n != target) {
                 return;
             }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
+import dev.prepaid.adapter.out.dynamodb.LedgerTable;
 import dev.prepaid.adapter.out.sqs.PaymentEventJson;
 import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.CreditService;
@@ -25,8 +26,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The fulfilment function on a fresh table in DynamoDB Local, with helpers to place orders and send events. */
 final class FulfilmentFixture {
@@ -99,6 +102,14 @@ final class FulfilmentFixture {
 
     Credits balance(String user) {
         return ledger.balance(new UserId(user)).map(b -> b.credits()).orElse(Credits.ZERO);
+    }
+
+    /** The total of counter {@code clawed#<creditedEntryId>} in hundredths, read from the table (0 when absent). */
+    long clawedCounter(String creditedEntryId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                LedgerTable.PK, AttributeValue.fromS("COUNTER#clawed#" + creditedEntryId),
+                LedgerTable.SK, AttributeValue.fromS("COUNTER")))).item();
+        return item == null || !item.containsKey("total") ? 0 : Long.parseLong(item.get("total").n());
     }
 
     void spend(String user, String amount) {

@@ -15,7 +15,9 @@ import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.testing.TestContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -196,6 +198,84 @@ class FulfilmentTest {
                 "charge.dispute.closed", dispute, pi, true);
         fx.deliver(won, won);
         assertEquals(credits("100"), fx.balance(user));
+    }
+
+    @Test
+    void aWonDisputeGivesBackItsClawBackRoomSoALaterRefundTakesTheWholePurchase() {
+        String user = FulfilmentFixture.newUser();
+        Order order = fx.order(user, "trial"); // 7.90 USD for 100 credits
+        String pi = FulfilmentFixture.id("pi_");
+        String dispute = FulfilmentFixture.id("dp_");
+        fx.deliver(fx.paid(order, pi, null, null));
+        fx.deliver(new PaymentEvent.DisputeOpened("stripe", FulfilmentFixture.id("evt_"), "charge.dispute.created",
+                dispute, pi, order.amount()));
+        assertEquals(credits("0"), fx.balance(user));
+        assertEquals(100_00L, fx.clawedCounter("purchase#" + order.orderId().value()));
+        PaymentEvent.DisputeClosed won = new PaymentEvent.DisputeClosed("stripe", FulfilmentFixture.id("evt_"),
+                "charge.dispute.closed", dispute, pi, true);
+        assertTrue(fx.deliver(won, won).getBatchItemFailures().isEmpty());
+        assertEquals(credits("100"), fx.balance(user));
+        assertEquals(0L, fx.clawedCounter("purchase#" + order.orderId().value()),
+                "the restore lowers the counter in its own transaction, once");
+
+        String refundRef = FulfilmentFixture.id("re_");
+        PaymentEvent.PaymentRefunded refund = new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"),
+                "charge.refunded", refundRef, pi, order.amount());
+        assertTrue(fx.deliver(refund, refund).getBatchItemFailures().isEmpty());
+        assertEquals(credits("0"), fx.balance(user), "the full refund takes back the whole purchase");
+        assertEquals(credits("-100"), fx.ledger.entry("clawback#stripe:" + refundRef).orElseThrow().amount());
+
+        // The won event again (a late redelivery) replays: no credits, and the counter is not lowered again.
+        assertTrue(fx.deliver(won).getBatchItemFailures().isEmpty());
+        assertEquals(credits("0"), fx.balance(user));
+        assertEquals(100_00L, fx.clawedCounter("purchase#" + order.orderId().value()));
+        fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "charge.refunded",
+                FulfilmentFixture.id("re_"), pi, order.amount()));
+        assertEquals(credits("0"), fx.balance(user), "never more than the payment granted");
+    }
+
+    @Test
+    void aWonPartialDisputeLeavesEarlierRefundsCounted() {
+        String user = FulfilmentFixture.newUser();
+        Order order = fx.order(user, "trial"); // 7.90 USD for 100 credits
+        String pi = FulfilmentFixture.id("pi_");
+        String dispute = FulfilmentFixture.id("dp_");
+        fx.deliver(fx.paid(order, pi, null, null));
+        fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
+                FulfilmentFixture.id("re_"), pi, new Money(395, "usd")));
+        assertEquals(credits("50"), fx.balance(user));
+        fx.deliver(new PaymentEvent.DisputeOpened("stripe", FulfilmentFixture.id("evt_"), "charge.dispute.created",
+                dispute, pi, new Money(395, "usd")));
+        assertEquals(credits("0"), fx.balance(user));
+        fx.deliver(new PaymentEvent.DisputeClosed("stripe", FulfilmentFixture.id("evt_"), "charge.dispute.closed",
+                dispute, pi, true));
+        assertEquals(credits("50"), fx.balance(user));
+        assertEquals(50_00L, fx.clawedCounter("purchase#" + order.orderId().value()));
+        fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
+                FulfilmentFixture.id("re_"), pi, order.amount()));
+        assertEquals(credits("0"), fx.balance(user), "the rest of the payment: 50, not 100");
+    }
+
+    @Test
+    void aFailedRenewalPaymentMarksTheSubscriptionPastDueAndKeepsWhatItDoesNotSay() {
+        String user = FulfilmentFixture.newUser();
+        String sub = FulfilmentFixture.id("sub_");
+        Instant periodEnd = Instant.parse("2027-01-22T00:00:00Z");
+        fx.orders.saveSubscription(new Subscription(new UserId(user), "stripe", sub, "basic", "active", periodEnd, true,
+                "cus_1", Instant.now()));
+        // what StripeEvents makes of invoice.payment_failed: the status only
+        PaymentEvent.SubscriptionChanged failed = new PaymentEvent.SubscriptionChanged("stripe",
+                FulfilmentFixture.id("evt_"), "invoice.payment_failed", sub, "past_due", null, null);
+        assertTrue(fx.deliver(failed, failed).getBatchItemFailures().isEmpty());
+        Subscription after = fx.orders.subscriptionById("stripe", sub).orElseThrow();
+        assertEquals("past_due", after.status());
+        assertEquals(periodEnd, after.currentPeriodEnd());
+        assertTrue(after.cancelAtPeriodEnd(), "a failed payment does not undo a scheduled cancellation");
+        assertEquals(Credits.ZERO, fx.balance(user), "no credits move");
+
+        // Stripe's retry succeeds: the renewal's invoice.paid grants the period and the plan is active again.
+        fx.deliver(fx.renewal(FulfilmentFixture.id("in_"), sub, FulfilmentFixture.id("pi_"), new Money(1990, "usd"), null));
+        assertEquals("active", fx.orders.subscriptionById("stripe", sub).orElseThrow().status());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.prepaid.function.webhook;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
@@ -10,8 +11,8 @@ import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.Router;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.application.WebhookIntake;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.prepaid.domain.DomainException;
+import dev.prepaid.domain.payment.EventInFlightException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -24,7 +25,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Providers call this; the signature is the authentication (no JWT). Verify on the raw body, record,
  * enqueue, answer 200 — fast, so the provider never times out, and durable, so nothing acknowledged is
- * lost. {@code POST /api/payment/callback} takes the active provider's webhooks too (the seeds' URL).
+ * lost. A redelivery of an event already queued is a 200 duplicate; one that arrives while another delivery
+ * of it holds the claim and has not queued it yet is a 409 {@code event_in_flight} with {@code Retry-After},
+ * never a 200, so the provider retries. {@code POST /api/payment/callback} takes the active provider's webhooks too (the seeds' URL).
  */
 public final class WebhookHandler extends ApiGatewayHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
@@ -121,6 +124,12 @@ public final class WebhookHandler extends ApiGatewayHandler {
             LOG.error("webhook from {} not accepted: {}", provider, e.getClass().getSimpleName());
             throw new ApiException(503, "temporarily_unavailable", "could not accept the event now; retry")
                     .header("retry-after", "5");
+        } catch (EventInFlightException e) {
+            // Another delivery of this event holds the claim and has not queued it: not acknowledged, so the
+            // provider keeps retrying until that delivery completes (duplicate) or its lease lapses (taken over).
+            LOG.warn("webhook from {} in flight elsewhere; answered 409, retry after {} s", provider,
+                    e.retryAfterSeconds());
+            throw e;
         }
         LOG.info("webhook {} {}: queued {}, duplicate {}, ignored {}", provider, received.eventId(), received.queued(),
                 received.duplicate(), received.ignoredTypes());

@@ -42,9 +42,13 @@ public sealed interface PaymentEvent {
                             String productId, String customerRef) implements PaymentEvent {
     }
 
-    /** The provider's view of a subscription changed (renewal date, cancellation, status). */
+    /**
+     * The provider's view of a subscription changed (renewal date, cancellation, status). A null
+     * {@code currentPeriodEnd} or {@code cancelAtPeriodEnd} means the event does not say (a failed renewal
+     * payment says only that the subscription is {@code past_due}): what is known stays as it is.
+     */
     record SubscriptionChanged(String provider, String eventId, String type, String subscriptionId, String status,
-                               Instant currentPeriodEnd, boolean cancelAtPeriodEnd) implements PaymentEvent {
+                               Instant currentPeriodEnd, Boolean cancelAtPeriodEnd) implements PaymentEvent {
     }
 
     /** Money went back to the customer: one refund of {@code refunded} against payment {@code paymentRef}. */

@@ -43,6 +43,11 @@ public final class ErrorResponses {
             body.put("alreadyUsed", limit.alreadyUsed().toBigDecimal());
             return HttpResponses.json(400, body);
         }
+        if (e instanceof dev.prepaid.domain.payment.EventInFlightException inFlight) {
+            // Not acknowledged: the provider retries (Stripe and Creem retry any non-2xx answer).
+            body.put("retryAfterSeconds", inFlight.retryAfterSeconds());
+            return HttpResponses.json(409, body, Map.of("retry-after", Long.toString(inFlight.retryAfterSeconds())));
+        }
         if (e instanceof IdempotencyKeyReusedException) {
             return HttpResponses.json(409, body);
         }

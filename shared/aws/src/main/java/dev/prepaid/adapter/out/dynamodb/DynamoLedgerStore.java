@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *       the recorded balance-after exact and the balance rule race-free;</li>
  *   <li>the ledger entry, put under {@code attribute_not_exists}, its key derived from the idempotency
  *       key, so a retry can never write a second entry;</li>
- *   <li>optionally a limit counter, advanced under a condition that it stays within its limit.</li>
+ *   <li>optionally a limit counter, advanced under a condition that it stays within its limit (or, for a
+ *       release, lowered under a condition that it stays at or above zero).</li>
  * </ol>
  * The version comes from the instance's {@link BalanceCache}; when it is missing the balance is read
  * first, when it is stale the failed condition hands back the current item (ALL_OLD) and the posting is
@@ -240,8 +241,23 @@ public final class DynamoLedgerStore implements LedgerStore {
         return TransactWriteItemsRequest.builder().transactItems(items).build();
     }
 
-    /** total + add <= limit, written as total <= limit - add so the condition needs no arithmetic. */
+    /**
+     * total + add <= limit, written as total <= limit - add so the condition needs no arithmetic. A release
+     * (negative add) lowers the total under the condition that it holds at least that much, and keeps the
+     * stored limit.
+     */
     private Update counterUpdate(LimitCounter counter) {
+        if (counter.isRelease()) {
+            return Update.builder()
+                    .tableName(table)
+                    .key(EntryItems.counterKey(counter.counterId()))
+                    .updateExpression("SET #total = #total - :release")
+                    .conditionExpression("#total >= :release")
+                    .expressionAttributeNames(Map.of("#total", "total"))
+                    .expressionAttributeValues(Map.of(":release", n(counter.add().negate().hundredths())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build();
+        }
         return Update.builder()
                 .tableName(table)
                 .key(EntryItems.counterKey(counter.counterId()))
@@ -259,6 +275,10 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     private static LimitExceededException limitExceeded(LimitCounter counter, Map<String, AttributeValue> item) {
         Credits used = Credits.ofHundredths(item == null ? 0 : num(item, "total"));
+        if (counter.isRelease()) {
+            return new LimitExceededException(counter.limitCode(), "taking " + counter.add().negate() + " off "
+                    + counter.counterId() + " would bring its total " + used + " below zero", counter.limit(), used);
+        }
         return new LimitExceededException(counter.limitCode(),
                 "adding " + counter.add() + " to " + used + " would pass the limit of " + counter.limit(),
                 counter.limit(), used);

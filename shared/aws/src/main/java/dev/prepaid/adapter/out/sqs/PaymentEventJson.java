@@ -51,7 +51,9 @@ public final class PaymentEventJson {
             text(node, "subscriptionId", e.subscriptionId());
             text(node, "status", e.status());
             instant(node, "currentPeriodEnd", e.currentPeriodEnd());
-            node.put("cancelAtPeriodEnd", e.cancelAtPeriodEnd());
+            if (e.cancelAtPeriodEnd() != null) {
+                node.put("cancelAtPeriodEnd", e.cancelAtPeriodEnd().booleanValue());
+            }
         } else if (event instanceof PaymentEvent.PaymentRefunded e) {
             text(node, "refundRef", e.refundRef());
             text(node, "paymentRef", e.paymentRef());
@@ -96,7 +98,7 @@ public final class PaymentEventJson {
                     text(node, "orderId"), text(node, "userId"), text(node, "productId"), text(node, "customerRef"));
             case "SubscriptionChanged" -> new PaymentEvent.SubscriptionChanged(provider, eventId, type,
                     text(node, "subscriptionId"), text(node, "status"), instant(node, "currentPeriodEnd"),
-                    node.path("cancelAtPeriodEnd").asBoolean(false));
+                    node.path("cancelAtPeriodEnd").isBoolean() ? node.get("cancelAtPeriodEnd").booleanValue() : null);
             case "PaymentRefunded" -> new PaymentEvent.PaymentRefunded(provider, eventId, type, text(node, "refundRef"),
                     text(node, "paymentRef"), money(node, "refunded"));
             case "DisputeOpened" -> new PaymentEvent.DisputeOpened(provider, eventId, type, text(node, "disputeRef"),

@@ -45,7 +45,8 @@ final class StripeEvents {
                     requireText(object, "id", eventId), paymentRef(object, eventId), money(object, "amount", null, eventId)));
             case "charge.dispute.closed" -> List.of(new PaymentEvent.DisputeClosed(PROVIDER, eventId, type,
                     requireText(object, "id", eventId), paymentRef(object, eventId), disputeWon(text(object, "status"))));
-            // invoice.payment_failed and everything else: acknowledged, nothing to do
+            case "invoice.payment_failed" -> invoicePaymentFailed(eventId, type, object);
+            // everything else: acknowledged, nothing to do
             default -> ignored(eventId, type);
         };
     }
@@ -108,6 +109,25 @@ final class StripeEvents {
                 money(invoice, "amount_paid", null, eventId), periodEnd,
                 subscriptionMetadata(invoice, "orderId"), subscriptionMetadata(invoice, "userId"),
                 subscriptionMetadata(invoice, "productId"), idOf(invoice, "customer")));
+    }
+
+    /**
+     * A subscription's renewal payment failed: Stripe marks the subscription {@code past_due} (and retries the
+     * payment; {@code invoice.paid} then makes it active again, and {@code customer.subscription.updated}
+     * says the same). Only the status is known here: the period end and the cancellation flag stay as they
+     * are. A failed first invoice ({@code subscription_create}) leaves the subscription {@code incomplete},
+     * not past due, and a one-off invoice is not a subscription's: both are acknowledged, nothing to do.
+     */
+    private static List<PaymentEvent> invoicePaymentFailed(String eventId, String type, JsonNode invoice) {
+        String subscriptionId = idOf(invoice, "subscription");
+        if (subscriptionId == null) {
+            subscriptionId = idOf(invoice.path("parent").path("subscription_details"), "subscription");
+        }
+        if (subscriptionId == null || "subscription_create".equals(text(invoice, "billing_reason"))) {
+            return ignored(eventId, type);
+        }
+        return List.of(new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, subscriptionId, "past_due",
+                null, null));
     }
 
     /**

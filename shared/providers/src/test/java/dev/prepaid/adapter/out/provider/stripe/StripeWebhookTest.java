@@ -223,11 +223,47 @@ class StripeWebhookTest {
     }
 
     @Test
-    void invoicePaymentFailedIsIgnored() {
+    void fixtureInvoicePaymentFailedMarksTheSubscriptionPastDue() throws IOException {
+        // ../shared has no invoice.payment_failed event: the invoice.paid fixture as Stripe sends it when the
+        // renewal's payment fails (same invoice, not paid, attempted, left open for the next retry).
+        ObjectNode event = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixture("invoice_paid"));
+        event.put("id", "evt_failed_1KJqKBJDPojXS6LN");
+        event.put("type", "invoice.payment_failed");
+        ObjectNode invoice = object(event);
+        invoice.put("paid", false);
+        invoice.put("status", "open");
+        invoice.put("attempted", true);
+        invoice.put("amount_paid", 0);
+        invoice.put("attempt_count", 1);
+        assertEquals("subscription_cycle", invoice.get("billing_reason").asText());
+        assertEquals(new PaymentEvent.SubscriptionChanged("stripe", "evt_failed_1KJqKBJDPojXS6LN", "invoice.payment_failed",
+                        "sub_JsuPyCPhXWfZar", "past_due", null, null),
+                only(deliver(event)));
+    }
+
+    @Test
+    void invoicePaymentFailedOnBasilNamesTheSubscriptionUnderParent() {
         ObjectNode event = StripeWebhooks.event("invoice.payment_failed",
                 object(StripeWebhooks.invoicePaid("in_6", "sub_6", "cus_6", "pi_6", 500, "usd", PERIOD_END, Map.of())));
-        assertEquals(new PaymentEvent.Ignored("stripe", event.get("id").asText(), "invoice.payment_failed"),
-                only(deliver(event)));
+        object(event).remove("subscription");
+        object(event).putObject("parent").putObject("subscription_details").put("subscription", "sub_6");
+        assertEquals(new PaymentEvent.SubscriptionChanged("stripe", event.get("id").asText(), "invoice.payment_failed",
+                "sub_6", "past_due", null, null), only(deliver(event)));
+    }
+
+    @Test
+    void aFailedFirstInvoiceOrOneOffInvoiceIsAcknowledgedOnly() {
+        ObjectNode first = StripeWebhooks.event("invoice.payment_failed",
+                object(StripeWebhooks.invoicePaid("in_7", "sub_7", "cus_7", "pi_7", 500, "usd", PERIOD_END, Map.of())));
+        object(first).put("billing_reason", "subscription_create"); // the subscription is incomplete, not past due
+        assertEquals(new PaymentEvent.Ignored("stripe", first.get("id").asText(), "invoice.payment_failed"),
+                only(deliver(first)));
+        ObjectNode oneOff = StripeWebhooks.event("invoice.payment_failed",
+                object(StripeWebhooks.invoicePaid("in_8", "sub_8", "cus_8", "pi_8", 500, "usd", PERIOD_END, Map.of())));
+        object(oneOff).putNull("subscription");
+        object(oneOff).put("billing_reason", "manual");
+        assertEquals(new PaymentEvent.Ignored("stripe", oneOff.get("id").asText(), "invoice.payment_failed"),
+                only(deliver(oneOff)));
     }
 
     // --- subscriptions --------------------------------------------------------------------------------
