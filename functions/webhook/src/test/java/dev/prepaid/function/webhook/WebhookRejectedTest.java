@@ -58,8 +58,8 @@ class WebhookRejectedTest {
     };
 
     private static final WebhookInbox INBOX = new WebhookInbox() {
-        public boolean claim(String provider, String eventId, String type) {
-            return true;
+        public Claim claim(String provider, String eventId, String type) {
+            return Claim.CLAIMED;
         }
 
         public void accepted(String provider, String eventId) {
