@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -28,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The demo page in real headless Chromium (Debian's chromium and chromium-driver): sign in, buy the Trial
  * pack through the mock checkout page, see 100 credits, generate videos down to 0 and see the 402 message.
+ * A second user fills the minute's order limit and sees the 429 message on the Buy button's next click.
  * Saves a screenshot to local/target/demo.png. Skipped when Chromium or its driver is not installed.
  */
 class DemoPageBrowserTest {
@@ -110,5 +114,44 @@ class DemoPageBrowserTest {
         Files.createDirectories(target.toAbsolutePath().getParent());
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(target) > 10_000, "a real screenshot");
+    }
+
+    @Test
+    void theEleventhOrderInAMinuteIsShownAsTooManyOrders() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(stack.baseUrl() + "/");
+        ((JavascriptExecutor) browser).executeScript("localStorage.clear()");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("name"))).sendKeys("carol");
+        browser.findElement(By.id("signin-btn")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "carol"));
+        WebElement buyTrial = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.buy[data-product='trial']")));
+
+        // The limit is 10 orders per user in a fixed minute (epoch-aligned): start early in one, so that the ten
+        // orders and the click all fall into it.
+        long second = Instant.now().getEpochSecond() % 60;
+        if (second > 40) {
+            Thread.sleep((61 - second) * 1000);
+        }
+        // Ten orders through the page's own API client (the same token, the same route the Buy button takes).
+        Object statuses = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const statuses = [];
+                  for (let i = 0; i < 10; i++) {
+                    const reply = await call('POST', '/api/payment/create-order', { productId: 'trial' },
+                      { 'idempotency-key': 'burst-' + i + '-' + Date.now() });
+                    statuses.push(reply.status);
+                  }
+                  done(statuses);
+                })();
+                """);
+        assertEquals(List.of(201L, 201L, 201L, 201L, 201L, 201L, 201L, 201L, 201L, 201L), statuses);
+
+        buyTrial.click();
+        wait.until(ExpectedConditions.textMatches(By.id("message"), Pattern.compile("Too many orders, try again in \\d+ seconds")));
+        assertTrue(browser.findElement(By.id("message")).getAttribute("class").contains("error"));
+        assertTrue(browser.getCurrentUrl().startsWith(stack.baseUrl() + "/"), "no checkout was opened: " + browser.getCurrentUrl());
+        assertTrue(buyTrial.isEnabled(), "the button is usable again");
     }
 }

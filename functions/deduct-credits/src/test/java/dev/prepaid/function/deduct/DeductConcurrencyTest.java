@@ -69,10 +69,19 @@ class DeductConcurrencyTest {
                 for (int i = 0; i < 6; i++) {
                     // amounts from 0.01 to 60.00
                     String amount = BigDecimal.valueOf(1 + random.nextInt(6000), 2).toPlainString();
-                    replies.add(fx.call(instance, Events.request("POST", "/api/credits/deduct")
+                    var request = Events.request("POST", "/api/credits/deduct")
                             .service("app-backend", "credits/write")
                             .body("{\"userId\": \"%s\", \"amount\": %s, \"idempotencyKey\": \"t%d-%d\"}"
-                                    .formatted(user, amount, thread, i)).build()));
+                                    .formatted(user, amount, thread, i)).build();
+                    // 503 contention (the handler's own retries lost every race: likely on a loaded machine) is
+                    // answered as the API asks: the same request again, with the same idempotency key.
+                    Reply reply = fx.call(instance, request);
+                    for (int attempt = 0; reply.status() == 503 && attempt < 20; attempt++) {
+                        assertTrue(reply.body().contains("\"contention\""), reply.body());
+                        Thread.sleep(5 + random.nextInt(20));
+                        reply = fx.call(instance, request);
+                    }
+                    replies.add(reply);
                 }
                 return replies;
             }));
