@@ -8,6 +8,7 @@ import dev.prepaid.domain.HistoryPage;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.NotFoundException;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.OrderStatus;
@@ -59,9 +60,11 @@ public final class ReconciliationService {
      * @param maxCompletedOrders   completed orders checked per run (b)
      * @param settleLag            changes younger than this are left to the next run
      * @param initialLookback      how far back the very first run starts
+     * @param checkoutLifetime     how long a checkout stays open: a pending order whose checkout is still open
+     *                             is awaiting its buyer (not stuck) until {@link CheckoutLifetime#stuckAfter}
      */
     public record Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
-                           Duration settleLag, Duration initialLookback) {
+                           Duration settleLag, Duration initialLookback, CheckoutLifetime checkoutLifetime) {
         public static final int DEFAULT_MAX_USERS = 500;
         public static final Duration DEFAULT_PENDING_AFTER = Duration.ofMinutes(10);
 
@@ -72,6 +75,7 @@ public final class ReconciliationService {
             Objects.requireNonNull(pendingAfter, "pendingAfter");
             Objects.requireNonNull(settleLag, "settleLag");
             Objects.requireNonNull(initialLookback, "initialLookback");
+            Objects.requireNonNull(checkoutLifetime, "checkoutLifetime");
             if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()) {
                 throw new IllegalArgumentException("durations may not be negative");
             }
@@ -79,37 +83,48 @@ public final class ReconciliationService {
 
         public static Settings defaults() {
             return new Settings(DEFAULT_MAX_USERS, DEFAULT_PENDING_AFTER, 50, 500, Duration.ofSeconds(60),
-                    Duration.ofHours(24));
+                    Duration.ofHours(24), CheckoutLifetime.DEFAULT);
         }
 
         public Settings withMaxUsers(int value) {
-            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback, checkoutLifetime);
         }
 
         public Settings withPendingAfter(Duration value) {
-            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback, checkoutLifetime);
         }
 
         public Settings withMaxPendingOrders(int value) {
-            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback);
+            return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback, checkoutLifetime);
         }
 
         public Settings withMaxCompletedOrders(int value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback, checkoutLifetime);
         }
 
         public Settings withSettleLag(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback, checkoutLifetime);
         }
 
         public Settings withInitialLookback(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value, checkoutLifetime);
+        }
+
+        public Settings withCheckoutLifetime(CheckoutLifetime value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    value);
         }
     }
 
-    /** One order re-verified on request (the admin route). */
+    /**
+     * One order re-verified on request (the admin route).
+     *
+     * @param checkoutExpiresAt when the order's checkout expires (its creation plus the checkout lifetime)
+     * @param stuck             still pending after the check, and either past its lifetime and grace or not
+     *                          checkable at its provider (what reconciliation counts in StuckOrders)
+     */
     public record OrderCheck(String orderId, OrderStatus previousStatus, CheckoutConfirmation.Result result,
-                             OrderStatus status) {
+                             OrderStatus status, Instant checkoutExpiresAt, boolean stuck) {
     }
 
     /** The order's provider is not configured in this environment, so nobody can ask it. */
@@ -196,7 +211,10 @@ public final class ReconciliationService {
         }
         CheckoutConfirmation.Confirmed confirmed = confirmation.confirm(order);
         OrderStatus now = orders.find(order.orderId()).map(Order::status).orElse(order.status());
-        return new OrderCheck(order.orderId().value(), order.status(), confirmed.result(), now);
+        boolean stuck = now == OrderStatus.PENDING && (confirmed.result() != CheckoutConfirmation.Result.PENDING
+                || !settings.checkoutLifetime().awaiting(order.createdAt(), clock.instant()));
+        return new OrderCheck(order.orderId().value(), order.status(), confirmed.result(), now,
+                settings.checkoutLifetime().expiresAt(order.createdAt()), stuck);
     }
 
     /** The state of one run. */
@@ -209,7 +227,7 @@ public final class ReconciliationService {
         private boolean stopped;
 
         private ReconciliationReport.Pending pending =
-                new ReconciliationReport.Pending(0, 0, 0, 0, 0, List.of(), List.of(), false);
+                new ReconciliationReport.Pending(0, 0, 0, 0, 0, 0, List.of(), List.of(), false);
         private ReconciliationReport.Completed completed;
         private ReconciliationReport.Drift drift;
         private final List<ReconciliationReport.OrphanEntry> orphans = new ArrayList<>();
@@ -295,6 +313,7 @@ public final class ReconciliationService {
             int healed = 0;
             int expired = 0;
             int failed = 0;
+            int awaiting = 0;
             List<String> healedIds = new ArrayList<>();
             List<String> stuckIds = new ArrayList<>();
             String cursor = page.cursor();
@@ -317,13 +336,14 @@ public final class ReconciliationService {
                     case EXPIRED -> expired++;
                     case FAILED -> failed++;
                     case STUCK -> stuckIds.add(id);
+                    case AWAITING -> awaiting++;
                     case GONE -> {
                         // completed or closed by a webhook since the index was read: nothing to do
                     }
                 }
             }
-            pending = new ReconciliationReport.Pending(checked, healed, expired, failed, stuckIds.size(), healedIds,
-                    stuckIds, complete);
+            pending = new ReconciliationReport.Pending(checked, healed, expired, failed, stuckIds.size(), awaiting,
+                    healedIds, stuckIds, complete);
             checkpoint = checkpoint.withPendingCursor(complete ? null : cursor);
         }
 
@@ -345,7 +365,10 @@ public final class ReconciliationService {
                     case COMPLETED -> PendingOutcome.HEALED;
                     case EXPIRED -> PendingOutcome.EXPIRED;
                     case FAILED -> PendingOutcome.FAILED;
-                    case PENDING, UNKNOWN_ORDER -> PendingOutcome.STUCK;
+                    // still open: the buyer may pay until the checkout's lifetime (and a grace) has passed
+                    case PENDING -> settings.checkoutLifetime().awaiting(order.createdAt(), clock.instant())
+                            ? PendingOutcome.AWAITING : PendingOutcome.STUCK;
+                    case UNKNOWN_ORDER -> PendingOutcome.STUCK;
                 };
             } catch (RuntimeException e) {
                 error("pending", id, e);
@@ -517,7 +540,7 @@ public final class ReconciliationService {
         }
     }
 
-    private enum PendingOutcome { HEALED, EXPIRED, FAILED, STUCK, GONE }
+    private enum PendingOutcome { HEALED, EXPIRED, FAILED, STUCK, AWAITING, GONE }
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;

@@ -31,7 +31,8 @@ import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
 /**
  * The scheduled reconciliation run (an EventBridge schedule; a manual invoke with an empty event does the
  * same). It logs the report as one JSON line and writes the run's metrics to stdout in CloudWatch Embedded
- * Metric Format, namespace {@code prepaid}, dimension {@code Service}: StuckOrders, OrdersHealed,
+ * Metric Format, namespace {@code prepaid}, dimension {@code Service}: StuckOrders (pending orders still open past
+ * their checkout's lifetime and grace, or not checkable; open ones within it are only the AwaitingOrders property), OrdersHealed,
  * CreditDrift (users whose balance disagrees with their ledger), PaymentSuccessRate (percent) and
  * DlqDepth. Alarms belong on those metrics; the report says which order or user each finding is about.
  */
@@ -80,7 +81,8 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         Clock clock = Clock.systemUTC();
         PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
         return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
-                wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl), settings, clock);
+                wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl),
+                settings.withCheckoutLifetime(wiring.checkoutLifetime()), clock);
     }
 
     private static int positive(String name, String value) {
@@ -153,6 +155,7 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         root.put("OrphanEntries", report.orphanEntries().size());
         root.put("UsersChecked", report.drift().usersChecked());
         root.put("Errors", report.errors().size());
+        root.put("AwaitingOrders", report.pending().awaiting());
         return Json.write(root);
     }
 
@@ -163,6 +166,7 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
     private static Map<String, Object> summary(ReconciliationReport report) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("stuckOrders", report.pending().stuck());
+        summary.put("awaitingOrders", report.pending().awaiting());
         summary.put("ordersHealed", report.pending().healed());
         summary.put("ordersExpired", report.pending().expired());
         summary.put("ordersFailed", report.pending().failed());
