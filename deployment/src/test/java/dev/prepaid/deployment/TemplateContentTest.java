@@ -17,6 +17,7 @@ import dev.prepaid.adapter.out.dynamodb.LedgerTable;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.function.notfound.NotFoundHandler;
@@ -510,6 +511,13 @@ class TemplateContentTest {
         assertEquals(1, parameters.path("ReconcileMaxUsers").path("MinValue").asInt(), "the code refuses 0");
         assertEquals(1, parameters.path("ReconcilePendingAfterMinutes").path("MinValue").asInt(), "the code refuses 0");
         assertEquals(0, parameters.path("ReconcileSettleSeconds").path("MinValue").asInt(-1));
+        // CHECKOUT_LIFETIME_MINUTES: the template's range is exactly what the code accepts at start-up
+        JsonNode lifetime = parameters.path("CheckoutLifetimeMinutes");
+        assertEquals("Number", lifetime.path("Type").asText(), "CheckoutLifetimeMinutes Type");
+        assertEquals(CheckoutLifetime.DEFAULT_MINUTES, lifetime.path("Default").asLong(-1), "CheckoutLifetimeMinutes Default");
+        assertEquals(CheckoutLifetime.MIN_MINUTES, lifetime.path("MinValue").asLong(-1), "CheckoutLifetimeMinutes MinValue");
+        assertEquals(CheckoutLifetime.MAX_MINUTES, lifetime.path("MaxValue").asLong(-1), "CheckoutLifetimeMinutes MaxValue");
+        assertEquals(CheckoutLifetime.DEFAULT, defaults.checkoutLifetime(), "the reconciliation's default lifetime");
         Pattern schedule = Pattern.compile(parameters.path("ReconcileSchedule").path("AllowedPattern").asText());
         assertTrue(schedule.matcher("rate(15 minutes)").matches() && schedule.matcher("cron(0/15 * * * ? *)").matches());
         assertFalse(schedule.matcher("15 minutes").matches());

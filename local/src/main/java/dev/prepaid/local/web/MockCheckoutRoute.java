@@ -68,7 +68,8 @@ public final class MockCheckoutRoute implements ApiGatewayStandIn.RawRoute {
         } catch (NotFoundException e) {
             page(exchange, 404, "Unknown checkout", "The mock provider has no checkout " + id + ".");
         } catch (ValidationException e) {
-            page(exchange, 409, "Checkout closed", e.getMessage() + ".");
+            page(exchange, 409, e.code().equals("checkout_expired") ? "Checkout expired" : "Checkout closed",
+                    e.getMessage() + ".");
         } catch (ProviderUnavailableException e) {
             LOG.warn("mock checkout {} {}: {}", id, action, e.getMessage());
             page(exchange, 502, "Webhook not delivered", "The mock provider could not deliver its webhook ("

@@ -8,6 +8,7 @@ import dev.prepaid.domain.HistoryPage;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.NotFoundException;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.OrderStatus;
@@ -64,9 +65,12 @@ public final class ReconciliationService {
      * @param initialLookback      how far back the very first run starts
      * @param successRateWindow    the payment success rate counts the orders closed in this window before the
      *                             run (f)
+     * @param checkoutLifetime     how long a checkout stays open: a pending order whose checkout is still open
+     *                             is awaiting its buyer (not stuck) until {@link CheckoutLifetime#stuckAfter}
      */
     public record Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
-                           Duration settleLag, Duration initialLookback, Duration successRateWindow) {
+                           Duration settleLag, Duration initialLookback, Duration successRateWindow,
+                           CheckoutLifetime checkoutLifetime) {
         public static final int DEFAULT_MAX_USERS = 500;
         public static final Duration DEFAULT_PENDING_AFTER = Duration.ofMinutes(10);
         /** The PaymentSuccessRate alarm's period. */
@@ -80,6 +84,7 @@ public final class ReconciliationService {
             Objects.requireNonNull(settleLag, "settleLag");
             Objects.requireNonNull(initialLookback, "initialLookback");
             Objects.requireNonNull(successRateWindow, "successRateWindow");
+            Objects.requireNonNull(checkoutLifetime, "checkoutLifetime");
             if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()
                     || successRateWindow.isNegative()) {
                 throw new IllegalArgumentException("durations may not be negative");
@@ -89,53 +94,64 @@ public final class ReconciliationService {
         public Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
                         Duration settleLag, Duration initialLookback) {
             this(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    DEFAULT_SUCCESS_RATE_WINDOW);
+                    DEFAULT_SUCCESS_RATE_WINDOW, CheckoutLifetime.DEFAULT);
         }
 
         public static Settings defaults() {
             return new Settings(DEFAULT_MAX_USERS, DEFAULT_PENDING_AFTER, 50, 500, Duration.ofSeconds(60),
-                    Duration.ofHours(24), DEFAULT_SUCCESS_RATE_WINDOW);
+                    Duration.ofHours(24), DEFAULT_SUCCESS_RATE_WINDOW, CheckoutLifetime.DEFAULT);
         }
 
         public Settings withMaxUsers(int value) {
             return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow);
+                    successRateWindow, checkoutLifetime);
         }
 
         public Settings withPendingAfter(Duration value) {
             return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow);
+                    successRateWindow, checkoutLifetime);
         }
 
         public Settings withMaxPendingOrders(int value) {
             return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow);
+                    successRateWindow, checkoutLifetime);
         }
 
         public Settings withMaxCompletedOrders(int value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback,
-                    successRateWindow);
+                    successRateWindow, checkoutLifetime);
         }
 
         public Settings withSettleLag(Duration value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback,
-                    successRateWindow);
+                    successRateWindow, checkoutLifetime);
         }
 
         public Settings withInitialLookback(Duration value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value,
-                    successRateWindow);
+                    successRateWindow, checkoutLifetime);
         }
 
         public Settings withSuccessRateWindow(Duration value) {
-            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag,
-                    initialLookback, value);
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    value, checkoutLifetime);
+        }
+
+        public Settings withCheckoutLifetime(CheckoutLifetime value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow, value);
         }
     }
 
-    /** One order re-verified on request (the admin route). */
+    /**
+     * One order re-verified on request (the admin route).
+     *
+     * @param checkoutExpiresAt when the order's checkout expires (its creation plus the checkout lifetime)
+     * @param stuck             still pending after the check, and either past its lifetime and grace or not
+     *                          checkable at its provider (what reconciliation counts in StuckOrders)
+     */
     public record OrderCheck(String orderId, OrderStatus previousStatus, CheckoutConfirmation.Result result,
-                             OrderStatus status) {
+                             OrderStatus status, Instant checkoutExpiresAt, boolean stuck) {
     }
 
     /** The order's provider is not configured in this environment, so nobody can ask it. */
@@ -229,7 +245,10 @@ public final class ReconciliationService {
         }
         CheckoutConfirmation.Confirmed confirmed = confirmation.confirm(order);
         OrderStatus now = orders.find(order.orderId()).map(Order::status).orElse(order.status());
-        return new OrderCheck(order.orderId().value(), order.status(), confirmed.result(), now);
+        boolean stuck = now == OrderStatus.PENDING && (confirmed.result() != CheckoutConfirmation.Result.PENDING
+                || !settings.checkoutLifetime().awaiting(order.createdAt(), clock.instant()));
+        return new OrderCheck(order.orderId().value(), order.status(), confirmed.result(), now,
+                settings.checkoutLifetime().expiresAt(order.createdAt()), stuck);
     }
 
     /** The state of one run. */
@@ -242,7 +261,7 @@ public final class ReconciliationService {
         private boolean stopped;
 
         private ReconciliationReport.Pending pending =
-                new ReconciliationReport.Pending(0, 0, 0, 0, 0, List.of(), List.of(), false);
+                new ReconciliationReport.Pending(0, 0, 0, 0, 0, 0, List.of(), List.of(), false);
         private ReconciliationReport.Completed completed;
         private ReconciliationReport.Drift drift;
         private final List<ReconciliationReport.OrphanEntry> orphans = new ArrayList<>();
@@ -356,6 +375,7 @@ public final class ReconciliationService {
             int healed = 0;
             int expired = 0;
             int failed = 0;
+            int awaiting = 0;
             List<String> healedIds = new ArrayList<>();
             List<String> stuckIds = new ArrayList<>();
             String cursor = page.cursor();
@@ -378,13 +398,14 @@ public final class ReconciliationService {
                     case EXPIRED -> expired++;
                     case FAILED -> failed++;
                     case STUCK -> stuckIds.add(id);
+                    case AWAITING -> awaiting++;
                     case GONE -> {
                         // completed or closed by a webhook since the index was read: nothing to do
                     }
                 }
             }
-            pending = new ReconciliationReport.Pending(checked, healed, expired, failed, stuckIds.size(), healedIds,
-                    stuckIds, complete);
+            pending = new ReconciliationReport.Pending(checked, healed, expired, failed, stuckIds.size(), awaiting,
+                    healedIds, stuckIds, complete);
             checkpoint = checkpoint.withPendingCursor(complete ? null : cursor);
         }
 
@@ -406,7 +427,10 @@ public final class ReconciliationService {
                     case COMPLETED -> PendingOutcome.HEALED;
                     case EXPIRED -> PendingOutcome.EXPIRED;
                     case FAILED -> PendingOutcome.FAILED;
-                    case PENDING, UNKNOWN_ORDER -> PendingOutcome.STUCK;
+                    // still open: the buyer may pay until the checkout's lifetime (and a grace) has passed
+                    case PENDING -> settings.checkoutLifetime().awaiting(order.createdAt(), clock.instant())
+                            ? PendingOutcome.AWAITING : PendingOutcome.STUCK;
+                    case UNKNOWN_ORDER -> PendingOutcome.STUCK;
                 };
             } catch (RuntimeException e) {
                 error("pending", id, e);
@@ -650,7 +674,7 @@ public final class ReconciliationService {
         }
     }
 
-    private enum PendingOutcome { HEALED, EXPIRED, FAILED, STUCK, GONE }
+    private enum PendingOutcome { HEALED, EXPIRED, FAILED, STUCK, AWAITING, GONE }
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;

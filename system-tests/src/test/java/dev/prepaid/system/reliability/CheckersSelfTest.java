@@ -107,7 +107,7 @@ class CheckersSelfTest {
     @Test
     void theReconciliationCheckFailsOnEveryFinding() {
         Instant now = Instant.now();
-        ReconciliationReport.Pending pending = new ReconciliationReport.Pending(0, 0, 0, 0, 0, List.of(), List.of(), true);
+        ReconciliationReport.Pending pending = new ReconciliationReport.Pending(0, 0, 0, 0, 0, 0, List.of(), List.of(), true);
         ReconciliationReport.Completed completed = new ReconciliationReport.Completed(now, now, true, 0, List.of());
         ReconciliationReport.Drift drift = new ReconciliationReport.Drift(now, now, true, 1, List.of());
         ReconciliationReport.SuccessRate rate = ReconciliationReport.SuccessRate.of(0, 0, 0);
@@ -122,7 +122,7 @@ class CheckersSelfTest {
                         List.of(new ReconciliationReport.MissingEntry("ord_1", "u", "one_time", "purchase#ord_1"))), List.of(), drift, 0, rate, List.of()),
                 new ReconciliationReport(now, now, pending, completed,
                         List.of(new ReconciliationReport.OrphanEntry("purchase#ord_2", "u", "ord_2", "order_missing")), drift, 0, rate, List.of()),
-                new ReconciliationReport(now, now, new ReconciliationReport.Pending(1, 0, 0, 0, 1, List.of(), List.of("ord_3"), true),
+                new ReconciliationReport(now, now, new ReconciliationReport.Pending(1, 0, 0, 0, 1, 0, List.of(), List.of("ord_3"), true),
                         completed, List.of(), drift, 0, rate, List.of()),
                 new ReconciliationReport(now, now, pending, completed, List.of(), drift, 2, rate, List.of()),
                 new ReconciliationReport(now, now, pending, completed, List.of(), drift, 0, rate,

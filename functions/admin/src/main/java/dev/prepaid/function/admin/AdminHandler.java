@@ -79,7 +79,7 @@ public final class AdminHandler extends ApiGatewayHandler {
             PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
             ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
                     new DynamoReconciliationStore(dynamo, table), wiring.providers(), wiring.fulfilment(), dlq,
-                    ReconciliationService.Settings.defaults(), clock);
+                    ReconciliationService.Settings.defaults().withCheckoutLifetime(wiring.checkoutLifetime()), clock);
             return new Wired(service, dlq);
         }
     }
@@ -99,6 +99,8 @@ public final class AdminHandler extends ApiGatewayHandler {
         body.put("result", check.result().name().toLowerCase(Locale.ROOT));
         body.put("status", check.status().wireName());
         body.put("previousStatus", check.previousStatus().wireName());
+        body.put("checkoutExpiresAt", check.checkoutExpiresAt().toString());
+        body.put("stuck", check.stuck());
         return HttpResponses.json(200, body);
     }
 

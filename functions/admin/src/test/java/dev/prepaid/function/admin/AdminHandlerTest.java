@@ -1,6 +1,8 @@
 package dev.prepaid.function.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -17,6 +19,7 @@ import dev.prepaid.testing.TestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -130,14 +133,43 @@ class AdminHandlerTest {
         JsonNode pending = json(call(admin("POST", RECONCILE.formatted(open.orderId().value()))));
         assertEquals("pending", pending.path("result").asText());
         assertEquals("pending", pending.path("status").asText());
+        assertEquals(open.createdAt().plus(Duration.ofMinutes(60)).toString(), pending.path("checkoutExpiresAt").asText());
+        assertTrue(pending.path("stuck").isBoolean());
+        assertFalse(pending.path("stuck").asBoolean(), "open within its lifetime: awaiting its buyer");
 
         JsonNode closed = json(call(admin("POST", RECONCILE.formatted(expired.orderId().value()))));
         assertEquals("expired", closed.path("result").asText());
         assertEquals("expired", closed.path("status").asText());
+        assertFalse(closed.path("stuck").asBoolean());
         assertEquals(OrderStatus.EXPIRED, fx.order(expired).status());
 
         Order foreign = fx.foreignOrder(user, "creem", Duration.ofMinutes(1));
         assertError(409, "provider_not_configured", call(admin("POST", RECONCILE.formatted(foreign.orderId().value()))));
+    }
+
+    @Test
+    void anOrderStillOpenPastItsConfiguredLifetimeIsStuck() {
+        String user = ReconFixture.newUser();
+        Order old = fx.stripeOrder(user, "trial", Duration.ofMinutes(70));
+
+        JsonNode byDefault = json(call(admin("POST", RECONCILE.formatted(old.orderId().value()))));
+        assertEquals("pending", byDefault.path("status").asText());
+        assertEquals(old.createdAt().plus(Duration.ofMinutes(60)).toString(), byDefault.path("checkoutExpiresAt").asText());
+        assertTrue(byDefault.path("stuck").asBoolean(), "open 70 minutes with a 60-minute lifetime and 5 minutes' grace");
+
+        Map<String, String> vars = new HashMap<>(fx.vars);
+        vars.put("CHECKOUT_LIFETIME_MINUTES", "120");
+        AdminHandler longer = new AdminHandler(new Env(vars));
+        APIGatewayV2HTTPResponse response = longer.handleRequest(admin("POST",
+                RECONCILE.formatted(old.orderId().value())).build(), new TestContext("admin"));
+        JsonNode withLonger = json(response);
+        assertEquals(old.createdAt().plus(Duration.ofMinutes(120)).toString(), withLonger.path("checkoutExpiresAt").asText());
+        assertFalse(withLonger.path("stuck").asBoolean());
+
+        vars.put("CHECKOUT_LIFETIME_MINUTES", "1500");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new AdminHandler(new Env(vars)));
+        assertTrue(e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes from 35 to 1440"),
+                e.getMessage());
     }
 
     @Test

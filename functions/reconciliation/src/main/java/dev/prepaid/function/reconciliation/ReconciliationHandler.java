@@ -31,12 +31,13 @@ import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
 /**
  * The scheduled reconciliation run (an EventBridge schedule; a manual invoke with an empty event does the
  * same). It logs the report as one JSON line and writes the run's metrics to stdout in CloudWatch Embedded
- * Metric Format, namespace {@code prepaid}, dimension {@code Service}: StuckOrders, OrdersHealed,
- * CreditDrift (open drift items: users whose balance disagrees with their ledger, until it agrees again),
- * PaymentSuccessRate (percent), MissingEntries (completed orders without their ledger entry), OrphanEntries
- * (purchase or subscription-grant entries without their order or payment), ReconciliationErrors (orders and
- * users the run could not check) and DlqDepth. Alarms belong on those metrics; the report says which order or
- * user each finding is about.
+ * Metric Format, namespace {@code prepaid}, dimension {@code Service}: StuckOrders (pending orders still open past
+ * their checkout's lifetime and grace, or not checkable; open ones within it are only the AwaitingOrders
+ * property), OrdersHealed, CreditDrift (open drift items: users whose balance disagrees with their ledger, until
+ * it agrees again), PaymentSuccessRate (percent), MissingEntries (completed orders without their ledger entry),
+ * OrphanEntries (purchase or subscription-grant entries without their order or payment), ReconciliationErrors
+ * (orders and users the run could not check) and DlqDepth. Alarms belong on those metrics; the report says which
+ * order or user each finding is about.
  */
 public final class ReconciliationHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReconciliationHandler.class);
@@ -83,7 +84,8 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         Clock clock = Clock.systemUTC();
         PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
         return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
-                wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl), settings, clock);
+                wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl),
+                settings.withCheckoutLifetime(wiring.checkoutLifetime()), clock);
     }
 
     private static int positive(String name, String value) {
@@ -160,6 +162,7 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         root.put("PaymentSuccessRateBasis", report.successRate().basis());
         root.put("UsersChecked", report.drift().usersChecked());
         root.put("NewDrifts", report.drift().driftedUsers());
+        root.put("AwaitingOrders", report.pending().awaiting());
         return Json.write(root);
     }
 
@@ -170,6 +173,7 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
     private static Map<String, Object> summary(ReconciliationReport report) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("stuckOrders", report.pending().stuck());
+        summary.put("awaitingOrders", report.pending().awaiting());
         summary.put("ordersHealed", report.pending().healed());
         summary.put("ordersExpired", report.pending().expired());
         summary.put("ordersFailed", report.pending().failed());

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryType;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.port.out.ReconciliationReport;
+import dev.prepaid.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +83,7 @@ class PendingOrdersTest {
     }
 
     @Test
-    void anOpenCheckoutIsLeftPendingAndCountedStuckWhileAYoungOneIsNotLookedAt() {
+    void anOpenCheckoutWithinItsLifetimeIsAwaitingNotStuckWhileAYoungOneIsNotLookedAt() {
         String user = ReconFixture.newUser();
         Order old = fx.stripeOrder(user, "trial", Duration.ofMinutes(11));
         Order young = fx.stripeOrder(user, "trial", Duration.ofMinutes(2));
@@ -89,8 +92,9 @@ class PendingOrdersTest {
         ReconciliationReport report = fx.run(fx.service());
 
         assertEquals(1, report.pending().checked());
-        assertEquals(1, report.pending().stuck());
-        assertEquals(List.of(old.orderId().value()), report.pending().stuckOrderIds());
+        assertEquals(0, report.pending().stuck(), "the buyer has until the checkout's lifetime to pay");
+        assertEquals(1, report.pending().awaiting());
+        assertEquals(List.of(), report.pending().stuckOrderIds());
         assertEquals(OrderStatus.PENDING, fx.order(old).status());
         assertEquals(OrderStatus.PENDING, fx.order(young).status());
         assertEquals(Credits.ZERO, fx.balance(user));
@@ -131,7 +135,7 @@ class PendingOrdersTest {
     void thePendingWalkIsBoundedAndResumesWhereItStopped() {
         String user = ReconFixture.newUser();
         for (int i = 0; i < 5; i++) {
-            fx.stripeOrder(user, "trial", Duration.ofMinutes(60 - i)); // all open: each stays pending
+            fx.stripeOrder(user, "trial", Duration.ofMinutes(120 - i)); // all open past their lifetime: stuck
         }
         ReconciliationService service = fx.service(ReconFixture.settings().withMaxPendingOrders(2));
 
@@ -144,5 +148,68 @@ class PendingOrdersTest {
                 "every stuck order was looked at once, oldest first, none twice");
         assertEquals(2, fx.run(service).pending().checked(), "a finished walk starts over from the oldest");
         assertEquals(0, fx.entries(user).stream().filter(e -> e.type() == EntryType.PURCHASE).count());
+    }
+
+    // --- awaiting vs stuck: the checkout lifetime ------------------------------------------------------
+
+    @Test
+    void anOpenCheckoutIsAwaitingUntilItsLifetimeAndGraceHavePassedThenStuck() {
+        String user = ReconFixture.newUser();
+        Order order = fx.stripeOrder(user, "trial", Duration.ofMinutes(20)); // abandoned: Stripe keeps it open
+        Instant stuckFrom = order.createdAt().plus(Duration.ofMinutes(60 + 5));
+        MutableClock clock = new MutableClock(Instant.now());
+        ReconciliationService service = fx.service(ReconFixture.settings(), clock);
+
+        ReconciliationReport now = fx.run(service);
+        clock.set(stuckFrom.minusSeconds(1));
+        ReconciliationReport justBefore = fx.run(service);
+        clock.set(stuckFrom);
+        ReconciliationReport after = fx.run(service);
+
+        assertEquals(List.of(1, 1, 0), List.of(now.pending().awaiting(), justBefore.pending().awaiting(),
+                after.pending().awaiting()));
+        assertEquals(List.of(0, 0, 1), List.of(now.pending().stuck(), justBefore.pending().stuck(),
+                after.pending().stuck()));
+        assertEquals(List.of(order.orderId().value()), after.pending().stuckOrderIds());
+        assertEquals(List.of(), justBefore.pending().stuckOrderIds());
+        assertEquals(0, ReconciliationHandlerTest.metric(justBefore, "StuckOrders"), "no alarm for an abandoned checkout");
+        assertEquals(1, ReconciliationHandlerTest.metric(after, "StuckOrders"), "open past its lifetime: stuck");
+        assertEquals(OrderStatus.PENDING, fx.order(order).status());
+        assertEquals(List.of(), after.errors());
+    }
+
+    @Test
+    void aCheckoutStripeExpiredAtItsLifetimeIsClosedAsExpiredNotStuck() {
+        String user = ReconFixture.newUser();
+        Order order = fx.stripeOrder(user, "trial", Duration.ofMinutes(20));
+        Instant expiresAt = order.createdAt().plus(Duration.ofMinutes(60));
+        assertEquals(expiresAt.getEpochSecond(), fx.stripe.expiresAt(order.checkoutId()), "expires_at sent to Stripe");
+        MutableClock clock = new MutableClock(expiresAt.plus(Duration.ofMinutes(30)));
+        fx.stripe.expireDue(clock.instant()); // Stripe expired it, and its webhook was lost
+
+        ReconciliationReport report = fx.run(fx.service(ReconFixture.settings(), clock));
+
+        assertEquals(1, report.pending().expired());
+        assertEquals(0, report.pending().stuck());
+        assertEquals(0, report.pending().awaiting());
+        assertEquals(OrderStatus.EXPIRED, fx.order(order).status());
+    }
+
+    @Test
+    void theLifetimeComesFromTheSettingsAndFailuresAreStuckWhateverTheAge() {
+        String user = ReconFixture.newUser();
+        Order open = fx.stripeOrder(user, "trial", Duration.ofMinutes(50));
+        Order foreign = fx.foreignOrder(user, "creem", Duration.ofMinutes(11)); // young, but nobody can check it
+        ReconciliationService.Settings longer = ReconFixture.settings().withCheckoutLifetime(CheckoutLifetime.ofMinutes(120));
+        ReconciliationService.Settings shorter = ReconFixture.settings().withCheckoutLifetime(CheckoutLifetime.ofMinutes(40));
+
+        ReconciliationReport withLonger = fx.run(fx.service(longer));
+        ReconciliationReport withShorter = fx.run(fx.service(shorter));
+
+        assertEquals(1, withLonger.pending().awaiting());
+        assertEquals(List.of(foreign.orderId().value()), withLonger.pending().stuckOrderIds());
+        assertEquals(0, withShorter.pending().awaiting());
+        assertEquals(2, withShorter.pending().stuck());
+        assertTrue(withShorter.pending().stuckOrderIds().contains(open.orderId().value()));
     }
 }

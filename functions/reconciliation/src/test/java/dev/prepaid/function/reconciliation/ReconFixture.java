@@ -93,8 +93,13 @@ public final class ReconFixture implements AutoCloseable {
     }
 
     public ReconciliationService service(ReconciliationService.Settings settings) {
+        return service(settings, Clock.systemUTC());
+    }
+
+    /** With the test's clock (a MutableClock moves a run past an order's checkout lifetime). */
+    public ReconciliationService service(ReconciliationService.Settings settings, Clock clock) {
         return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
-                wiring.providers(), wiring.fulfilment(), dlq(), settings, Clock.systemUTC());
+                wiring.providers(), wiring.fulfilment(), dlq(), settings, clock);
     }
 
     public SqsDeadLetterQueue dlq() {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.testing.LogCapture;
 import dev.prepaid.testing.TestContext;
@@ -49,7 +50,8 @@ class ReconciliationHandlerTest {
         String user = ReconFixture.newUser();
         Order healed = fx.stripeOrder(user, "trial", Duration.ofMinutes(12));
         fx.stripe.markPaid(healed.checkoutId());
-        fx.stripeOrder(user, "trial", Duration.ofMinutes(13)); // open: stuck
+        fx.stripeOrder(user, "trial", Duration.ofMinutes(66)); // open past its lifetime (60 min) and grace: stuck
+        fx.stripeOrder(user, "trial", Duration.ofMinutes(13)); // open within it: awaiting, not in StuckOrders
         String drifted = ReconFixture.newUser();
         fx.grant(drifted, 1000);
         fx.corruptBalance(drifted, -125, 0);
@@ -77,6 +79,7 @@ class ReconciliationHandlerTest {
             assertTrue(line.path(metric).isNumber(), metric + " has a numeric value: " + line);
         }
         assertEquals(1, line.path("StuckOrders").asInt());
+        assertEquals(1, line.path("AwaitingOrders").asInt(), "a property, not a metric");
         assertEquals(1, line.path("OrdersHealed").asInt());
         assertEquals(1, line.path("CreditDrift").asInt());
         assertEquals(125, line.path("CreditDriftAbsoluteHundredths").asLong());
@@ -88,6 +91,7 @@ class ReconciliationHandlerTest {
         assertEquals("observed", line.path("PaymentSuccessRateBasis").asText(), "the order this run healed counts");
 
         assertEquals(1, result.get("stuckOrders"));
+        assertEquals(1, result.get("awaitingOrders"));
         assertEquals(1, result.get("ordersHealed"));
         assertEquals(1, result.get("creditDrift"));
         assertEquals(1, result.get("dlqDepth"));
@@ -136,6 +140,32 @@ class ReconciliationHandlerTest {
         assertEquals(new TreeSet<>(List.of("startedAt", "finishedAt", "pending", "completed", "orphanEntries", "drift",
                 "dlqDepth", "paymentSuccessRate", "errors", "openDrifts")), parts);
         assertFalse(logs.contains(fx.vars.get("STRIPE_SECRET_KEY")), "no secret in the logs");
+    }
+
+    /** A metric's value in the run's EMF line. */
+    static int metric(dev.prepaid.port.out.ReconciliationReport report, String name) {
+        try {
+            return Json.MAPPER.readTree(ReconciliationHandler.emf(report, java.time.Instant.now())).path(name).asInt(-1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theCheckoutLifetimeComesFromTheEnvironmentAndAnOutOfRangeOneFailsTheColdStart() {
+        assertEquals(CheckoutLifetime.DEFAULT, ReconciliationHandler.fromEnvironment(new Env(env())).settings()
+                .checkoutLifetime());
+        Map<String, String> vars = env();
+        vars.put("CHECKOUT_LIFETIME_MINUTES", "180");
+        assertEquals(CheckoutLifetime.ofMinutes(180), ReconciliationHandler.fromEnvironment(new Env(vars)).settings()
+                .checkoutLifetime());
+        for (String bad : List.of("20", "1441", "an hour")) {
+            vars.put("CHECKOUT_LIFETIME_MINUTES", bad);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new ReconciliationHandler(new Env(vars)));
+            assertTrue(e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes from 35"),
+                    e.getMessage());
+        }
     }
 
     @Test

@@ -76,12 +76,14 @@ public record ReconciliationReport(
 
     /**
      * @param checked       pending orders older than the cutoff looked at in this run
-     * @param stuck         of those, still pending after the check, or not checkable (no such provider
-     *                      configured, provider failed)
+     * @param stuck         of those, still pending after the check past their checkout's lifetime and grace,
+     *                      or not checkable (no such provider configured, provider failed, order unknown to it)
+     * @param awaiting      of those, still open at their provider within their checkout's lifetime (plus grace):
+     *                      the buyer may still pay, so they are not stuck
      * @param walkComplete  the walk reached the newest old-enough pending order (the next run starts over)
      */
-    public record Pending(int checked, int healed, int expired, int failed, int stuck, List<String> healedOrderIds,
-                          List<String> stuckOrderIds, boolean walkComplete) {
+    public record Pending(int checked, int healed, int expired, int failed, int stuck, int awaiting,
+                          List<String> healedOrderIds, List<String> stuckOrderIds, boolean walkComplete) {
         public Pending {
             healedOrderIds = List.copyOf(healedOrderIds);
             stuckOrderIds = List.copyOf(stuckOrderIds);

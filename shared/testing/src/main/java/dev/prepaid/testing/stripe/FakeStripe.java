@@ -37,8 +37,13 @@ import java.util.concurrent.TimeUnit;
  * the stored response (header Idempotent-Replayed: true) and creates nothing, and with different
  * parameters it is a 400 idempotency_error; unknown ids are 404 resource_missing; errors are Stripe-shaped
  * ({@code {"error": {"type", "code", "message", "param"}}}) with a Request-Id header. Test controls move
- * sessions along ({@link #markPaid}, {@link #markExpired}, {@link #markProcessing}) and simulate an
- * outage ({@link #outage}).
+ * sessions along ({@link #markPaid}, {@link #markExpired}, {@link #markProcessing}, {@link #expireDue}) and
+ * simulate an outage ({@link #outage}).
+ *
+ * <p>A session's {@code expires_at} is the request's (an integer, at most 24 hours ahead, else 400 like Stripe)
+ * or, without one, 24 hours after creation. Unlike Stripe, the 30-minute minimum is not enforced, so a test can
+ * open a session for an order made in the past; and sessions stay open past {@code expires_at} until
+ * {@link #expireDue} (Stripe's own expiry, which also lags) or {@link #markExpired} closes them.
  */
 public final class FakeStripe implements AutoCloseable {
 
@@ -170,6 +175,27 @@ public final class FakeStripe implements AutoCloseable {
         session.put("payment_status", "unpaid");
         session.putNull("url");
         return session.deepCopy();
+    }
+
+    /**
+     * Stripe's expiry job: every open session whose {@code expires_at} is at or before {@code now} becomes
+     * expired. Returns their ids, oldest first.
+     */
+    public synchronized List<String> expireDue(Instant now) {
+        List<String> expired = new ArrayList<>();
+        sessions.forEach((id, session) -> {
+            if ("open".equals(session.path("status").asText())
+                    && session.path("expires_at").asLong(Long.MAX_VALUE) <= now.getEpochSecond()) {
+                expired.add(id);
+            }
+        });
+        expired.forEach(this::markExpired);
+        return expired;
+    }
+
+    /** The session's {@code expires_at} (epoch seconds), as sent or defaulted at creation. */
+    public synchronized long expiresAt(String sessionId) {
+        return requireSession(sessionId).path("expires_at").asLong();
     }
 
     /** From now on every API call answers {@code statusCode} with a Stripe-shaped error, until {@link #recover()}. */
@@ -354,10 +380,25 @@ public final class FakeStripe implements AutoCloseable {
             return error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: quantity",
                     "line_items[0][quantity]");
         }
+        long now = Instant.now().getEpochSecond();
+        long expiresAt = now + 24 * 3600;
+        String expiresParam = params.get("expires_at");
+        if (expiresParam != null) {
+            try {
+                expiresAt = Long.parseLong(expiresParam);
+            } catch (NumberFormatException e) {
+                return error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: " + expiresParam,
+                        "expires_at");
+            }
+            if (expiresAt > now + 24 * 3600) {
+                return error(400, "invalid_request_error", null,
+                        "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
+                        "expires_at");
+            }
+        }
         String id = "cs_test_" + StripeWebhooks.id("").substring(0, 24) + StripeWebhooks.id("").substring(0, 24);
         ObjectNode session = StripeFixtures.available() ? StripeFixtures.object("checkout.session")
                 : StripeFixtures.MAPPER.createObjectNode();
-        long now = Instant.now().getEpochSecond();
         session.put("id", id);
         session.put("object", "checkout.session");
         session.put("url", CHECKOUT_URL + id);
@@ -376,7 +417,7 @@ public final class FakeStripe implements AutoCloseable {
         session.putNull("invoice");
         session.put("livemode", false);
         session.put("created", now);
-        session.put("expires_at", now + 24 * 3600);
+        session.put("expires_at", expiresAt);
         Price price = prices.get(priceId);
         if (price != null) {
             session.put("amount_subtotal", price.unitAmount() * quantity);

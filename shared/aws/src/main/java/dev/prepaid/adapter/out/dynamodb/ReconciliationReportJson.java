@@ -31,6 +31,7 @@ public final class ReconciliationReportJson {
         p.put("expired", pending.expired());
         p.put("failed", pending.failed());
         p.put("stuck", pending.stuck());
+        p.put("awaiting", pending.awaiting());
         p.put("walkComplete", pending.walkComplete());
         strings(p.putArray("healedOrderIds"), pending.healedOrderIds());
         strings(p.putArray("stuckOrderIds"), pending.stuckOrderIds());
@@ -118,7 +119,7 @@ public final class ReconciliationReportJson {
         JsonNode p = node.path("pending");
         ReconciliationReport.Pending pending = new ReconciliationReport.Pending(p.path("checked").asInt(),
                 p.path("healed").asInt(), p.path("expired").asInt(), p.path("failed").asInt(), p.path("stuck").asInt(),
-                list(p.path("healedOrderIds"), JsonNode::asText), list(p.path("stuckOrderIds"), JsonNode::asText),
+                p.path("awaiting").asInt(), list(p.path("healedOrderIds"), JsonNode::asText), list(p.path("stuckOrderIds"), JsonNode::asText),
                 p.path("walkComplete").asBoolean());
         JsonNode c = node.path("completed");
         ReconciliationReport.Completed completed = new ReconciliationReport.Completed(instant(c.path("from")),
@@ -158,7 +159,7 @@ public final class ReconciliationReportJson {
         ReconciliationReport.Drift d = report.drift();
         return new ReconciliationReport(report.startedAt(), report.finishedAt(),
                 new ReconciliationReport.Pending(p.checked(), p.healed(), p.expired(), p.failed(), p.stuck(),
-                        head(p.healedOrderIds(), max), head(p.stuckOrderIds(), max), p.walkComplete()),
+                        p.awaiting(), head(p.healedOrderIds(), max), head(p.stuckOrderIds(), max), p.walkComplete()),
                 new ReconciliationReport.Completed(c.from(), c.until(), c.passComplete(), c.checked(),
                         head(c.missingEntries(), max)),
                 head(report.orphanEntries(), max),

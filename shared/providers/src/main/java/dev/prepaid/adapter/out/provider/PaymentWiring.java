@@ -16,6 +16,7 @@ import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.application.OrderService;
 import dev.prepaid.application.SubscriptionService;
 import dev.prepaid.application.WebhookIntake;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.port.out.PaymentProvider;
 import java.time.Clock;
@@ -43,6 +44,7 @@ public final class PaymentWiring {
     private final Supplier<SqsClient> sqs;
     private final String table;
     private final ProductCatalog catalog;
+    private final CheckoutLifetime checkoutLifetime;
     private final Map<String, PaymentProvider> providers;
     private final PaymentProvider active;
 
@@ -69,6 +71,7 @@ public final class PaymentWiring {
         this.table = env.required("TABLE_NAME");
         String catalogText = env.optional("PRODUCT_CATALOG", null);
         this.catalog = catalogText == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalogText);
+        this.checkoutLifetime = CheckoutLifetimeConfig.fromEnv(env);
         this.providers = providers != null ? Map.copyOf(providers) : configuredProviders(env, catalog, dynamo, table);
         String activeName = env.required("PAYMENT_PROVIDER").toLowerCase(Locale.ROOT);
         this.active = this.providers.get(activeName);
@@ -103,6 +106,11 @@ public final class PaymentWiring {
 
     public ProductCatalog catalog() {
         return catalog;
+    }
+
+    /** CHECKOUT_LIFETIME_MINUTES: how long checkouts stay open (the providers built here use the same). */
+    public CheckoutLifetime checkoutLifetime() {
+        return checkoutLifetime;
     }
 
     public PaymentProvider activeProvider() {

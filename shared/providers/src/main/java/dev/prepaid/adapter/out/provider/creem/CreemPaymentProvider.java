@@ -130,6 +130,9 @@ public final class CreemPaymentProvider implements PaymentProvider {
             throw new IllegalStateException("no Creem product configured for " + product.id() + " ("
                     + ProductCatalog.providerIdVariable(NAME, product.id()) + ")");
         }
+        // No expiry here: Creem's create-checkout API has no parameter for one (unlike Stripe's expires_at), so
+        // CHECKOUT_LIFETIME_MINUTES cannot shorten a Creem checkout. Creem reports it expired on its own schedule;
+        // until then reconciliation counts it awaiting within the lifetime, stuck after it.
         ObjectNode body = Json.object();
         body.put("product_id", creemProduct);
         body.put("request_id", order.orderId().value());

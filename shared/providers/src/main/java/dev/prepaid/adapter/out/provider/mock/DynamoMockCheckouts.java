@@ -49,6 +49,7 @@ public final class DynamoMockCheckouts implements MockCheckouts {
         putIfPresent(item, "cancelUrl", c.cancelUrl());
         putIfPresent(item, "paymentRef", c.paymentRef());
         putIfPresent(item, "subscriptionId", c.subscriptionId());
+        putIfPresent(item, "checkoutExpiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build());
     }
 
@@ -74,7 +75,8 @@ public final class DynamoMockCheckouts implements MockCheckouts {
                 str(item, "cancelUrl"),
                 str(item, "paymentRef"),
                 str(item, "subscriptionId"),
-                Instant.parse(str(item, "createdAt"))));
+                Instant.parse(str(item, "createdAt")),
+                str(item, "checkoutExpiresAt") == null ? null : Instant.parse(str(item, "checkoutExpiresAt"))));
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

@@ -10,6 +10,8 @@ import java.util.Objects;
  * A checkout of the local mock provider. The references it hands out are derived from the checkout id
  * ({@code mock_cs_<hex>} pays as {@code mock_pi_<hex>}, subscribes as {@code mock_sub_<hex>}), so the
  * webhook and a server-side fetch always name the same payment, and a renewal finds its checkout.
+ * {@code expiresAt} (null on checkouts saved before it existed: they never expire) is when an open checkout
+ * can no longer be paid, as a real provider's expires.
  */
 public record MockCheckout(
         String id,
@@ -23,7 +25,8 @@ public record MockCheckout(
         String cancelUrl,
         String paymentRef,
         String subscriptionId,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant expiresAt) {
 
     static final String CHECKOUT_PREFIX = "mock_cs_";
     static final String SUBSCRIPTION_PREFIX = "mock_sub_";
@@ -58,12 +61,17 @@ public record MockCheckout(
     /** Paid: the payment reference, and for a subscription its id, are fixed from here on. */
     public MockCheckout paid() {
         return new MockCheckout(id, orderId, userId, productId, productType, amount, Status.PAID, successUrl, cancelUrl,
-                paymentRef(1), isSubscription() ? SUBSCRIPTION_PREFIX + suffix() : null, createdAt);
+                paymentRef(1), isSubscription() ? SUBSCRIPTION_PREFIX + suffix() : null, createdAt, expiresAt);
     }
 
     public MockCheckout canceled() {
         return new MockCheckout(id, orderId, userId, productId, productType, amount, Status.CANCELED, successUrl,
-                cancelUrl, paymentRef, subscriptionId, createdAt);
+                cancelUrl, paymentRef, subscriptionId, createdAt, expiresAt);
+    }
+
+    /** Open, but past its expiry: it can no longer be paid, and a fetch reports it expired. */
+    public boolean expiredAt(Instant now) {
+        return status == Status.OPEN && expiresAt != null && !now.isBefore(expiresAt);
     }
 
     /** The random part of the id: {@code mock_cs_<suffix>}. */

@@ -49,6 +49,10 @@ public final class MockCheckoutActions {
         if (checkout.status() == MockCheckout.Status.CANCELED) {
             throw new ValidationException("checkout_closed", "the checkout was canceled");
         }
+        if (checkout.expiredAt(provider.clock().instant())) {
+            throw new ValidationException("checkout_expired", "the checkout expired at " + checkout.expiresAt()
+                    + ": start a new purchase");
+        }
         if (checkout.status() == MockCheckout.Status.OPEN) {
             checkout = checkout.paid();
             provider.checkouts().save(checkout);
@@ -140,7 +144,9 @@ public final class MockCheckoutActions {
         String name = provider.catalog().find(checkout.productId()).map(Product::name).orElse(checkout.productId());
         String interval = provider.catalog().find(checkout.productId()).map(Product::interval).orElse(null);
         String action = provider.hostedPageBase() + "/" + checkout.id();
-        String body = switch (checkout.status()) {
+        boolean expired = checkout.expiredAt(provider.clock().instant());
+        String body = expired ? "<p>This checkout expired at " + escape(checkout.expiresAt().toString())
+                + ". Start a new purchase.</p>" : switch (checkout.status()) {
             case OPEN -> "<form method=\"post\" action=\"" + escape(action + "/pay") + "\">"
                     + "<button type=\"submit\" class=\"pay\">Pay " + escape(checkout.amount().toString()) + "</button></form>"
                     + "<form method=\"post\" action=\"" + escape(action + "/cancel") + "\">"

@@ -2,8 +2,10 @@ package dev.prepaid.adapter.out.provider.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.out.provider.CheckoutLifetimeConfig;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.ValidationException;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.CheckoutState;
 import dev.prepaid.domain.payment.Order;
@@ -49,13 +51,23 @@ public final class MockPaymentProvider implements PaymentProvider {
     private final URI webhookUrl;
     private final HttpClient http;
     private final Clock clock;
+    private final CheckoutLifetime checkoutLifetime;
 
-    /**
-     * @param hostedPageBase where the checkout page is served: a checkout's URL is {@code hostedPageBase/<id>}
-     * @param webhookUrl     where {@link MockCheckoutActions} delivers the webhooks
-     */
+    /** With the default checkout lifetime. */
     public MockPaymentProvider(MockCheckouts checkouts, ProductCatalog catalog, String webhookSecret,
                                String hostedPageBase, URI webhookUrl, HttpClient http, Clock clock) {
+        this(checkouts, catalog, webhookSecret, hostedPageBase, webhookUrl, http, clock, CheckoutLifetime.DEFAULT);
+    }
+
+    /**
+     * @param hostedPageBase   where the checkout page is served: a checkout's URL is {@code hostedPageBase/<id>}
+     * @param webhookUrl       where {@link MockCheckoutActions} delivers the webhooks
+     * @param checkoutLifetime a checkout expires this long after its order was created: a fetch then reports it
+     *                         expired and the hosted page refuses to pay it
+     */
+    public MockPaymentProvider(MockCheckouts checkouts, ProductCatalog catalog, String webhookSecret,
+                               String hostedPageBase, URI webhookUrl, HttpClient http, Clock clock,
+                               CheckoutLifetime checkoutLifetime) {
         this.checkouts = Objects.requireNonNull(checkouts, "checkouts");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         if (webhookSecret == null || webhookSecret.isBlank()) {
@@ -67,11 +79,12 @@ public final class MockPaymentProvider implements PaymentProvider {
         this.webhookUrl = Objects.requireNonNull(webhookUrl, "webhookUrl");
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.checkoutLifetime = Objects.requireNonNull(checkoutLifetime, "checkoutLifetime");
     }
 
     /**
      * From the environment: {@code MOCK_WEBHOOK_SECRET} (required), {@code MOCK_CHECKOUT_URL} and
-     * {@code MOCK_WEBHOOK_URL} (loopback defaults). Checkouts go to {@code table} when a DynamoDB client is
+     * {@code MOCK_WEBHOOK_URL} (loopback defaults), {@code CHECKOUT_LIFETIME_MINUTES} (default 60). Checkouts go to {@code table} when a DynamoDB client is
      * given, else stay in memory. {@code PAYMENT_ENV=production} is refused: the mock grants credits for
      * nothing.
      */
@@ -80,12 +93,13 @@ public final class MockPaymentProvider implements PaymentProvider {
             throw new IllegalStateException("the mock payment provider is refused when PAYMENT_ENV is production");
         }
         String secret = env.required("MOCK_WEBHOOK_SECRET");
+        CheckoutLifetime lifetime = CheckoutLifetimeConfig.fromEnv(env);
         String pageBase = url(env, "MOCK_CHECKOUT_URL", DEFAULT_CHECKOUT_URL);
         URI webhook = URI.create(url(env, "MOCK_WEBHOOK_URL", DEFAULT_WEBHOOK_URL));
         MockCheckouts store = dynamo != null && table != null ? new DynamoMockCheckouts(dynamo, table)
                 : new InMemoryMockCheckouts();
         HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-        return new MockPaymentProvider(store, catalog, secret, pageBase, webhook, http, Clock.systemUTC());
+        return new MockPaymentProvider(store, catalog, secret, pageBase, webhook, http, Clock.systemUTC(), lifetime);
     }
 
     private static String url(Env env, String name, String fallback) {
@@ -119,7 +133,7 @@ public final class MockPaymentProvider implements PaymentProvider {
         String id = MockCheckout.CHECKOUT_PREFIX + HexFormat.of().formatHex(random);
         checkouts.save(new MockCheckout(id, order.orderId().value(), order.userId().value(), product.id(),
                 product.type(), order.amount(), MockCheckout.Status.OPEN, successUrl, cancelUrl, null, null,
-                clock.instant()));
+                clock.instant(), checkoutLifetime.expiresAt(order.createdAt())));
         return new CheckoutSession(id, hostedPageBase + "/" + id);
     }
 
@@ -131,6 +145,9 @@ public final class MockPaymentProvider implements PaymentProvider {
             return new CheckoutState(checkoutId, CheckoutState.Status.EXPIRED, null);
         }
         MockCheckout checkout = found.get();
+        if (checkout.expiredAt(clock.instant())) {
+            return new CheckoutState(checkoutId, CheckoutState.Status.EXPIRED, null);
+        }
         return switch (checkout.status()) {
             case OPEN -> new CheckoutState(checkoutId, CheckoutState.Status.OPEN, null);
             case CANCELED -> new CheckoutState(checkoutId, CheckoutState.Status.EXPIRED, null);
@@ -204,6 +221,10 @@ public final class MockPaymentProvider implements PaymentProvider {
 
     Clock clock() {
         return clock;
+    }
+
+    CheckoutLifetime checkoutLifetime() {
+        return checkoutLifetime;
     }
 
     @Override

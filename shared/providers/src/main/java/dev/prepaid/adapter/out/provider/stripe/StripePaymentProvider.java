@@ -1,5 +1,6 @@
 package dev.prepaid.adapter.out.provider.stripe;
 
+import dev.prepaid.adapter.out.provider.CheckoutLifetimeConfig;
 import dev.prepaid.adapter.out.provider.ProviderIds;
 import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,6 +22,7 @@ import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.CheckoutState;
 import dev.prepaid.domain.payment.InvalidSignatureException;
@@ -56,9 +58,19 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
     private final String webhookSecret;
     private final Map<String, String> priceIdsByProductId;
     private final Clock clock;
+    private final CheckoutLifetime checkoutLifetime;
 
+    /** With the default checkout lifetime. */
     public StripePaymentProvider(StripeClient client, String webhookSecret, Map<String, String> priceIdsByProductId,
                                  Clock clock) {
+        this(client, webhookSecret, priceIdsByProductId, clock, CheckoutLifetime.DEFAULT);
+    }
+
+    /**
+     * @param checkoutLifetime a checkout session expires this long after its order was created ({@code expires_at})
+     */
+    public StripePaymentProvider(StripeClient client, String webhookSecret, Map<String, String> priceIdsByProductId,
+                                 Clock clock, CheckoutLifetime checkoutLifetime) {
         this.client = Objects.requireNonNull(client, "client");
         if (webhookSecret == null || webhookSecret.isBlank()) {
             throw new IllegalArgumentException("the Stripe webhook secret is required");
@@ -66,12 +78,13 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         this.webhookSecret = webhookSecret;
         this.priceIdsByProductId = Map.copyOf(Objects.requireNonNull(priceIdsByProductId, "priceIdsByProductId"));
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.checkoutLifetime = Objects.requireNonNull(checkoutLifetime, "checkoutLifetime");
     }
 
     /**
      * Reads STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, PAYMENT_ENV (local | test | production, default
-     * local), optional STRIPE_API_BASE, and the price of every product of the catalog ({@link ProviderIds}:
-     * STRIPE_PRICE_&lt;PRODUCT&gt;_&lt;PAYMENT_ENV&gt; or STRIPE_PRICE_&lt;PRODUCT&gt;).
+     * local), optional STRIPE_API_BASE and CHECKOUT_LIFETIME_MINUTES, and the price of every product of the
+     * catalog ({@link ProviderIds}: STRIPE_PRICE_&lt;PRODUCT&gt;_&lt;PAYMENT_ENV&gt; or STRIPE_PRICE_&lt;PRODUCT&gt;).
      * Everything is checked here, at start-up: a missing price is not left to fail the first purchase.
      * Messages name variables and never contain a secret.
      */
@@ -92,6 +105,7 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
             throw new IllegalStateException("STRIPE_SECRET_KEY must be a test key (sk_test_... or rk_test_...) when"
                     + " PAYMENT_ENV=" + paymentEnv + "; the configured key " + describeKey(secretKey, liveKey, testKey));
         }
+        CheckoutLifetime lifetime = CheckoutLifetimeConfig.fromEnv(env);
         String webhookSecret = env.required("STRIPE_WEBHOOK_SECRET").trim();
         if (!webhookSecret.startsWith("whsec_")) {
             throw new IllegalStateException("STRIPE_WEBHOOK_SECRET is not a webhook signing secret (whsec_...); the"
@@ -115,7 +129,7 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
             }
             builder.setApiBase(apiBase);
         }
-        return new StripePaymentProvider(builder.build(), webhookSecret, prices, Clock.systemUTC());
+        return new StripePaymentProvider(builder.build(), webhookSecret, prices, Clock.systemUTC(), lifetime);
     }
 
     private static String describeKey(String key, boolean live, boolean test) {
@@ -153,7 +167,11 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 .setClientReferenceId(orderId)
                 .putAllMetadata(metadata)
                 .setSuccessUrl(withSessionId(successUrl))
-                .setCancelUrl(cancelUrl);
+                .setCancelUrl(cancelUrl)
+                // From the order's creation, not from now: a retry sends identical parameters under the same
+                // idempotency key (different ones would be Stripe's idempotency_error). Stripe itself expires the
+                // session then (checkout.session.expired), well before its 24-hour default.
+                .setExpiresAt(checkoutLifetime.expiresAt(order.createdAt()).getEpochSecond());
         if (product.isSubscription()) {
             params.setSubscriptionData(SessionCreateParams.SubscriptionData.builder().putAllMetadata(metadata).build());
         } else {

@@ -36,7 +36,8 @@ class DynamoMockCheckoutsTest {
     static MockCheckout open(String id, ProductType type) {
         return new MockCheckout(id, OrderId.random().value(), "user-3", type == ProductType.SUBSCRIPTION ? "basic" : "trial",
                 type, new Money(1990, "usd"), MockCheckout.Status.OPEN, "http://127.0.0.1:3000/cb?orderId=x",
-                "http://127.0.0.1:3000/cb?orderId=x&canceled=1", null, null, Instant.parse("2025-01-31T10:00:00.123Z"));
+                "http://127.0.0.1:3000/cb?orderId=x&canceled=1", null, null, Instant.parse("2025-01-31T10:00:00.123Z"),
+                Instant.parse("2025-01-31T11:00:00.123Z"));
     }
 
     @Test
@@ -56,7 +57,7 @@ class DynamoMockCheckoutsTest {
         MockCheckout other = open("mock_cs_fedcba9876543210fedcba98", ProductType.ONE_TIME);
         MockCheckout canceled = new MockCheckout(other.id(), other.orderId(), other.userId(), other.productId(),
                 other.productType(), other.amount(), MockCheckout.Status.OPEN, null, null, null, null,
-                other.createdAt()).canceled();
+                other.createdAt(), null).canceled();
         store.save(canceled);
         assertEquals(Optional.of(canceled), store.find(other.id()));
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.prepaid.domain.NotFoundException;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.ValidationException;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.CheckoutState;
 import dev.prepaid.domain.payment.InvalidSignatureException;
@@ -20,9 +21,11 @@ import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.ProviderUnavailableException;
 import dev.prepaid.domain.payment.Subscription;
+import dev.prepaid.testing.MutableClock;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -407,7 +410,9 @@ class MockPaymentProviderTest {
         env.put("MOCK_WEBHOOK_URL", receiver.url().toString());
         MockPaymentProvider fromEnv = MockPaymentProvider.fromEnv(new dev.prepaid.adapter.config.Env(env), catalog,
                 null, null);
-        Order order = order("trial");
+        // fromEnv's clock is the system's: an order made now (one made at NOW would be long expired)
+        Order order = Order.pending(OrderId.random(), new UserId("user-9"), catalog.require("trial"), "mock",
+                Instant.now());
         CheckoutSession session = fromEnv.createCheckout(order, catalog.require("trial"), "http://x.example/?a=1", null);
         assertEquals("http://localhost:4000/pay/" + session.checkoutId(), session.url());
         fromEnv.actions().pay(session.checkoutId());
@@ -423,5 +428,72 @@ class MockPaymentProviderTest {
         env.put("MOCK_WEBHOOK_URL", "ftp://nope");
         assertThrows(IllegalStateException.class,
                 () -> MockPaymentProvider.fromEnv(new dev.prepaid.adapter.config.Env(env), catalog, null, null));
+    }
+
+    // --- checkout lifetime ---------------------------------------------------------------------------
+
+    @Test
+    void aCheckoutIsOpenUntilTheLifetimeAfterItsOrderThenExpiredAndCannotBePaid() {
+        MutableClock time = new MutableClock(NOW);
+        MockPaymentProvider timed = new MockPaymentProvider(new InMemoryMockCheckouts(), catalog, SECRET, PAGE_BASE,
+                receiver.url(), HttpClient.newHttpClient(), time, CheckoutLifetime.ofMinutes(45));
+        // the order was made 10 minutes before its checkout: the expiry counts from the order
+        Order order = Order.pending(OrderId.random(), new UserId("user-9"), catalog.require("trial"), "mock",
+                NOW.minus(Duration.ofMinutes(10)));
+        String id = timed.createCheckout(order, catalog.require("trial"), "http://127.0.0.1:3000/cb", null).checkoutId();
+        assertEquals(NOW.plus(Duration.ofMinutes(35)), timed.checkouts().find(id).orElseThrow().expiresAt());
+
+        time.set(NOW.plus(Duration.ofMinutes(35)).minusSeconds(1));
+        assertEquals(CheckoutState.Status.OPEN, timed.fetchCheckout(id).status());
+        assertTrue(timed.actions().page(id).contains("/pay\""), "still payable on the hosted page");
+
+        time.set(NOW.plus(Duration.ofMinutes(35)));
+        assertEquals(new CheckoutState(id, CheckoutState.Status.EXPIRED, null), timed.fetchCheckout(id));
+        ValidationException refused = assertThrows(ValidationException.class, () -> timed.actions().pay(id));
+        assertEquals("checkout_expired", refused.code());
+        assertTrue(refused.getMessage().contains("expired at " + NOW.plus(Duration.ofMinutes(35))), refused.getMessage());
+        assertTrue(receiver.deliveries().isEmpty(), "nothing paid, nothing delivered");
+        assertEquals(MockCheckout.Status.OPEN, timed.checkouts().find(id).orElseThrow().status());
+        String page = timed.actions().page(id);
+        assertTrue(page.contains("This checkout expired"), page);
+        assertFalse(page.contains("/pay\""), "no Pay button on an expired checkout");
+    }
+
+    @Test
+    void aCheckoutPaidInTimeStaysPaidAfterTheLifetime() {
+        MutableClock time = new MutableClock(NOW);
+        MockPaymentProvider timed = new MockPaymentProvider(new InMemoryMockCheckouts(), catalog, SECRET, PAGE_BASE,
+                receiver.url(), HttpClient.newHttpClient(), time, CheckoutLifetime.DEFAULT);
+        String id = timed.createCheckout(order("trial"), catalog.require("trial"), "http://127.0.0.1:3000/cb", null)
+                .checkoutId();
+        timed.actions().pay(id);
+
+        time.advance(Duration.ofHours(5));
+
+        assertEquals(CheckoutState.Status.PAID, timed.fetchCheckout(id).status());
+        timed.actions().pay(id); // a repeated pay re-delivers, as before
+        assertEquals(2, receiver.deliveries().size());
+    }
+
+    @Test
+    void theDefaultLifetimeIsAnHourAndFromEnvRefusesALifetimeOutOfRange() {
+        String id = create(order("trial")).checkoutId();
+        assertEquals(NOW.plus(Duration.ofMinutes(60)), mock.checkouts().find(id).orElseThrow().expiresAt());
+
+        Map<String, String> env = env();
+        env.put("CHECKOUT_LIFETIME_MINUTES", "30");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> MockPaymentProvider.fromEnv(new dev.prepaid.adapter.config.Env(env), catalog, null, null));
+        assertTrue(e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes from 35 to 1440"),
+                e.getMessage());
+
+        env.put("CHECKOUT_LIFETIME_MINUTES", "120");
+        MockPaymentProvider fromEnv = MockPaymentProvider.fromEnv(new dev.prepaid.adapter.config.Env(env), catalog,
+                null, null);
+        Order order = order("trial");
+        String other = fromEnv.createCheckout(order, catalog.require("trial"), "http://x.example/", null).checkoutId();
+        assertEquals(NOW.plus(Duration.ofMinutes(120)), fromEnv.checkouts().find(other).orElseThrow().expiresAt());
+        assertEquals(CheckoutState.Status.EXPIRED, fromEnv.fetchCheckout(other).status(),
+                "fromEnv's clock is the system's: an order made at " + NOW + " is long past its lifetime");
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.StripeClient;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.CheckoutState;
 import dev.prepaid.domain.payment.Money;
@@ -72,6 +73,51 @@ class StripeCheckoutTest {
 
     static String successUrl(Order order) {
         return "https://app.test/purchase/done?orderId=" + order.orderId();
+    }
+
+    @Test
+    void theSessionExpiresTheLifetimeAfterTheOrderWasCreatedAndARetrySendsTheSameParameters() {
+        // an order made 7 minutes ago (create-order's first checkout attempt timed out, say)
+        Instant created = Instant.now().minus(Duration.ofMinutes(7)).minusMillis(321);
+        Order order = Order.pending(OrderId.random(), new UserId("user-42"), CATALOG.require("trial"), "stripe", created);
+        Product product = CATALOG.require("trial");
+        StripePaymentProvider ninety = new StripePaymentProvider(client(fake.baseUrl()), WEBHOOK_SECRET, PRICES,
+                Clock.systemUTC(), CheckoutLifetime.ofMinutes(90));
+        // the retry, in another execution environment whose clock is 10 minutes further on
+        StripePaymentProvider later = new StripePaymentProvider(client(fake.baseUrl()), WEBHOOK_SECRET, PRICES,
+                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), CheckoutLifetime.ofMinutes(90));
+
+        CheckoutSession first = ninety.createCheckout(order, product, successUrl(order), "https://app.test/cancel");
+        CheckoutSession retry = later.createCheckout(order, product, successUrl(order), "https://app.test/cancel");
+
+        long expected = created.plus(Duration.ofMinutes(90)).getEpochSecond();
+        List<FakeStripe.Request> posts = fake.requests("POST", "/v1/checkout/sessions");
+        assertEquals(2, posts.size());
+        assertEquals(Long.toString(expected), posts.get(0).param("expires_at"),
+                "order creation + lifetime, not now + lifetime");
+        assertEquals(posts.get(0).params(), posts.get(1).params(), "the retry sends identical parameters");
+        assertEquals(posts.get(0).idempotencyKey(), posts.get(1).idempotencyKey());
+        assertEquals(first, retry, "Stripe replays the first session instead of refusing the key");
+        assertEquals(1, fake.sessionsCreated());
+        assertEquals(expected, fake.expiresAt(first.checkoutId()));
+        assertEquals(expected, fake.session(first.checkoutId()).get("expires_at").asLong());
+
+        // Stripe's own expiry closes it at expires_at: the fetch then reports it expired
+        assertEquals(CheckoutState.Status.OPEN, ninety.fetchCheckout(first.checkoutId()).status());
+        assertEquals(List.of(), fake.expireDue(Instant.ofEpochSecond(expected - 1)));
+        assertEquals(List.of(first.checkoutId()), fake.expireDue(Instant.ofEpochSecond(expected)));
+        assertEquals(new CheckoutState(first.checkoutId(), CheckoutState.Status.EXPIRED, null),
+                ninety.fetchCheckout(first.checkoutId()));
+    }
+
+    @Test
+    void withoutAConfiguredLifetimeASessionExpiresAnHourAfterItsOrder() {
+        Order order = order("basic");
+        CheckoutSession session = provider.createCheckout(order, CATALOG.require("basic"), successUrl(order),
+                "https://app.test/cancel");
+        assertEquals(Long.toString(order.createdAt().plus(Duration.ofMinutes(60)).getEpochSecond()),
+                fake.requests("POST", "/v1/checkout/sessions").get(0).param("expires_at"));
+        assertEquals(order.createdAt().plus(Duration.ofMinutes(60)).getEpochSecond(), fake.expiresAt(session.checkoutId()));
     }
 
     @Test

@@ -172,4 +172,34 @@ class StripeConfigTest {
         assertTrue(e.getMessage().contains("STRIPE_WEBHOOK_SECRET"), e.getMessage());
     }
 
+
+    @Test
+    void theCheckoutLifetimeIsReadAtStartUpAndSentAsExpiresAt() {
+        try (FakeStripe fake = new FakeStripe()) {
+            Map<String, String> env = complete();
+            env.put("STRIPE_API_BASE", fake.baseUrl());
+            env.put("CHECKOUT_LIFETIME_MINUTES", " 1440 ");
+            StripePaymentProvider provider = StripePaymentProvider.fromEnv(new Env(env), ProductCatalog.defaults());
+            ProductCatalog catalog = ProductCatalog.defaults();
+            Instant created = Instant.now().minusSeconds(5);
+            Order order = Order.pending(OrderId.random(), new UserId("u1"), catalog.require("pro"), "stripe", created);
+            provider.createCheckout(order, catalog.require("pro"), "https://a.test/ok", "https://a.test/no");
+            assertEquals(Long.toString(created.plus(java.time.Duration.ofHours(24)).getEpochSecond()),
+                    fake.requests().get(0).param("expires_at"));
+        }
+    }
+
+    @Test
+    void aCheckoutLifetimeOutOfRangeFailsTheStartUpWithTheVariablesName() {
+        for (String value : new String[] {"34", "1441", "0", "-60", "sixty", "60.5", "60m", "99999999999"}) {
+            Map<String, String> env = complete();
+            env.put("CHECKOUT_LIFETIME_MINUTES", value);
+            IllegalStateException e = refused(env);
+            assertTrue(e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes from 35"
+                    + " to 1440"), value + ": " + e.getMessage());
+        }
+        Map<String, String> env = complete();
+        env.put("CHECKOUT_LIFETIME_MINUTES", "35");
+        assertEquals("stripe", StripePaymentProvider.fromEnv(new Env(env), ProductCatalog.defaults()).name());
+    }
 }
