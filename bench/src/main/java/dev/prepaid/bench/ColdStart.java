@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -83,7 +84,10 @@ final class ColdStart {
             new Target("create-order", "dev.prepaid.function.order.CreateOrderHandler", "api"),
             new Target("callback", "dev.prepaid.function.callback.CallbackHandler", "api"),
             new Target("webhook", "dev.prepaid.function.webhook.WebhookHandler", "api"),
-            new Target("fulfilment", "dev.prepaid.function.fulfilment.FulfilmentHandler", "sqs"));
+            new Target("fulfilment", "dev.prepaid.function.fulfilment.FulfilmentHandler", "sqs"),
+            new Target("reconciliation", "dev.prepaid.function.reconciliation.ReconciliationHandler", "scheduled"),
+            new Target("admin", "dev.prepaid.function.admin.AdminHandler", "api"),
+            new Target("not-found", "dev.prepaid.function.notfound.NotFoundHandler", "api"));
 
     private final Report report;
     private final Path root;
@@ -495,6 +499,7 @@ final class ColdStart {
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.putAll(stack.vars);
         env.put("FULFILMENT_QUEUE_URL", sinkQueue);
+        env.put("FULFILMENT_DLQ_URL", sinkQueue); // reconciliation and admin read a queue's depth
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "local");
@@ -606,6 +611,10 @@ final class ColdStart {
                 p.setProperty("receiptHandle", m.receiptHandle());
                 m.attributes().forEach((k, val) -> p.setProperty("attribute." + k, val));
             }
+            // A whole run on the bench's table: pending and completed orders, changed balances, the DLQ's depth.
+            case "reconciliation" -> p.setProperty("time", Instant.now().toString());
+            case "admin" -> api(p, Events.request("GET", "/api/admin/dlq").service("ops", "credits/admin").build());
+            case "not-found" -> api(p, Events.request("GET", "/api/credits/balances").header("content-type", null).build());
             default -> throw new IllegalStateException(t.name());
         }
         return p;
@@ -644,6 +653,8 @@ final class ColdStart {
             case "create-order" -> "status=201";
             case "callback" -> "status=302";
             case "fulfilment" -> "failures=0";
+            case "reconciliation" -> "completed=true";
+            case "not-found" -> "status=404";
             default -> "status=200";
         };
         boolean ok = run.result().startsWith(expected)

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.prepaid.adapter.config.Env;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,17 @@ public final class ColdLauncher {
         }
         long init = System.nanoTime();
         String result;
-        if (kind.equals("sqs")) {
+        if (kind.equals("scheduled")) {
+            @SuppressWarnings("unchecked")
+            RequestHandler<ScheduledEvent, Map<String, Object>> scheduled =
+                    (RequestHandler<ScheduledEvent, Map<String, Object>>) handler;
+            ScheduledEvent event = new ScheduledEvent();
+            event.setSource("aws.events");
+            event.setDetailType("Scheduled Event");
+            event.setTime(new org.joda.time.DateTime(request.getProperty("time")));
+            Map<String, Object> response = scheduled.handleRequest(event, new LaunchContext(function));
+            result = "completed=" + (response != null);
+        } else if (kind.equals("sqs")) {
             @SuppressWarnings("unchecked")
             RequestHandler<SQSEvent, SQSBatchResponse> sqs = (RequestHandler<SQSEvent, SQSBatchResponse>) handler;
             SQSBatchResponse response = sqs.handleRequest(sqsEvent(request), new LaunchContext(function));
