@@ -721,8 +721,10 @@ class TemplateContentTest {
         expected.put("CallbackFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         expected.put("WebhookFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), false));
         expected.put("FulfilmentFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
-        // re-checked orders are fulfilled through the ledger; checkpoint and report items; work lists on the indexes
-        expected.put("ReconciliationFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        // re-checked orders are fulfilled through the ledger; checkpoint, report and drift items (a resolved drift
+        // item is deleted: DynamoReconciliationStore.resolveDrift); work lists on the indexes
+        expected.put("ReconciliationFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem",
+                "DeleteItem"), true));
         expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         expected.put("NotFoundFunction", dynamo(List.of(), false)); // routing only
         assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");

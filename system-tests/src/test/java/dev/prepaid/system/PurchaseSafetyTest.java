@@ -149,8 +149,8 @@ class PurchaseSafetyTest {
                     "{\"returnUrl\": \"https://evil.example/phish\"}", Map.of());
             assertEquals(400, evil.status());
             assertEquals("invalid_return_url", evil.json().get("error").asText());
-            Reply cancelled = system.call("POST", "/api/payment/subscription/cancel", "user:" + alice,
-                    "{\"atPeriodEnd\": true}", Map.of());
+            // No body: the default, cancel at the end of the paid period (as {"atPeriodEnd": true}).
+            Reply cancelled = system.call("POST", "/api/payment/subscription/cancel", "user:" + alice, null, Map.of());
             assertEquals(200, cancelled.status(), cancelled.body());
             assertTrue(cancelled.json().get("subscription").get("cancelAtPeriodEnd").asBoolean());
             assertTrue(system.call("GET", "/api/payment/subscription", "user:" + alice, null, Map.of()).json()

@@ -114,6 +114,9 @@ public final class AdminHandler extends ApiGatewayHandler {
         var open = service.openDrifts();
         body.put("openDrifts", open.size());
         body.set("open", ReconciliationReportJson.openDriftsJson(open));
+        // The latest run's other ledger findings, so one route answers "what is wrong with the money".
+        body.set("missingEntries", ReconciliationReportJson.missingEntriesJson(report.completed().missingEntries()));
+        body.set("orphanEntries", ReconciliationReportJson.orphanEntriesJson(report.orphanEntries()));
         return HttpResponses.json(200, body);
     }
 

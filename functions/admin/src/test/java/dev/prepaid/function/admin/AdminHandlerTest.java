@@ -225,6 +225,27 @@ class AdminHandlerTest {
     }
 
     @Test
+    void theDriftReportAlsoNamesTheLatestRunsMissingAndOrphanEntries() {
+        String user = ReconFixture.newUser();
+        Order lostEntry = fx.purchased(user, "trial");
+        fx.deleteEntry(ReconFixture.purchaseEntry(lostEntry));
+        Order lostOrder = fx.purchased(user, "trial");
+        fx.deleteOrder(lostOrder);
+        fx.run(fx.service());
+
+        JsonNode body = json(call(admin("GET", "/api/admin/reports/drift")));
+
+        JsonNode missing = body.path("missingEntries");
+        assertEquals(1, missing.size(), body.toString());
+        assertEquals(lostEntry.orderId().value(), missing.get(0).path("orderId").asText());
+        assertEquals(user, missing.get(0).path("userId").asText());
+        JsonNode orphans = body.path("orphanEntries");
+        assertEquals(1, orphans.size(), body.toString());
+        assertEquals(ReconFixture.purchaseEntry(lostOrder), orphans.get(0).path("entryId").asText());
+        assertEquals(lostOrder.orderId().value(), orphans.get(0).path("orderId").asText());
+    }
+
+    @Test
     void badRedriveInputIs400() {
         for (String body : List.of("{\"max\": 0}", "{\"max\": 101}", "{\"max\": 2.5}", "{\"max\": -1}",
                 "{\"max\": \"10\"}")) {

@@ -106,8 +106,9 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse cancel(SubscriptionService subscriptions, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("atPeriodEnd"));
-        Boolean atPeriodEnd = body.optionalBoolean("atPeriodEnd");
+        // No body at all means the default, as an omitted field does: cancel at the end of the paid period.
+        Boolean atPeriodEnd = request.body().length == 0 ? null
+                : JsonBody.parse(request, Set.of("atPeriodEnd")).optionalBoolean("atPeriodEnd");
         ObjectNode response = Json.object();
         response.set("subscription", subscriptionJson(subscriptions.cancel(user, atPeriodEnd == null || atPeriodEnd)));
         return HttpResponses.json(200, response);

@@ -42,17 +42,9 @@ public final class ReconciliationReportJson {
         c.put("until", text(completed.until()));
         c.put("passComplete", completed.passComplete());
         c.put("checked", completed.checked());
-        ArrayNode missing = c.putArray("missingEntries");
-        for (ReconciliationReport.MissingEntry m : completed.missingEntries()) {
-            missing.addObject().put("orderId", m.orderId()).put("userId", m.userId())
-                    .put("productType", m.productType()).put("expected", m.expected());
-        }
+        c.set("missingEntries", missingEntriesJson(completed.missingEntries()));
 
-        ArrayNode orphans = node.putArray("orphanEntries");
-        for (ReconciliationReport.OrphanEntry o : report.orphanEntries()) {
-            orphans.addObject().put("entryId", o.entryId()).put("userId", o.userId()).put("orderId", o.orderId())
-                    .put("reason", o.reason());
-        }
+        node.set("orphanEntries", orphanEntriesJson(report.orphanEntries()));
 
         node.set("drift", driftJson(report.drift()));
         node.set("openDrifts", openDriftsJson(report.openDrifts()));
@@ -97,6 +89,26 @@ public final class ReconciliationReportJson {
     }
 
     /** Open drift items: what is still wrong, since when, and when it was last found so. */
+    /** Completed orders without their ledger entry: {@code [{"orderId", "userId", "productType", "expected"}]}. */
+    public static ArrayNode missingEntriesJson(List<ReconciliationReport.MissingEntry> entries) {
+        ArrayNode missing = Json.MAPPER.createArrayNode();
+        for (ReconciliationReport.MissingEntry m : entries) {
+            missing.addObject().put("orderId", m.orderId()).put("userId", m.userId())
+                    .put("productType", m.productType()).put("expected", m.expected());
+        }
+        return missing;
+    }
+
+    /** Purchase or subscription-grant entries without what paid for them: {@code [{"entryId", "userId", "orderId", "reason"}]}. */
+    public static ArrayNode orphanEntriesJson(List<ReconciliationReport.OrphanEntry> entries) {
+        ArrayNode orphans = Json.MAPPER.createArrayNode();
+        for (ReconciliationReport.OrphanEntry o : entries) {
+            orphans.addObject().put("entryId", o.entryId()).put("userId", o.userId()).put("orderId", o.orderId())
+                    .put("reason", o.reason());
+        }
+        return orphans;
+    }
+
     public static ArrayNode openDriftsJson(List<ReconciliationReport.OpenDrift> open) {
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (ReconciliationReport.OpenDrift o : open) {
