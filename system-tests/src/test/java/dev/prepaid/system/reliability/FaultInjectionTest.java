@@ -112,6 +112,41 @@ class FaultInjectionTest {
         void verify(String context, Violations violations);
     }
 
+    /** A fresh user and one provider event whose fulfilment must land exactly once: what it writes and leaves. */
+    record PaidEvent(String user, MockEvents.Event event, List<String> expectedKeys, long balance) {
+    }
+
+    /**
+     * {@code purchase}: a trial pack's checkout.completed; {@code renewal}: a plan's second invoice; {@code clawback}:
+     * a half refund of a bought pack. Everything before the event is already fulfilled.
+     */
+    private PaidEvent paidEvent(String kind, String tag) {
+        String user = fresh(tag + "-" + kind);
+        List<String> expected = new ArrayList<>();
+        switch (kind) {
+            case "purchase" -> {
+                MockCheckout checkout = order(user, "trial");
+                expected.add(MockEvents.purchaseKey(checkout));
+                return new PaidEvent(user, MockEvents.checkoutCompleted(checkout), expected, 10_000);
+            }
+            case "renewal" -> {
+                MockCheckout checkout = subscribed(user);
+                expected.add(MockEvents.grantKey(checkout, 1));
+                expected.add(MockEvents.grantKey(checkout, 2));
+                return new PaidEvent(user, MockEvents.invoicePaid(checkout, 2), expected, 60_000);
+            }
+            case "clawback" -> {
+                MockCheckout checkout = bought(user);
+                String refundId = "mock_re_" + tag + "_" + SEQUENCE.incrementAndGet();
+                MockEvents.Event event = MockEvents.refundCreated(refundId, checkout.paymentRef(), 395, "usd", user);
+                expected.add(MockEvents.purchaseKey(checkout));
+                expected.add(event.ledgerKey());
+                return new PaidEvent(user, event, expected, 5_000);
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+    }
+
     record Scenario(String name, Supplier<Case> setup) {
     }
 
@@ -210,29 +245,11 @@ class FaultInjectionTest {
         int crashes = 0;
         int redeliveries = 0;
         for (String kind : List.of("purchase", "renewal", "clawback")) {
-            String user = fresh("crash-" + kind);
-            List<String> expected = new ArrayList<>();
-            long balance;
-            MockEvents.Event event;
-            if (kind.equals("purchase")) {
-                MockCheckout checkout = order(user, "trial");
-                event = MockEvents.checkoutCompleted(checkout);
-                expected.add(MockEvents.purchaseKey(checkout));
-                balance = 10_000;
-            } else if (kind.equals("renewal")) {
-                MockCheckout checkout = subscribed(user);
-                event = MockEvents.invoicePaid(checkout, 2);
-                expected.add(MockEvents.grantKey(checkout, 1));
-                expected.add(MockEvents.grantKey(checkout, 2));
-                balance = 60_000;
-            } else {
-                MockCheckout checkout = bought(user);
-                String refundId = "mock_re_crash_" + SEQUENCE.incrementAndGet();
-                event = MockEvents.refundCreated(refundId, checkout.paymentRef(), 395, "usd", user);
-                expected.add(MockEvents.purchaseKey(checkout));
-                expected.add(event.ledgerKey());
-                balance = 5_000;
-            }
+            PaidEvent paid = paidEvent(kind, "crash");
+            String user = paid.user();
+            MockEvents.Event event = paid.event();
+            List<String> expected = paid.expectedKeys();
+            long balance = paid.balance();
             deliverClean(event);
             // Lambda hands the batch to the function, which writes the ledger and then dies: no delete.
             List<Message> received = List.of();
@@ -288,29 +305,11 @@ class FaultInjectionTest {
         ObjectNode answers = figures.putObject("answers");
         int crashes = 0;
         for (String kind : List.of("purchase", "renewal", "clawback")) {
-            String user = fresh("inflight-" + kind);
-            List<String> expected = new ArrayList<>();
-            long balance;
-            MockEvents.Event event;
-            if (kind.equals("purchase")) {
-                MockCheckout checkout = order(user, "trial");
-                event = MockEvents.checkoutCompleted(checkout);
-                expected.add(MockEvents.purchaseKey(checkout));
-                balance = 10_000;
-            } else if (kind.equals("renewal")) {
-                MockCheckout checkout = subscribed(user);
-                event = MockEvents.invoicePaid(checkout, 2);
-                expected.add(MockEvents.grantKey(checkout, 1));
-                expected.add(MockEvents.grantKey(checkout, 2));
-                balance = 60_000;
-            } else {
-                MockCheckout checkout = bought(user);
-                event = MockEvents.refundCreated("mock_re_inflight_" + SEQUENCE.incrementAndGet(), checkout.paymentRef(),
-                        395, "usd", user);
-                expected.add(MockEvents.purchaseKey(checkout));
-                expected.add(event.ledgerKey());
-                balance = 5_000;
-            }
+            PaidEvent paid = paidEvent(kind, "inflight");
+            String user = paid.user();
+            MockEvents.Event event = paid.event();
+            List<String> expected = paid.expectedKeys();
+            long balance = paid.balance();
             String context = "in-flight " + kind;
 
             faulty.injector.crashAt("Sqs.SendMessage");
