@@ -139,22 +139,23 @@ class IncrementalDriftTest {
     @Test
     void anOldEntryDeletedBehindTheCheckpointIsFoundByThePeriodicFullSum() {
         String user = ReconFixture.newUser();
-        for (int i = 1; i <= 5; i++) {
-            fx.grant(user, 100 * i);
-        }
         MutableClock clock = new MutableClock(Instant.now());
         ReconciliationService service = fx.service(ReconFixture.settings().withFullResumAfter(Duration.ofHours(1)), clock);
-        clock.set(Instant.now());
-        fx.run(service);
+        for (int i = 1; i <= 5; i++) {
+            fx.grant(user, 100 * i, clock);
+        }
+        clock.advance(Duration.ofMillis(5));
+        service.run();
         ReconciliationStore.LedgerSum base = checkpoint(user);
         assertEquals(5, base.seq());
 
         LedgerEntry old = fx.entries(user).stream().filter(e -> e.sequence() == 2).findFirst().orElseThrow();
         fx.deleteEntry(old.entryId()); // behind the checkpoint: 2.00 of the balance has no entry any more
-        fx.grant(user, 10);
-        clock.set(Instant.now().plus(Duration.ofMillis(5)));
+        clock.advance(Duration.ofMinutes(10));
+        fx.grant(user, 10, clock);
+        clock.advance(Duration.ofMillis(5));
 
-        ReconciliationReport incremental = fx.run(service);
+        ReconciliationReport incremental = service.run();
 
         assertEquals(1, incremental.drift().usersChecked());
         assertEquals(List.of(), incremental.drift().drifts(),
@@ -162,10 +163,11 @@ class IncrementalDriftTest {
         assertEquals(6, checkpoint(user).seq());
         assertEquals(base.resummedAt(), checkpoint(user).resummedAt(), "an incremental advance keeps the full sum's time");
 
-        fx.grant(user, 10);
-        clock.set(Instant.now().plus(Duration.ofHours(2))); // the last full sum is now older than an hour
+        clock.advance(Duration.ofHours(2)); // the last full sum is now older than an hour
+        fx.grant(user, 10, clock);
+        clock.advance(Duration.ofMillis(5));
 
-        ReconciliationReport periodic = fx.run(service);
+        ReconciliationReport periodic = service.run();
 
         assertEquals(1, periodic.drift().driftedUsers(), "the full sum finds it");
         ReconciliationReport.UserDrift drift = periodic.drift().drifts().get(0);
@@ -177,14 +179,16 @@ class IncrementalDriftTest {
 
         // The balance moves again: the changed-balance walk checks the user in full while the item is open
         // (from the checkpoint, seq 7 and 8 would agree with the balance and close it wrongly).
-        fx.grant(user, 10);
-        clock.set(Instant.now().plus(Duration.ofHours(2)));
+        clock.advance(Duration.ofMinutes(1));
+        fx.grant(user, 10, clock);
+        clock.advance(Duration.ofMillis(5));
 
-        ReconciliationReport after = fx.run(service);
+        ReconciliationReport after = service.run();
 
         assertEquals(1, after.drift().usersChecked());
         assertEquals(1, after.drift().driftedUsers());
         assertEquals(200, after.openDrifts().get(0).drift(), "still open");
+        assertEquals(6, checkpoint(user).seq());
     }
 
     @Test

@@ -168,6 +168,13 @@ public final class ReconFixture implements AutoCloseable {
                 new IdempotencyKey(id("grant-")), "tests"));
     }
 
+    /** A grant posted at {@code clock}'s time (its entry and its changed-balance bucket). */
+    public void grant(String user, long hundredths, Clock clock) {
+        new CreditService(wiring.ledger(), PricingCatalog.defaults(), clock).grant(new GrantCreditsCommand(
+                new UserId(user), Credits.ofHundredths(hundredths), "test grant", new IdempotencyKey(id("grant-")),
+                "tests"));
+    }
+
     public Credits balance(String user) {
         return wiring.ledger().balance(new UserId(user)).map(b -> b.credits()).orElse(Credits.ZERO);
     }
