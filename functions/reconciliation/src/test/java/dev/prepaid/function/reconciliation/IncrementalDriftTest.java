@@ -192,6 +192,31 @@ class IncrementalDriftTest {
     }
 
     @Test
+    void aUserWithAnOpenDriftItemIsSummedInFullByTheChangedBalanceWalk() {
+        String user = ReconFixture.newUser();
+        for (int i = 1; i <= 4; i++) {
+            fx.grant(user, 100 * i);
+        }
+        ReconciliationService service = fx.service();
+        fx.run(service);
+        assertEquals(4, checkpoint(user).seq());
+
+        // An old entry goes missing behind the (fresh) checkpoint, and the item is open for it, as the periodic
+        // full sum of another run would have left it.
+        LedgerEntry old = fx.entries(user).stream().filter(e -> e.sequence() == 3).findFirst().orElseThrow();
+        fx.deleteEntry(old.entryId());
+        store.saveDrift(new ReconciliationReport.UserDrift(user, 1000, 700, 300, 4, 4, 3), Instant.now());
+        fx.grant(user, 10); // the balance moves: the walk checks the user
+
+        ReconciliationReport report = fx.run(service);
+
+        assertEquals(1, report.drift().usersChecked());
+        assertEquals(1, report.drift().driftedUsers(), "from the checkpoint, seq 5 alone would agree");
+        assertEquals(300, report.openDrifts().get(0).drift());
+        assertEquals(4, checkpoint(user).seq());
+    }
+
+    @Test
     void theCheckpointNeverMovesBackwards() {
         UserId user = new UserId(ReconFixture.newUser());
         Instant full = Instant.parse("2026-01-01T00:00:00Z");
