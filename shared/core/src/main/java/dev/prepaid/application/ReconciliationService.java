@@ -43,7 +43,8 @@ import java.util.Set;
  *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs, and
  *       every subscription grant its completed order (first period) or the user's subscription (renewal);</li>
  *   <li>compares the balance of every user whose balance changed since the last run with the sum of the
- *       user's ledger, and the balance version with the highest entry seq;</li>
+ *       user's ledger, and the balance version with the highest entry seq, incrementally from a per-user
+ *       ledger-sum checkpoint (a full sum for open drift items and after {@link Settings#fullResumAfter()});</li>
  *   <li>reads the fulfilment DLQ's depth;</li>
  *   <li>computes the payment success rate over the orders closed in {@link Settings#successRateWindow()}
  *       before the run, whoever closed them (webhook, callback or this job).</li>
