@@ -502,7 +502,8 @@ class TemplateContentTest {
         Map<String, Long> expected = new TreeMap<>(Map.of(
                 "ReconcileMaxUsers", (long) defaults.maxUsers(),
                 "ReconcilePendingAfterMinutes", defaults.pendingAfter().toMinutes(),
-                "ReconcileSettleSeconds", defaults.settleLag().toSeconds()));
+                "ReconcileSettleSeconds", defaults.settleLag().toSeconds(),
+                "ReconcileFullSumDays", defaults.fullResumAfter().toDays()));
         expected.forEach((name, value) -> {
             assertEquals("Number", parameters.path(name).path("Type").asText(), name + " Type");
             assertEquals(value.longValue(), parameters.path(name).path("Default").asLong(-1), name + " Default");
@@ -511,6 +512,7 @@ class TemplateContentTest {
         assertEquals(1, parameters.path("ReconcileMaxUsers").path("MinValue").asInt(), "the code refuses 0");
         assertEquals(1, parameters.path("ReconcilePendingAfterMinutes").path("MinValue").asInt(), "the code refuses 0");
         assertEquals(0, parameters.path("ReconcileSettleSeconds").path("MinValue").asInt(-1));
+        assertEquals(0, parameters.path("ReconcileFullSumDays").path("MinValue").asInt(-1));
         // CHECKOUT_LIFETIME_MINUTES: the template's range is exactly what the code accepts at start-up
         JsonNode lifetime = parameters.path("CheckoutLifetimeMinutes");
         assertEquals("Number", lifetime.path("Type").asText(), "CheckoutLifetimeMinutes Type");

@@ -43,7 +43,8 @@ import java.util.Set;
  *   <li>checks that every purchase entry of the users looked at in (d) names a completed order of theirs, and
  *       every subscription grant its completed order (first period) or the user's subscription (renewal);</li>
  *   <li>compares the balance of every user whose balance changed since the last run with the sum of the
- *       user's ledger, and the balance version with the highest entry seq;</li>
+ *       user's ledger, and the balance version with the highest entry seq, incrementally from a per-user
+ *       ledger-sum checkpoint (a full sum for open drift items and after {@link Settings#fullResumAfter()});</li>
  *   <li>reads the fulfilment DLQ's depth;</li>
  *   <li>computes the payment success rate over the orders closed in {@link Settings#successRateWindow()}
  *       before the run, whoever closed them (webhook, callback or this job).</li>
@@ -67,14 +68,19 @@ public final class ReconciliationService {
      *                             run (f)
      * @param checkoutLifetime     how long a checkout stays open: a pending order whose checkout is still open
      *                             is awaiting its buyer (not stuck) until {@link CheckoutLifetime#stuckAfter}
+     * @param fullResumAfter       the drift check sums only a user's entries since their ledger-sum checkpoint,
+     *                             and the whole ledger again when the checkpoint's last full sum is older than
+     *                             this (so an old entry deleted or altered is still caught, this late at most)
      */
     public record Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
                            Duration settleLag, Duration initialLookback, Duration successRateWindow,
-                           CheckoutLifetime checkoutLifetime) {
+                           CheckoutLifetime checkoutLifetime, Duration fullResumAfter) {
         public static final int DEFAULT_MAX_USERS = 500;
         public static final Duration DEFAULT_PENDING_AFTER = Duration.ofMinutes(10);
         /** The PaymentSuccessRate alarm's period. */
         public static final Duration DEFAULT_SUCCESS_RATE_WINDOW = Duration.ofHours(1);
+        /** A user's ledger is summed in full again when its checkpoint's last full sum is this old. */
+        public static final Duration DEFAULT_FULL_RESUM_AFTER = Duration.ofDays(7);
 
         public Settings {
             if (maxUsers < 1 || maxPendingOrders < 1 || maxCompletedOrders < 1) {
@@ -85,8 +91,9 @@ public final class ReconciliationService {
             Objects.requireNonNull(initialLookback, "initialLookback");
             Objects.requireNonNull(successRateWindow, "successRateWindow");
             Objects.requireNonNull(checkoutLifetime, "checkoutLifetime");
+            Objects.requireNonNull(fullResumAfter, "fullResumAfter");
             if (pendingAfter.isNegative() || settleLag.isNegative() || initialLookback.isNegative()
-                    || successRateWindow.isNegative()) {
+                    || successRateWindow.isNegative() || fullResumAfter.isNegative()) {
                 throw new IllegalArgumentException("durations may not be negative");
             }
         }
@@ -94,52 +101,61 @@ public final class ReconciliationService {
         public Settings(int maxUsers, Duration pendingAfter, int maxPendingOrders, int maxCompletedOrders,
                         Duration settleLag, Duration initialLookback) {
             this(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    DEFAULT_SUCCESS_RATE_WINDOW, CheckoutLifetime.DEFAULT);
+                    DEFAULT_SUCCESS_RATE_WINDOW, CheckoutLifetime.DEFAULT, DEFAULT_FULL_RESUM_AFTER);
         }
 
         public static Settings defaults() {
             return new Settings(DEFAULT_MAX_USERS, DEFAULT_PENDING_AFTER, 50, 500, Duration.ofSeconds(60),
-                    Duration.ofHours(24), DEFAULT_SUCCESS_RATE_WINDOW, CheckoutLifetime.DEFAULT);
+                    Duration.ofHours(24), DEFAULT_SUCCESS_RATE_WINDOW, CheckoutLifetime.DEFAULT, DEFAULT_FULL_RESUM_AFTER);
         }
 
         public Settings withMaxUsers(int value) {
             return new Settings(value, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow, checkoutLifetime);
+                    successRateWindow, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withPendingAfter(Duration value) {
             return new Settings(maxUsers, value, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow, checkoutLifetime);
+                    successRateWindow, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withMaxPendingOrders(int value) {
             return new Settings(maxUsers, pendingAfter, value, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow, checkoutLifetime);
+                    successRateWindow, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withMaxCompletedOrders(int value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, value, settleLag, initialLookback,
-                    successRateWindow, checkoutLifetime);
+                    successRateWindow, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withSettleLag(Duration value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, value, initialLookback,
-                    successRateWindow, checkoutLifetime);
+                    successRateWindow, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withInitialLookback(Duration value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, value,
-                    successRateWindow, checkoutLifetime);
+                    successRateWindow, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withSuccessRateWindow(Duration value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    value, checkoutLifetime);
+                    value, checkoutLifetime, fullResumAfter);
         }
 
         public Settings withCheckoutLifetime(CheckoutLifetime value) {
             return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
-                    successRateWindow, value);
+                    successRateWindow, value, fullResumAfter);
+        }
+    
+        /**
+         * How old a user's last full ledger sum may get before the drift check sums the whole ledger again
+         * instead of only the entries since its checkpoint (zero: every check is a full sum).
+         */
+        public Settings withFullResumAfter(Duration value) {
+            return new Settings(maxUsers, pendingAfter, maxPendingOrders, maxCompletedOrders, settleLag, initialLookback,
+                    successRateWindow, checkoutLifetime, value);
         }
     }
 
@@ -498,6 +514,22 @@ public final class ReconciliationService {
                     store.changedBalances(from, until, cursor, settings.maxUsers());
             List<ReconciliationReport.UserDrift> drifts = new ArrayList<>();
             Set<UserId> seen = new HashSet<>();
+            // A user with an open drift item is summed in full: their checkpoint may predate the damage.
+            Set<String> openDriftUsers = null; // unknown: every check is a full sum
+            if (!page.items().isEmpty()) {
+                try {
+                    List<ReconciliationReport.OpenDrift> items = store.openDrifts(MAX_OPEN_DRIFTS);
+                    if (items.size() < MAX_OPEN_DRIFTS) { // all of them
+                        openDriftUsers = new HashSet<>();
+                        for (ReconciliationReport.OpenDrift item : items) {
+                            openDriftUsers.add(item.userId());
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    error("drift_items", null, e);
+                    openDriftUsers = null;
+                }
+            }
             String next = page.cursor();
             boolean complete = page.complete();
             for (ReconciliationStore.Positioned<ReconciliationStore.ChangedBalance> positioned : page.items()) {
@@ -512,7 +544,7 @@ public final class ReconciliationService {
                     continue;
                 }
                 try {
-                    checkUser(user).ifPresent(d -> {
+                    checkUser(user, openDriftUsers == null || openDriftUsers.contains(user.value())).ifPresent(d -> {
                         drifts.add(d);
                         found.put(user, d);
                     });
@@ -556,7 +588,7 @@ public final class ReconciliationService {
                 try {
                     UserId user = new UserId(item.userId());
                     if (!whole.contains(user) && !outOfTime()) {
-                        checkUser(user).ifPresent(d -> open.put(d.userId(), store.saveDrift(d, now)));
+                        checkUser(user, true).ifPresent(d -> open.put(d.userId(), store.saveDrift(d, now)));
                     }
                     if (whole.contains(user)) {
                         store.resolveDrift(item.userId());
@@ -572,23 +604,81 @@ public final class ReconciliationService {
         }
 
         /**
-         * Balance vs ledger for one user. A posting between reading the balance and reading the entries shows
-         * as a mismatch with a moved version: read again rather than report it.
+         * Balance vs ledger for one user, incrementally: from the user's ledger-sum checkpoint (the entries up
+         * to its {@code seq} sum to its {@code sum}), only the entries posted since are read and added, and
+         * their versions must run on without a gap from the checkpoint to the balance's version. A full sum
+         * from the first entry is made instead when {@code full} (the user has an open drift item), when there
+         * is no checkpoint, or when the checkpoint's last full sum is older than
+         * {@link Settings#fullResumAfter()}; and a mismatch found incrementally is confirmed by a full sum
+         * before it is reported, so a drift is always measured from the whole ledger. The checkpoint advances
+         * only when the user is found whole (and their new purchases all have their orders), and only over
+         * entries older than the settle lag; the store keeps it from moving backwards.
          */
-        private Optional<ReconciliationReport.UserDrift> checkUser(UserId user) {
+        private Optional<ReconciliationReport.UserDrift> checkUser(UserId user, boolean full) {
+            ReconciliationStore.LedgerSum base = ReconciliationStore.LedgerSum.NONE;
+            if (!full) {
+                Optional<ReconciliationStore.LedgerSum> saved = store.ledgerSum(user);
+                if (saved.isPresent()
+                        && saved.get().resummedAt().isAfter(startedAt.minus(settings.fullResumAfter()))) {
+                    base = saved.get();
+                }
+            }
+            Measured measured = measure(user, base);
+            if (measured != null && measured.drift() != null && base.seq() > 0) {
+                base = ReconciliationStore.LedgerSum.NONE;
+                measured = measure(user, base);
+            }
+            if (measured == null) {
+                return Optional.empty(); // the balance kept changing: reported as balance_busy
+            }
+            boolean clean = orphans(user, measured.purchases());
+            if (measured.drift() != null) {
+                return Optional.of(measured.drift());
+            }
+            whole.add(user);
+            boolean fromFirst = base.seq() == 0;
+            if (clean && (measured.settledSeq() > base.seq() || (fromFirst && measured.settledSeq() > 0))) {
+                try {
+                    store.saveLedgerSum(user, new ReconciliationStore.LedgerSum(measured.settledSeq(),
+                            measured.settledSum(), fromFirst ? startedAt : base.resummedAt(), clock.instant()));
+                } catch (RuntimeException e) {
+                    error("drift_checkpoint", user.value(), e);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * The balance against {@code base} plus the entries after it. A posting between reading the balance and
+         * reading the entries shows as a mismatch with a moved version: read again rather than report it.
+         * Null when the balance kept moving.
+         */
+        private Measured measure(UserId user, ReconciliationStore.LedgerSum base) {
             for (int attempt = 1; ; attempt++) {
                 Balance before = ledger.balance(user).orElse(Balance.empty(user));
-                long sum = 0;
-                long maxSeq = 0;
+                long sum = base.sum();
+                long maxSeq = base.seq();
+                long last = base.seq();
+                boolean chain = true;
                 long count = 0;
+                long settledSeq = base.seq();
+                long settledSum = base.sum();
+                boolean settling = true;
                 List<LedgerEntry> purchases = new ArrayList<>();
                 Optional<String> cursor = Optional.empty();
                 do {
-                    HistoryPage page = ledger.history(user, Optional.empty(), HISTORY_PAGE, cursor);
+                    HistoryPage page = ledger.entriesAfter(user, base.seq(), HISTORY_PAGE, cursor);
                     for (LedgerEntry entry : page.items()) {
                         sum = Math.addExact(sum, entry.amount().hundredths());
+                        chain &= entry.sequence() == last + 1;
+                        last = entry.sequence();
                         maxSeq = Math.max(maxSeq, entry.sequence());
                         count++;
+                        settling &= chain && !entry.createdAt().isAfter(horizon);
+                        if (settling) {
+                            settledSeq = entry.sequence();
+                            settledSum = sum;
+                        }
                         if (entry.type() == EntryType.PURCHASE || entry.type() == EntryType.SUBSCRIPTION_GRANT) {
                             purchases.add(entry);
                         }
@@ -596,38 +686,40 @@ public final class ReconciliationService {
                     cursor = page.nextCursor();
                 } while (cursor.isPresent());
                 long balance = before.credits().hundredths();
-                if (balance == sum && before.sequence() == maxSeq) {
-                    whole.add(user);
-                    orphans(user, purchases);
-                    return Optional.empty();
+                if (balance == sum && before.sequence() == maxSeq && chain) {
+                    return new Measured(null, purchases, settledSeq, settledSum);
                 }
                 Balance after = ledger.balance(user).orElse(Balance.empty(user));
                 if (after.sequence() == before.sequence() || attempt >= BALANCE_ATTEMPTS) {
                     if (after.sequence() != before.sequence()) {
                         errors.add(new ReconciliationReport.RunError("drift", user.value(), "balance_busy",
                                 "the balance kept changing while it was checked"));
-                        return Optional.empty();
+                        return null;
                     }
-                    orphans(user, purchases);
-                    return Optional.of(new ReconciliationReport.UserDrift(user.value(), balance, sum, balance - sum,
-                            before.sequence(), maxSeq, count));
+                    return new Measured(new ReconciliationReport.UserDrift(user.value(), balance, sum, balance - sum,
+                            before.sequence(), maxSeq, count), purchases, settledSeq, settledSum);
                 }
             }
         }
 
-        private void orphans(UserId user, List<LedgerEntry> purchases) {
+        /** Reports the purchase entries without their order; true when there was none (and no error). */
+        private boolean orphans(UserId user, List<LedgerEntry> purchases) {
+            boolean clean = true;
             for (LedgerEntry entry : purchases) {
                 String orderId = entry.metadata().get("orderId");
                 try {
                     String reason = entry.type() == EntryType.SUBSCRIPTION_GRANT
                             ? grantOrphanReason(user, entry, orderId) : orphanReason(user, orderId);
                     if (reason != null) {
+                        clean = false;
                         orphans.add(new ReconciliationReport.OrphanEntry(entry.entryId(), user.value(), orderId, reason));
                     }
                 } catch (RuntimeException e) {
+                    clean = false;
                     error("orphans", entry.entryId(), e);
                 }
             }
+            return clean;
         }
 
         /**
@@ -675,6 +767,18 @@ public final class ReconciliationService {
     }
 
     private enum PendingOutcome { HEALED, EXPIRED, FAILED, STUCK, AWAITING, GONE }
+
+    /**
+     * One read of a user's balance against their ledger.
+     *
+     * @param drift      null when whole
+     * @param purchases  the purchase and subscription grant entries read
+     * @param settledSeq the end of the gap-free run of entries older than the settle lag (what a checkpoint may
+     *                   cover), and {@code settledSum} their sum with the base's
+     */
+    private record Measured(ReconciliationReport.UserDrift drift, List<LedgerEntry> purchases, long settledSeq,
+                            long settledSum) {
+    }
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;

@@ -78,7 +78,10 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
                         env.optional("RECONCILE_PENDING_AFTER_MINUTES",
                                 Long.toString(ReconciliationService.Settings.DEFAULT_PENDING_AFTER.toMinutes())))))
                 .withSettleLag(Duration.ofSeconds(nonNegative("RECONCILE_SETTLE_SECONDS",
-                        env.optional("RECONCILE_SETTLE_SECONDS", "60"))));
+                        env.optional("RECONCILE_SETTLE_SECONDS", "60"))))
+                .withFullResumAfter(Duration.ofDays(nonNegative("RECONCILE_FULL_SUM_DAYS",
+                        env.optional("RECONCILE_FULL_SUM_DAYS",
+                                Long.toString(ReconciliationService.Settings.DEFAULT_FULL_RESUM_AFTER.toDays())))));
         DynamoDbClient dynamo = AwsClients.dynamo(env);
         SqsClient sqs = AwsClients.sqs(env);
         Clock clock = Clock.systemUTC();

@@ -48,7 +48,9 @@ public final class ReconFixture implements AutoCloseable {
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_reconciliation_test";
 
     public final LocalEngines engines = LocalEngines.shared();
-    public final DynamoDbClient dynamo = TestClients.dynamo(engines.dynamoEndpoint());
+    /** The ledger entries read from GSI1 through {@link #dynamo} (the drift check's reads). */
+    final LedgerReads ledgerReads = new LedgerReads();
+    public final DynamoDbClient dynamo = TestClients.dynamo(engines.dynamoEndpoint(), ledgerReads);
     public final SqsClient sqs = TestClients.sqs(engines.sqsEndpoint());
     public final String table = TestClients.createLedgerTable(dynamo);
     public final String queueUrl;
@@ -166,6 +168,13 @@ public final class ReconFixture implements AutoCloseable {
                 new IdempotencyKey(id("grant-")), "tests"));
     }
 
+    /** A grant posted at {@code clock}'s time (its entry and its changed-balance bucket). */
+    public void grant(String user, long hundredths, Clock clock) {
+        new CreditService(wiring.ledger(), PricingCatalog.defaults(), clock).grant(new GrantCreditsCommand(
+                new UserId(user), Credits.ofHundredths(hundredths), "test grant", new IdempotencyKey(id("grant-")),
+                "tests"));
+    }
+
     public Credits balance(String user) {
         return wiring.ledger().balance(new UserId(user)).map(b -> b.credits()).orElse(Credits.ZERO);
     }
@@ -179,6 +188,50 @@ public final class ReconFixture implements AutoCloseable {
             cursor = page.nextCursor();
         } while (cursor.isPresent());
         return all;
+    }
+
+    /**
+     * A user with {@code count} grants of 1.00 each, seq 1..count: the first posted through the ledger, the
+     * others copies of its item written in batches (their versions, ids and balances-after adjusted), and the
+     * balance item set to match. Much faster than posting them one by one.
+     */
+    public void longHistory(String user, int count) {
+        grant(user, 100);
+        LedgerEntry first = entries(user).get(0);
+        Map<String, AttributeValue> template = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS("ENTRY#" + first.entryId()), "sk", AttributeValue.fromS("ENTRY")))
+                .consistentRead(true)).item();
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> batch = new ArrayList<>();
+        for (int seq = 2; seq <= count; seq++) {
+            String entryId = first.entryId() + "-" + seq;
+            Map<String, AttributeValue> item = new HashMap<>(template);
+            String sk = String.format("%020d", seq);
+            item.put("pk", AttributeValue.fromS("ENTRY#" + entryId));
+            item.put("entryId", AttributeValue.fromS(entryId));
+            item.put("idempotencyKey", AttributeValue.fromS("copy-" + entryId));
+            item.put("seq", AttributeValue.fromN(Integer.toString(seq)));
+            item.put("balanceAfter", AttributeValue.fromN(Long.toString(100L * seq)));
+            item.put("gsi1sk", AttributeValue.fromS(sk));
+            item.put("gsi2sk", AttributeValue.fromS(template.get("createdAt").s() + "#" + sk));
+            batch.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                    .putRequest(p -> p.item(item)).build());
+            if (batch.size() == 25 || seq == count) {
+                var request = Map.of(table, List.copyOf(batch));
+                var unprocessed = dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+                while (unprocessed != null && !unprocessed.isEmpty()) {
+                    var retry = unprocessed;
+                    unprocessed = dynamo.batchWriteItem(b -> b.requestItems(retry)).unprocessedItems();
+                }
+                batch.clear();
+            }
+        }
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS("USER#" + user), "sk", AttributeValue.fromS("BALANCE")))
+                .updateExpression("SET #b = :balance, #s = :seq")
+                .expressionAttributeNames(Map.of("#b", "balance", "#s", "seq"))
+                .expressionAttributeValues(Map.of(":balance", AttributeValue.fromN(Long.toString(100L * count)),
+                        ":seq", AttributeValue.fromN(Integer.toString(count))))
+                .conditionExpression("attribute_exists(pk)"));
     }
 
     /** Someone changes a balance item behind the ledger's back. */

@@ -29,6 +29,27 @@ public interface LedgerStore {
     /** A user's entries, newest first, optionally of one type; the cursor is opaque to callers. */
     HistoryPage history(UserId userId, Optional<EntryType> type, int limit, Optional<String> cursor);
 
+    /**
+     * A user's entries with a version ({@code seq}) above {@code afterSeq}, oldest first (ascending seq), at most
+     * {@code limit} per page; the cursor is opaque to callers. What the incremental drift check reads: only the
+     * entries posted since its per-user checkpoint. The default reads the whole history and filters it (for
+     * stores without an index by version); the DynamoDB adapter queries GSI1 from the version on.
+     */
+    default HistoryPage entriesAfter(UserId userId, long afterSeq, int limit, Optional<String> cursor) {
+        if (cursor.isPresent()) {
+            return new HistoryPage(List.of(), Optional.empty());
+        }
+        java.util.ArrayList<LedgerEntry> newer = new java.util.ArrayList<>();
+        Optional<String> next = Optional.empty();
+        do {
+            HistoryPage page = history(userId, Optional.empty(), 1000, next);
+            page.items().stream().filter(e -> e.sequence() > afterSeq).forEach(newer::add);
+            next = page.nextCursor();
+        } while (next.isPresent());
+        newer.sort(java.util.Comparator.comparingLong(LedgerEntry::sequence));
+        return new HistoryPage(newer, Optional.empty());
+    }
+
     /** A user's entries of one type created in {@code [from, to)}, oldest first, at most {@code max}. */
     List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max);
 }

@@ -40,6 +40,16 @@ public interface ReconciliationStore {
     /** Closes the drift item of {@code userId} (the balance agrees with its ledger again); no-op when none. */
     void resolveDrift(String userId);
 
+    /** The user's ledger-sum checkpoint (what the incremental drift check starts from), read consistently. */
+    Optional<LedgerSum> ledgerSum(UserId userId);
+
+    /**
+     * Saves the user's ledger-sum checkpoint unless the stored one is ahead: written when none exists, when the
+     * stored {@code seq} is lower, or when it is equal and was re-summed in full earlier than {@code sum}. So two
+     * overlapping runs can never move it backwards. False when the stored one was kept.
+     */
+    boolean saveLedgerSum(UserId userId, LedgerSum sum);
+
     Optional<ReconciliationCheckpoint> checkpoint();
 
     /**
@@ -56,6 +66,26 @@ public interface ReconciliationStore {
      * @param complete false when the count stopped at its query budget (the counts are then a lower bound)
      */
     record OrderOutcomes(int completed, int failed, int expired, boolean complete) {
+    }
+
+    /**
+     * A trusted prefix of a user's ledger: the entries with a version up to {@code seq} sum to {@code sum}
+     * (hundredths). Written only by a drift check that found the user whole.
+     *
+     * @param resummedAt when the prefix was last summed in full from the first entry (an incremental advance
+     *                   keeps its base's time), which is what the periodic full re-sum is due on
+     * @param updatedAt  when this checkpoint was written
+     */
+    record LedgerSum(long seq, long sum, Instant resummedAt, Instant updatedAt) {
+        public static final LedgerSum NONE = new LedgerSum(0, 0, Instant.EPOCH, Instant.EPOCH);
+
+        public LedgerSum {
+            if (seq < 0) {
+                throw new IllegalArgumentException("seq may not be negative");
+            }
+            java.util.Objects.requireNonNull(resummedAt, "resummedAt");
+            java.util.Objects.requireNonNull(updatedAt, "updatedAt");
+        }
     }
 
     /** A balance item found in the changed-balance index. */

@@ -350,6 +350,28 @@ public final class DynamoLedgerStore implements LedgerStore {
         return new HistoryPage(items, next);
     }
 
+    /** GSI1 from {@code gsi1sk > <afterSeq, 20 digits>}, ascending: only the entries posted after that version. */
+    @Override
+    public HistoryPage entriesAfter(UserId userId, long afterSeq, int limit, Optional<String> cursor) {
+        String pk = LedgerTable.historyPk(userId.value());
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(LedgerTable.GSI1)
+                .keyConditionExpression("#pk = :pk AND #sk > :after")
+                .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI1_PK, "#sk", LedgerTable.GSI1_SK))
+                .expressionAttributeValues(Map.of(":pk", s(pk), ":after", s(LedgerTable.sequenceKey(Math.max(0, afterSeq)))))
+                .scanIndexForward(true)
+                .limit(limit);
+        cursor.ifPresent(c -> query.exclusiveStartKey(HistoryCursor.decode(c, LedgerTable.GSI1, LedgerTable.GSI1_PK, pk,
+                LedgerTable.GSI1_SK)));
+        QueryResponse response = dynamo.query(query.build());
+        List<LedgerEntry> items = response.items().stream().map(EntryItems::fromItem).toList();
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(HistoryCursor.encode(LedgerTable.GSI1, response.lastEvaluatedKey(), LedgerTable.GSI1_SK))
+                : Optional.empty();
+        return new HistoryPage(items, next);
+    }
+
     @Override
     public List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max) {
         List<LedgerEntry> result = new ArrayList<>();

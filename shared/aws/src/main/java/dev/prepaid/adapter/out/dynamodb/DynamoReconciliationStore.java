@@ -55,6 +55,9 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
     static final String REPORT_SK = "LATEST";
     /** Open drift items: one partition, one item per user ({@code sk = USER#<userId>}). */
     static final String DRIFT_PK = "RECON#DRIFT";
+    /** Per-user ledger-sum checkpoints of the drift check: {@code RECON#SUM#<userId> / SUM}. */
+    static final String SUM_PK_PREFIX = "RECON#SUM#";
+    static final String SUM_SK = "SUM";
     /** Lower than any timestamp sort key ("0001-..."). */
     private static final String LOWEST = "0";
     /** DynamoDB items are at most 400 KB; a report is trimmed to stay well below. */
@@ -380,6 +383,43 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         return new ReconciliationReport.OpenDrift(str(item, "userId"), num(item, "balance"), num(item, "ledgerSum"),
                 num(item, "drift"), num(item, "balanceSeq"), num(item, "maxEntrySeq"), instant(item, "firstSeen"),
                 instant(item, "lastChecked"));
+    }
+
+    // --- per-user ledger-sum checkpoints -----------------------------------------------------------------
+
+    static Map<String, AttributeValue> ledgerSumKey(String userId) {
+        return key(SUM_PK_PREFIX + userId, SUM_SK);
+    }
+
+    @Override
+    public Optional<LedgerSum> ledgerSum(UserId userId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(ledgerSumKey(userId.value()))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LedgerSum(num(item, "seq"), num(item, "sum"),
+                Instant.ofEpochMilli(num(item, "resummedAt")), instant(item, "updatedAt")));
+    }
+
+    @Override
+    public boolean saveLedgerSum(UserId userId, LedgerSum sum) {
+        Map<String, AttributeValue> item = new HashMap<>(ledgerSumKey(userId.value()));
+        item.put("userId", s(userId.value()));
+        item.put("seq", n(sum.seq()));
+        item.put("sum", n(sum.sum()));
+        // epoch milliseconds, so that the condition compares times as numbers
+        item.put("resummedAt", n(sum.resummedAt().toEpochMilli()));
+        putInstant(item, "updatedAt", sum.updatedAt());
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk) OR #seq < :seq OR (#seq = :seq AND #resummed < :resummed)")
+                    .expressionAttributeNames(Map.of("#pk", LedgerTable.PK, "#seq", "seq", "#resummed", "resummedAt"))
+                    .expressionAttributeValues(Map.of(":seq", n(sum.seq()), ":resummed", item.get("resummedAt"))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     // --- checkpoint -----------------------------------------------------------------------------------
