@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The slice of Stripe's API that prepaid uses, over real HTTP on a loopback port, for stripe-java
  * pointed at {@link #baseUrl()} (STRIPE_API_BASE). Responses are Stripe's own sample objects from the
- * ../shared fixtures with the request's values filled in (a minimal object when the fixtures are absent).
+ * fixtures ({@link StripeFixtures}, in this module's resources) with the request's values filled in.
  *
  * <ul>
  *   <li>POST /v1/checkout/sessions, GET /v1/checkout/sessions/{id}</li>
@@ -397,8 +397,7 @@ public final class FakeStripe implements AutoCloseable {
             }
         }
         String id = "cs_test_" + StripeWebhooks.id("").substring(0, 24) + StripeWebhooks.id("").substring(0, 24);
-        ObjectNode session = StripeFixtures.available() ? StripeFixtures.object("checkout.session")
-                : StripeFixtures.MAPPER.createObjectNode();
+        ObjectNode session = StripeFixtures.object("checkout.session");
         session.put("id", id);
         session.put("object", "checkout.session");
         session.put("url", CHECKOUT_URL + id);
@@ -474,8 +473,7 @@ public final class FakeStripe implements AutoCloseable {
             return error(400, "invalid_request_error", "resource_missing", "No such customer: '" + customer + "'",
                     "customer");
         }
-        ObjectNode portal = StripeFixtures.available() ? StripeFixtures.object("billing_portal.session")
-                : StripeFixtures.MAPPER.createObjectNode();
+        ObjectNode portal = StripeFixtures.object("billing_portal.session");
         String id = StripeWebhooks.id("bps_");
         portal.put("id", id);
         portal.put("object", "billing_portal.session");
