@@ -26,7 +26,7 @@ public final class LocalRunner {
             return;
         }
         if (options.help()) {
-            System.out.println(Options.USAGE);
+            System.out.print(Options.USAGE);
             return;
         }
         System.out.println("starting prepaid locally from " + options.template() + " ...");

@@ -149,7 +149,7 @@ public final class LocalStack implements AutoCloseable {
         URI dynamoEndpoint = quietly(dynamoDir, dir -> engines.startDynamo(dir, 0));
         URI sqsEndpoint = engines.startSqs(0);
         try {
-            gateway = new ApiGatewayStandIn(options.port());
+            gateway = new ApiGatewayStandIn(options.port()).newlineAfterJson(); // for curl at a terminal
         } catch (IllegalStateException e) {
             throw new StartupException("cannot listen on 127.0.0.1:" + options.port()
                     + " (is another ./run-local running? use --port or PORT to pick another)", e);

@@ -1,5 +1,11 @@
 package dev.prepaid.local;
 
+import dev.prepaid.local.template.ParameterValues;
+import dev.prepaid.local.template.SamTemplate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,17 +27,9 @@ public record Options(int port, boolean inMemory, Path dataDir, Path template, M
                       Duration pollEvery, Duration scheduleEvery, boolean help) {
     public static final int DEFAULT_PORT = 3000;
 
-    public static final String USAGE = """
-            usage: ./run-local [--port N] [--in-memory] [--data-dir DIR] [--template FILE] [--parameter Name=Value]...
+    /** The usage text: local/src/main/resources/run-local-usage.txt, which ./run-local --help prints without a build. */
+    public static final String USAGE = usage();
 
-              --port N               listen on 127.0.0.1:N (default: $PORT, else 3000)
-              --in-memory            a throwaway run: nothing kept, fresh secrets
-              --data-dir DIR         where balances and local secrets are kept (default: .local)
-              --template FILE        the SAM template to run (default: template.yaml)
-              --parameter Name=Value a template parameter's local value (repeatable)
-              --poll-ms N            poll SQS-triggered functions' queues every N ms (default 500)
-              --schedule-seconds N   run scheduled functions every N seconds (default 60)
-            """;
 
     public Options {
         parameters = Map.copyOf(parameters);
@@ -94,6 +92,10 @@ public record Options(int port, boolean inMemory, Path dataDir, Path template, M
         if (!help && !Files.isRegularFile(template)) {
             throw new IllegalArgumentException("no template at " + template);
         }
+        if (!help && !parameters.isEmpty()) {
+            // at start, as CloudFormation would at deploy: a typo'd name or a value out of bounds stops here
+            ParameterValues.check(SamTemplate.read(template), parameters);
+        }
         return new Options(port, inMemory, dataDir, template, parameters, poll, schedule, help);
     }
 
@@ -145,6 +147,17 @@ public record Options(int port, boolean inMemory, Path dataDir, Path template, M
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(what + " must be a positive number, got " + text);
+        }
+    }
+
+    private static String usage() {
+        try (InputStream in = Options.class.getResourceAsStream("/run-local-usage.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("run-local-usage.txt is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

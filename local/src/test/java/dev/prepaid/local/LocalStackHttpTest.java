@@ -113,6 +113,22 @@ class LocalStackHttpTest {
         assertEquals("Unauthorized", unauthorized.json().get("message").asText());
     }
 
+    /** curl at a terminal: every JSON answer ends with a newline, so the prompt starts on a line of its own. */
+    @Test
+    @Order(3)
+    void jsonAnswersEndWithANewline() {
+        List<Reply> answers = List.of(
+                call(base, "POST", "/dev/token", null, "{\"sub\": \"newline\"}"), // the runner's own route
+                call(base, "GET", "/api/credits/plans", null, null), // a function's answer
+                call(base, "GET", "/api/nothing", null, null), // the $default route's 404
+                call(base, "GET", "/api/credits/balance", null, null)); // the authorizer's 401
+        for (Reply answer : answers) {
+            assertTrue(answer.header("content-type").startsWith("application/json"), answer.toString());
+            assertTrue(answer.body().endsWith("}\n"), "no newline at the end: " + answer.body());
+            assertFalse(answer.body().endsWith("\n\n"), answer.body());
+        }
+    }
+
     @Test
     @Order(3)
     void theAuthorizerAnswersLikeApiGateway() {

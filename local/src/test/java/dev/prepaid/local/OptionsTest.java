@@ -56,4 +56,39 @@ class OptionsTest {
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--template", "/nope.yaml"}, ROOT, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--poll-ms", "0"}, ROOT, Map.of()));
     }
+
+    /** --parameter is checked against template.yaml at start, as CloudFormation would at deploy time. */
+    @Test
+    void parametersAreCheckedAgainstTheTemplate() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--parameter", "Stag=prod"}, ROOT, Map.of()));
+        assertTrue(unknown.getMessage().startsWith("--parameter Stag: the template declares no parameter Stag"),
+                unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("Stage"), "lists the declared ones: " + unknown.getMessage());
+
+        IllegalArgumentException notAllowed = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--parameter", "PaymentProvider=paypal"}, ROOT, Map.of()));
+        assertEquals("--parameter PaymentProvider=paypal: PaymentProvider must be one of stripe, creem, mock",
+                notAllowed.getMessage());
+
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--parameter=CheckoutLifetimeMinutes=30"}, ROOT, Map.of()));
+        assertEquals("--parameter CheckoutLifetimeMinutes=30: CheckoutLifetimeMinutes must be between 35 and 1440",
+                tooShort.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--parameter", "CheckoutLifetimeMinutes=an hour"}, ROOT, Map.of()));
+
+        IllegalArgumentException pattern = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--parameter", "ReconcileSchedule=every 5 minutes"}, ROOT, Map.of()));
+        assertTrue(pattern.getMessage().startsWith("--parameter ReconcileSchedule=every 5 minutes: ReconcileSchedule must match "),
+                pattern.getMessage());
+        assertTrue(pattern.getMessage().endsWith("(an EventBridge schedule expression, rate(...) or cron(...))"),
+                "with the template's ConstraintDescription: " + pattern.getMessage());
+
+        Options fine = Options.parse(new String[] {"--parameter", "PaymentProvider=mock", "--parameter",
+                "CheckoutLifetimeMinutes=35", "--parameter", "ReconcileSchedule=rate(1 minute)"}, ROOT, Map.of());
+        assertEquals("35", fine.parameters().get("CheckoutLifetimeMinutes"));
+        assertTrue(Options.parse(new String[] {"--parameter", "Nope=1", "--help"}, ROOT, Map.of()).help(),
+                "--help answers whatever else is on the line");
+    }
 }

@@ -49,7 +49,7 @@ final class Http {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("content-type", "application/json");
         all.put("cache-control", "no-store");
-        ApiGatewayStandIn.write(exchange, status, all, JSON.writeValueAsBytes(body));
+        ApiGatewayStandIn.write(exchange, status, all, ApiGatewayStandIn.withNewlineIfJson(all, JSON.writeValueAsBytes(body)));
     }
 
     static void error(HttpExchange exchange, int status, String code, String message) throws IOException {

@@ -14,6 +14,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class ApiGatewayStandIn implements AutoCloseable {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<RawRoute> rawRoutes = new CopyOnWriteArrayList<>();
     private volatile Route defaultRoute;
+    private volatile boolean newlineAfterJson;
 
     public ApiGatewayStandIn(int port) {
         try {
@@ -62,6 +64,16 @@ public final class ApiGatewayStandIn implements AutoCloseable {
         server.createContext("/", this::serve);
         server.setExecutor(executor);
         server.start();
+    }
+
+    /**
+     * End every JSON answer (the functions' and this stand-in's own) with a newline, so that curl's output at
+     * a terminal does not run into the prompt. For the local runner only: API Gateway sends a function's body
+     * as it is, and the tests compare bodies byte for byte.
+     */
+    public ApiGatewayStandIn newlineAfterJson() {
+        newlineAfterJson = true;
+        return this;
     }
 
     public URI baseUrl() {
@@ -122,7 +134,7 @@ public final class ApiGatewayStandIn implements AutoCloseable {
             }
             if (match == null) {
                 // API Gateway's own answer for a request no route takes (known path or not), without a $default route
-                write(exchange, 404, Map.of("content-type", "application/json"),
+                answer(exchange, 404, Map.of("content-type", "application/json"),
                         "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -133,13 +145,13 @@ public final class ApiGatewayStandIn implements AutoCloseable {
             if (match.authorizer != null) {
                 claims = match.authorizer.apply(headers);
                 if (claims == null) {
-                    write(exchange, 401, Map.of("content-type", "application/json", "www-authenticate", "Bearer"),
+                    answer(exchange, 401, Map.of("content-type", "application/json", "www-authenticate", "Bearer"),
                             "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
                     return;
                 }
                 List<String> granted = List.of(claims.getOrDefault("scope", "").trim().split("\\s+"));
                 if (!granted.containsAll(match.scopes)) {
-                    write(exchange, 403, Map.of("content-type", "application/json"),
+                    answer(exchange, 403, Map.of("content-type", "application/json"),
                             "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8));
                     return;
                 }
@@ -149,7 +161,7 @@ public final class ApiGatewayStandIn implements AutoCloseable {
                 body = in.readNBytes(10 * 1024 * 1024 + 1);
             }
             if (body.length > 10 * 1024 * 1024) {
-                write(exchange, 413, Map.of("content-type", "application/json"),
+                answer(exchange, 413, Map.of("content-type", "application/json"),
                         "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -158,9 +170,9 @@ public final class ApiGatewayStandIn implements AutoCloseable {
             byte[] out = response.getBody() == null ? new byte[0]
                     : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                     : response.getBody().getBytes(StandardCharsets.UTF_8);
-            write(exchange, response.getStatusCode(), response.getHeaders() == null ? Map.of() : response.getHeaders(), out);
+            answer(exchange, response.getStatusCode(), response.getHeaders() == null ? Map.of() : response.getHeaders(), out);
         } catch (RuntimeException e) {
-            write(exchange, 500, Map.of("content-type", "application/json"),
+            answer(exchange, 500, Map.of("content-type", "application/json"),
                     "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -231,6 +243,22 @@ public final class ApiGatewayStandIn implements AutoCloseable {
             }
         }
         return params;
+    }
+
+    private void answer(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+        write(exchange, status, headers, newlineAfterJson ? withNewlineIfJson(headers, body) : body);
+    }
+
+    /** {@code body} with a trailing newline when the headers say JSON and it has none. */
+    public static byte[] withNewlineIfJson(Map<String, String> headers, byte[] body) {
+        boolean json = headers.entrySet().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("content-type")
+                && h.getValue() != null && h.getValue().toLowerCase(Locale.ROOT).contains("json"));
+        if (!json || body.length == 0 || body[body.length - 1] == '\n') {
+            return body;
+        }
+        byte[] ended = Arrays.copyOf(body, body.length + 1);
+        ended[body.length] = '\n';
+        return ended;
     }
 
     public static void write(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
