@@ -414,10 +414,8 @@ class TemplateContentTest {
             if (apis.isEmpty()) {
                 return;
             }
-            ObjectNode own = function.deepCopy();
-            ((ObjectNode) own.path("Properties")).remove("Events");
             // everything the function depends on, directly or through other resources
-            Deque<String> pending = new ArrayDeque<>(Templates.references(own));
+            Deque<String> pending = new ArrayDeque<>(Templates.references(ownDependencies(function)));
             pending.addAll(Templates.references(template.path("Globals").path("Function")));
             Templates.oneOrMany(function.path("DependsOn")).forEach(d -> pending.add(d.asText()));
             Set<String> seen = new HashSet<>();
@@ -428,10 +426,25 @@ class TemplateContentTest {
                 }
                 assertFalse(apis.contains(name), id + " depends on " + name + ", which routes to " + id
                         + ": a circular dependency CloudFormation rejects");
-                pending.addAll(Templates.references(resources.get(name)));
-                Templates.oneOrMany(resources.get(name).path("DependsOn")).forEach(d -> pending.add(d.asText()));
+                JsonNode resource = resources.get(name);
+                pending.addAll(Templates.references(resource.path("Type").asText().equals(FUNCTION)
+                        ? ownDependencies(resource) : resource));
+                Templates.oneOrMany(resource.path("DependsOn")).forEach(d -> pending.add(d.asText()));
             }
         });
+    }
+
+    /**
+     * A function without what SAM turns into resources that depend on the function, not the other way round:
+     * its Events (routes, permissions, event source mappings) and its DeploymentPreference (a CodeDeploy
+     * deployment group, which names the rollback alarms, which name the function).
+     */
+    private static JsonNode ownDependencies(JsonNode function) {
+        ObjectNode own = function.deepCopy();
+        if (own.path("Properties").isObject()) {
+            ((ObjectNode) own.path("Properties")).remove(List.of("Events", "DeploymentPreference"));
+        }
+        return own;
     }
 
     @Test
@@ -977,6 +990,9 @@ class TemplateContentTest {
                 900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
         alarms.put("ReconciliationCheckErrorsAlarm", new ExpectedAlarm("prepaid", "ReconciliationErrors", service,
                 "Maximum", 900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("DeductCreditsErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
+                Map.of("FunctionName", ref("DeductCreditsFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
+                "notBreaching"));
         alarms.put("WebhookErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
                 Map.of("FunctionName", ref("WebhookFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
                 "notBreaching"));
@@ -1114,6 +1130,160 @@ class TemplateContentTest {
         JsonNode properties = template.path("Resources").path(id).path("Properties");
         assertTrue(properties.isObject(), "no alarm " + id);
         return (ObjectNode) properties;
+    }
+
+    // --- operations: logs, the API's limits, what outlives the stack, deployments --------------------------
+
+    /** The retentions CloudWatch Logs accepts (RetentionInDays). */
+    static final List<Integer> CLOUDWATCH_RETENTIONS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
+            545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+    /** The functions that move money: a bad deploy of one of them is rolled out to a canary first. */
+    static final Set<String> MONEY_FUNCTIONS = Set.of("DeductCreditsFunction", "FulfilmentFunction", "WebhookFunction");
+    /** What a stack deletion or replacement must not take with it: the ledger, payments in flight, the keys. */
+    static final Set<String> RETAINED = Set.of("LedgerTable", "FulfilmentQueue", "FulfilmentDLQ", "ProviderSecrets");
+
+    @Test
+    void everyFunctionLogsToItsOwnGroupWithARetention() {
+        checkLogGroups(template);
+        JsonNode retention = template.path("Parameters").path("LogRetentionDays");
+        assertEquals("Number", retention.path("Type").asText());
+        assertEquals(30, retention.path("Default").asInt());
+        assertEquals(CLOUDWATCH_RETENTIONS, Templates.stream(retention.path("AllowedValues")).map(JsonNode::asInt).toList(),
+                "LogRetentionDays: exactly the values CloudWatch accepts");
+    }
+
+    @Test
+    void aFunctionWithoutItsLogGroupOrRetentionIsReported() {
+        assertFails("NotFoundFunction: LoggingConfig.LogGroup", t -> ((ObjectNode) function(t, "NotFoundFunction")
+                .path("Properties")).remove("LoggingConfig"));
+        assertFails("AdminFunction and ReconciliationFunction log to the same group", t -> ((ObjectNode) function(t,
+                "AdminFunction").path("Properties").path("LoggingConfig")).set("LogGroup", ref("ReconciliationLogGroup")));
+        assertFails("WebhookLogGroup: RetentionInDays", t -> ((ObjectNode) t.path("Resources").path("WebhookLogGroup")
+                .path("Properties")).remove("RetentionInDays"));
+        assertFails("HttpApi: AccessLogSettings.DestinationArn", t -> ((ObjectNode) t.path("Resources").path("HttpApi")
+                .path("Properties")).remove("AccessLogSettings"));
+        assertFails("HttpApi access log Format: not one JSON object", t -> ((ObjectNode) t.path("Resources")
+                .path("HttpApi").path("Properties").path("AccessLogSettings")).put("Format", "$context.requestId"));
+    }
+
+    static void checkLogGroups(JsonNode template) {
+        Map<String, JsonNode> groups = Templates.resources(template, "AWS::Logs::LogGroup");
+        Map<String, String> owner = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> entry : functions(template).entrySet()) {
+            String id = entry.getKey();
+            JsonNode group = entry.getValue().path("Properties").path("LoggingConfig").path("LogGroup");
+            assertTrue(group.path("Ref").isTextual() && groups.containsKey(group.path("Ref").asText()),
+                    id + ": LoggingConfig.LogGroup must be a Ref to an AWS::Logs::LogGroup of the template, got " + group);
+            String previous = owner.put(group.path("Ref").asText(), id);
+            assertTrue(previous == null, new TreeSet<>(List.of(id, String.valueOf(previous))).stream()
+                    .reduce((a, b) -> a + " and " + b).orElseThrow() + " log to the same group");
+        }
+        JsonNode access = template.path("Resources").path("HttpApi").path("Properties").path("AccessLogSettings");
+        JsonNode destination = access.path("DestinationArn").path("Fn::GetAtt");
+        assertTrue(destination.isArray() && groups.containsKey(destination.path(0).asText())
+                        && destination.path(1).asText().equals("Arn"),
+                "HttpApi: AccessLogSettings.DestinationArn must be the Arn of a log group of the template, got " + access);
+        String format = access.path("Format").asText();
+        try {
+            JsonNode line = Templates.JSON.readTree(format);
+            assertTrue(line.isObject(), "HttpApi access log Format: not one JSON object");
+            for (String field : List.of("$context.requestId", "$context.routeKey", "$context.status",
+                    "$context.identity.sourceIp", "$context.integrationErrorMessage")) {
+                assertTrue(format.contains("\"" + field + "\""), "HttpApi access log Format: no " + field);
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError("HttpApi access log Format: not one JSON object: " + format, e);
+        }
+        groups.forEach((id, group) -> assertEquals(ref("LogRetentionDays"), group.path("Properties").path("RetentionInDays"),
+                id + ": RetentionInDays must be the LogRetentionDays parameter"));
+    }
+
+    @Test
+    void everyRouteIsThrottled() {
+        checkThrottling(template);
+        JsonNode parameters = template.path("Parameters");
+        assertTrue(parameters.path("ApiRateLimit").path("Default").asInt() > 0);
+        assertTrue(parameters.path("ApiBurstLimit").path("Default").asInt()
+                >= parameters.path("ApiRateLimit").path("Default").asInt(), "a burst of at least one second's rate");
+    }
+
+    @Test
+    void anUnthrottledApiIsReported() {
+        assertFails("HttpApi: DefaultRouteSettings.ThrottlingRateLimit", t -> ((ObjectNode) t.path("Resources")
+                .path("HttpApi").path("Properties")).remove("DefaultRouteSettings"));
+        assertFails("HttpApi: DefaultRouteSettings.ThrottlingBurstLimit", t -> ((ObjectNode) t.path("Resources")
+                .path("HttpApi").path("Properties").path("DefaultRouteSettings")).remove("ThrottlingBurstLimit"));
+    }
+
+    static void checkThrottling(JsonNode template) {
+        JsonNode settings = template.path("Resources").path("HttpApi").path("Properties").path("DefaultRouteSettings");
+        assertEquals(ref("ApiRateLimit"), settings.path("ThrottlingRateLimit"),
+                "HttpApi: DefaultRouteSettings.ThrottlingRateLimit must be the ApiRateLimit parameter");
+        assertEquals(ref("ApiBurstLimit"), settings.path("ThrottlingBurstLimit"),
+                "HttpApi: DefaultRouteSettings.ThrottlingBurstLimit must be the ApiBurstLimit parameter");
+    }
+
+    @Test
+    void theLedgerThePaymentsInFlightAndTheKeysOutliveTheStack() {
+        checkRetained(template);
+    }
+
+    @Test
+    void aQueueThatWouldBeDeletedWithTheStackIsReported() {
+        assertFails("FulfilmentDLQ: DeletionPolicy", t -> ((ObjectNode) t.path("Resources").path("FulfilmentDLQ"))
+                .remove("DeletionPolicy"));
+        assertFails("FulfilmentQueue: UpdateReplacePolicy", t -> ((ObjectNode) t.path("Resources").path("FulfilmentQueue"))
+                .put("UpdateReplacePolicy", "Delete"));
+    }
+
+    static void checkRetained(JsonNode template) {
+        for (String id : new TreeSet<>(RETAINED)) {
+            JsonNode resource = template.path("Resources").path(id);
+            assertEquals("Retain", resource.path("DeletionPolicy").asText(), id + ": DeletionPolicy");
+            assertEquals("Retain", resource.path("UpdateReplacePolicy").asText(), id + ": UpdateReplacePolicy");
+        }
+    }
+
+    @Test
+    void theMoneyFunctionsDeployToACanaryThatRollsBackOnTheirErrors() {
+        checkDeployments(template);
+        assertEquals("live", template.path("Globals").path("Function").path("AutoPublishAlias").asText(),
+                "DeploymentPreference shifts the alias AutoPublishAlias publishes");
+    }
+
+    @Test
+    void aMoneyFunctionDeployedAllAtOnceOrWithoutItsAlarmIsReported() {
+        assertFails("DeductCreditsFunction: DeploymentPreference.Type", t -> ((ObjectNode) function(t,
+                "DeductCreditsFunction").path("Properties")).remove("DeploymentPreference"));
+        assertFails("WebhookFunction: DeploymentPreference.Type", t -> ((ObjectNode) function(t, "WebhookFunction")
+                .path("Properties").path("DeploymentPreference")).put("Type", "AllAtOnce"));
+        assertFails("FulfilmentFunction: DeploymentPreference.Alarms must include an alarm on its own Errors",
+                t -> ((ObjectNode) function(t, "FulfilmentFunction").path("Properties").path("DeploymentPreference"))
+                        .set("Alarms", Templates.JSON.createArrayNode().add(ref("WebhookErrorsAlarm"))));
+        assertFails("DeductCreditsFunction: AutoPublishAlias", t -> ((ObjectNode) t.path("Globals").path("Function"))
+                .remove("AutoPublishAlias"));
+    }
+
+    static void checkDeployments(JsonNode template) {
+        Map<String, JsonNode> alarms = Templates.resources(template, "AWS::CloudWatch::Alarm");
+        for (String id : new TreeSet<>(MONEY_FUNCTIONS)) {
+            JsonNode function = function(template, id);
+            assertTrue(Templates.functionProperty(template, function, "AutoPublishAlias").isTextual(),
+                    id + ": AutoPublishAlias (own or Globals): a canary shifts an alias between versions");
+            JsonNode preference = function.path("Properties").path("DeploymentPreference");
+            assertTrue(preference.path("Type").asText().startsWith("Canary"),
+                    id + ": DeploymentPreference.Type must be a canary, got " + preference.path("Type"));
+            boolean watched = Templates.stream(preference.path("Alarms")).anyMatch(alarm -> {
+                JsonNode properties = alarms.getOrDefault(alarm.path("Ref").asText(), Templates.JSON.missingNode())
+                        .path("Properties");
+                return properties.path("Namespace").asText().equals("AWS/Lambda")
+                        && properties.path("MetricName").asText().equals("Errors")
+                        && Templates.stream(properties.path("Dimensions")).anyMatch(d ->
+                                d.path("Name").asText().equals("FunctionName") && d.path("Value").equals(ref(id)));
+            });
+            assertTrue(watched, id + ": DeploymentPreference.Alarms must include an alarm on its own Errors, got "
+                    + preference.path("Alarms"));
+        }
     }
 
     // --- environment ---------------------------------------------------------------------------------------
@@ -1370,7 +1540,9 @@ class TemplateContentTest {
                 TemplateContentTest::checkNoApiCycle, TemplateContentTest::checkFulfilmentQueue,
                 TemplateContentTest::checkNoDynamoWildcards, TemplateContentTest::checkSqsGrants,
                 TemplateContentTest::checkSecretGrants, TemplateContentTest::checkReconciliation,
-                TemplateContentTest::checkAlarms));
+                TemplateContentTest::checkAlarms, TemplateContentTest::checkLogGroups,
+                TemplateContentTest::checkThrottling, TemplateContentTest::checkRetained,
+                TemplateContentTest::checkDeployments));
     }
 
     /** Every check passes on the real template; on the broken copy one of them fails with {@code expected}. */
