@@ -252,7 +252,7 @@ public final class FakeStripe implements AutoCloseable {
      * who ticked "save my card" would. The customer becomes known. Returns a copy.
      */
     public synchronized ObjectNode addCard(String customerId, String brand, String last4, int expMonth, int expYear) {
-        ObjectNode method = StripeFixtures.available() ? StripeFixtures.object("payment_method") : bare("payment_method");
+        ObjectNode method = StripeFixtures.object("payment_method");
         method.put("id", StripeWebhooks.id("pm_"));
         method.put("object", "payment_method");
         method.put("type", "card");
@@ -276,7 +276,7 @@ public final class FakeStripe implements AutoCloseable {
      */
     public synchronized ObjectNode addInvoice(String customerId, long amountDue, long amountPaid, String currency,
                                               String status) {
-        ObjectNode invoice = StripeFixtures.available() ? StripeFixtures.object("invoice") : bare("invoice");
+        ObjectNode invoice = StripeFixtures.object("invoice");
         String id = StripeWebhooks.id("in_");
         invoice.put("id", id);
         invoice.put("object", "invoice");
@@ -293,13 +293,6 @@ public final class FakeStripe implements AutoCloseable {
         invoices.put(id, invoice);
         customers.add(customerId);
         return invoice.deepCopy();
-    }
-
-    private static ObjectNode bare(String objectName) {
-        ObjectNode node = StripeFixtures.MAPPER.createObjectNode();
-        node.put("object", objectName);
-        node.putObject("metadata");
-        return node;
     }
 
     private ObjectNode requireSession(String sessionId) {
