@@ -43,15 +43,19 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         functions.put("CreditsQueryFunction", api("credits-query",
                 "dev.prepaid.function.query.CreditsQueryHandler::handleRequest",
                 Set.of("GET /api/credits/balance", "GET /api/credits/transactions",
-                        "GET /api/credits/usage/summary", "GET /api/credits/usage/daily", "GET /api/credits/plans"),
-                // the catalog for a pricing page: nothing personal in it
-                Set.of("GET /api/credits/plans"), List.of()));
+                        "GET /api/credits/usage/summary", "GET /api/credits/usage/daily", "GET /api/credits/plans",
+                        "GET /api/credits/prices"),
+                // the catalog and the operation prices for a pricing page: nothing personal in them
+                Set.of("GET /api/credits/plans", "GET /api/credits/prices"), List.of()));
         functions.put("CreateOrderFunction", api("create-order",
                 "dev.prepaid.function.order.CreateOrderHandler::handleRequest",
                 Set.of("POST /api/payment/create-order", "GET /api/payment/orders/{orderId}",
+                        "GET /api/payment/orders", "GET /api/payment/invoices", "GET /api/payment/payment-methods",
+                        "GET /api/payment/config",
                         "GET /api/payment/subscription", "POST /api/payment/subscription/cancel",
                         "POST /api/payment/billing-portal"),
-                Set.of(), List.of()));
+                // the provider and the Stripe publishable key for a frontend: public by design
+                Set.of("GET /api/payment/config"), List.of()));
         functions.put("CallbackFunction", api("callback",
                 "dev.prepaid.function.callback.CallbackHandler::handleRequest",
                 // the provider's browser redirect carries no token; the order is confirmed server-side

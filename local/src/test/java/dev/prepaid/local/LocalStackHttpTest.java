@@ -189,6 +189,26 @@ class LocalStackHttpTest {
         assertEquals("completed", orderNow.json().get("status").asText());
         await(Duration.ofSeconds(3), "the duplicate to be consumed", () -> queueIsEmpty());
         assertEquals(0, balance(user).compareTo(new BigDecimal("100")), "still exactly once");
+
+        // The history routes, as the template routes them: the buyer's own orders only, the cursor bound to its user.
+        Reply mine = call(base, "GET", "/api/payment/orders?status=completed", user, null);
+        assertEquals(200, mine.status(), mine.body());
+        assertEquals(1, mine.json().get("items").size(), mine.body());
+        assertEquals(created.get("orderId").asText(), mine.json().get("items").get(0).get("orderId").asText());
+        String stranger = token(base, "stranger", null);
+        assertEquals(0, call(base, "GET", "/api/payment/orders", stranger, null).json().get("items").size());
+        call(base, "POST", "/api/payment/create-order", user, "{\"productId\": \"trial\"}");
+        String cursor = call(base, "GET", "/api/payment/orders?limit=1", user, null).json().get("nextCursor").asText();
+        Reply stolen = call(base, "GET", "/api/payment/orders?limit=1&cursor=" + cursor, stranger, null);
+        assertEquals(400, stolen.status(), stolen.body());
+        assertEquals("invalid_cursor", stolen.json().get("error").asText());
+        assertEquals("{\"items\":[]}", call(base, "GET", "/api/payment/invoices", user, null).body(), "the mock never invoices");
+        assertEquals("{\"items\":[]}", call(base, "GET", "/api/payment/payment-methods", user, null).body());
+        assertEquals(401, call(base, "GET", "/api/payment/invoices", null, null).status());
+        Reply config = call(base, "GET", "/api/payment/config", null, null);
+        assertEquals(200, config.status(), "public");
+        assertEquals("mock", config.json().get("provider").asText());
+        assertEquals(200, call(base, "GET", "/api/credits/prices", null, null).status(), "public");
     }
 
     @Test

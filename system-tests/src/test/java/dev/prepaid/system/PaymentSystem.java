@@ -151,6 +151,11 @@ final class PaymentSystem implements AutoCloseable {
             gateway.route("GET", route, query, "credits-query", jwt, List.of());
         }
         gateway.route("GET", "/api/credits/plans", query, "credits-query", null, List.of());
+        gateway.route("GET", "/api/credits/prices", query, "credits-query", null, List.of());
+        gateway.route("GET", "/api/payment/config", orders, "create-order", null, List.of());
+        gateway.route("GET", "/api/payment/orders", orders, "create-order", jwt, List.of());
+        gateway.route("GET", "/api/payment/invoices", orders, "create-order", jwt, List.of());
+        gateway.route("GET", "/api/payment/payment-methods", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/create-order", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/orders/{orderId}", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/subscription", orders, "create-order", jwt, List.of());

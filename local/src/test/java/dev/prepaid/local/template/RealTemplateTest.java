@@ -144,6 +144,11 @@ class RealTemplateTest {
         assertEquals(List.of(), balance.scopes());
         assertFalse(route(function("CreateOrderFunction"), "POST", "/api/payment/create-order").isPublic());
         assertFalse(route(function("CreateOrderFunction"), "GET", "/api/payment/orders/{orderId}").isPublic());
+        assertTrue(route(query, "GET", "/api/credits/prices").isPublic(), "Authorizer: NONE");
+        for (String path : List.of("/api/payment/orders", "/api/payment/invoices", "/api/payment/payment-methods")) {
+            assertFalse(route(function("CreateOrderFunction"), "GET", path).isPublic(), path);
+        }
+        assertTrue(route(function("CreateOrderFunction"), "GET", "/api/payment/config").isPublic());
         assertTrue(route(function("CallbackFunction"), "GET", "/api/payment/callback").isPublic());
         assertTrue(route(function("WebhookFunction"), "POST", "/api/payment/webhook/{provider}").isPublic());
         // The $default route (no Path, no Method): the not-found function, public.

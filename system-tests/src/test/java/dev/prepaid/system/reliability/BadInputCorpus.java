@@ -310,6 +310,25 @@ final class BadInputCorpus {
         for (String days : List.of("0", "367", "-1", "abc", "1e3", "30.5", "9999999999")) {
             get("usage-daily", "days", "/api/credits/usage/daily?days=" + days, token);
         }
+        for (String limit : List.of("0", "101", "-1", "abc", "1.5", "%D9%A1%D9%A0", "99999999999", "1e2", "%00")) {
+            get("orders", "limit", "/api/payment/orders?limit=" + limit, token);
+            get("invoices", "limit", "/api/payment/invoices?limit=" + limit, token);
+        }
+        // a cursor for another user (this is what one of another user's order cursors decodes to), another filter,
+        // tampered, or not one at all
+        String othersCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("o1\nsomeone-else\n*\n2026-11-01T10:00:00.000Z#" + orderId).getBytes(StandardCharsets.UTF_8));
+        String otherFilter = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("o1\n" + user + "\ncompleted\n2026-11-01T10:00:00.000Z#" + orderId).getBytes(StandardCharsets.UTF_8));
+        String badKey = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("o1\n" + user + "\n*\n2026-11-01T10:00:00.000Z#ORDER#x").getBytes(StandardCharsets.UTF_8));
+        for (String cursor : List.of("garbage", "%00", "eyJub3QiOiJ2YWxpZCJ9", "A".repeat(5000), "%F0%9F%98%80",
+                othersCursor, otherFilter, badKey)) {
+            get("orders", "cursor", "/api/payment/orders?cursor=" + cursor, token);
+        }
+        for (String status : List.of("bogus", "COMPLETED", "paid", "completed%00", "pending,completed", "%20")) {
+            get("orders", "status", "/api/payment/orders?status=" + status, token);
+        }
     }
 
     private void get(String route, String category, String pathAndQuery, String token) {
@@ -319,7 +338,8 @@ final class BadInputCorpus {
     /** Tokens that are missing, malformed, for nobody, or for a subject no user may have. */
     private void tokens() {
         List<String> readRoutes = List.of("/api/credits/balance", "/api/credits/transactions", "/api/credits/usage/summary",
-                "/api/credits/usage/daily", "/api/payment/subscription", "/api/payment/orders/" + orderId);
+                "/api/credits/usage/daily", "/api/payment/subscription", "/api/payment/orders/" + orderId,
+                "/api/payment/orders", "/api/payment/invoices", "/api/payment/payment-methods");
         for (String path : readRoutes) {
             add(new Probe(path, "no-token", "GET", path, null, List.of()));
             add(new Probe(path, "basic-auth", "GET", path, null, List.of(new Http.Header("authorization", "Basic dXNlcjpwYXNz"))));
@@ -344,6 +364,10 @@ final class BadInputCorpus {
         add(new Probe("routes", "wrong-method", "DELETE", "/api/credits/balance", null, headers(token, null)));
         add(new Probe("routes", "wrong-method", "PATCH", "/api/payment/subscription", bytes("{}"), headers(token, "application/json")));
         add(new Probe("routes", "wrong-method", "GET", "/api/payment/webhook/mock", null, List.of()));
+        add(new Probe("routes", "wrong-method", "POST", "/api/payment/orders", bytes("{}"), headers(token, "application/json")));
+        add(new Probe("routes", "wrong-method", "DELETE", "/api/payment/invoices", null, headers(token, null)));
+        add(new Probe("routes", "wrong-method", "POST", "/api/payment/config", bytes("{}"), headers(null, "application/json")));
+        add(new Probe("routes", "wrong-method", "PUT", "/api/credits/prices", bytes("{}"), headers(null, "application/json")));
     }
 
     /**

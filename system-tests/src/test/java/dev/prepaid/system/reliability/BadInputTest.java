@@ -174,8 +174,8 @@ class BadInputTest {
                 "POST /api/payment/billing-portal", "{\"returnUrl\": \"https://app.test/account\"}",
                 "POST /api/admin/orders/{orderId}/reconcile", "{}",
                 "POST /api/admin/dlq/redrive", "{\"max\": 10}");
-        Set<String> open = Set.of("GET /api/credits/plans", "GET /api/payment/callback", "POST /api/payment/callback",
-                "POST /api/payment/webhook/{provider}");
+        Set<String> open = Set.of("GET /api/credits/plans", "GET /api/credits/prices", "GET /api/payment/config",
+                "GET /api/payment/callback", "POST /api/payment/callback", "POST /api/payment/webhook/{provider}");
         // the $default route's function serves the other routes' keys only to answer 404 / 405: no token involved
         List<ApiGatewayHandler> handlers = system.httpHandlers().stream()
                 .filter(h -> !(h instanceof dev.prepaid.function.notfound.NotFoundHandler)).toList();

@@ -98,6 +98,10 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
         String status = request.query("status");
         Optional<OrderStatus> filter = status == null || status.isEmpty() ? Optional.empty()
                 : Optional.of(OrderService.status(status));
+        if (filter.isPresent() && !filter.get().wireName().equals(status)) {
+            // the wire names only, as the orders show them: "COMPLETED" is not one
+            throw ApiException.badRequest("invalid_status", "status must be pending, completed, failed or expired");
+        }
         String cursor = request.query("cursor");
         OrderPage page = orders.orders(user, filter, limit,
                 cursor == null || cursor.isEmpty() ? Optional.empty() : Optional.of(cursor));

@@ -152,6 +152,7 @@ class PaymentHistoryRoutesTest {
         assertEquals(9, ids(ok("alice", "/api/payment/orders", Map.of("status", "pending"))).size());
         assertEquals(0, ids(ok("alice", "/api/payment/orders", Map.of("status", "completed"))).size());
         assertError(400, "invalid_status", get("alice", "/api/payment/orders", Map.of("status", "paid")));
+        assertError(400, "invalid_status", get("alice", "/api/payment/orders", Map.of("status", "EXPIRED")));
     }
 
     @Test
