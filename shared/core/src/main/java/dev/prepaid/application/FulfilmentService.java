@@ -16,6 +16,7 @@ import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.PaymentMismatch;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
@@ -37,9 +38,25 @@ import java.util.Optional;
  */
 public final class FulfilmentService {
 
-    /** What handling an event did, for logs and metrics. */
-    public record Outcome(Kind kind, String detail, LedgerEntry entry) {
-        public enum Kind { APPLIED, REPLAYED, IGNORED }
+    /** Metric counted when a paid event does not match its order (nothing granted, event acknowledged). */
+    public static final String PAYMENT_MISMATCH = "PaymentMismatch";
+    /** Metric counted when a refund or dispute is in another currency than its payment (nothing taken). */
+    public static final String REFUND_CURRENCY_MISMATCH = "RefundCurrencyMismatch";
+
+    /**
+     * What handling an event did, for logs and metrics. A {@code REJECTED} event is acknowledged like an
+     * ignored one (retrying cannot change it) but names the {@code metric} its consumer counts.
+     */
+    public record Outcome(Kind kind, String detail, LedgerEntry entry, String metric) {
+        public enum Kind { APPLIED, REPLAYED, IGNORED, REJECTED }
+
+        public Outcome(Kind kind, String detail, LedgerEntry entry) {
+            this(kind, detail, entry, null);
+        }
+
+        static Outcome rejected(String metric, String detail) {
+            return new Outcome(Kind.REJECTED, detail, null, metric);
+        }
 
         static Outcome of(PostingResult result, String detail) {
             return new Outcome(result.replayed() ? Kind.REPLAYED : Kind.APPLIED, detail, result.entry());
@@ -91,14 +108,43 @@ public final class FulfilmentService {
     }
 
     private Outcome checkoutPaid(PaymentEvent.CheckoutPaid paid) {
-        Order order = findOrder(paid.provider(), paid.orderId(), paid.checkoutId()).orElse(null);
-        if (order == null) {
-            // Orders are written before their checkout exists, so a paid checkout with no order is not ours.
-            return Outcome.ignored("no order for checkout " + paid.checkoutId());
+        Optional<Order> named = paid.orderId() != null && OrderId.isValid(paid.orderId())
+                ? orders.find(new OrderId(paid.orderId())) : Optional.empty();
+        Order order;
+        String mismatch = null;
+        if (named.isPresent()) {
+            // The order id is only a hint anyone can set (a Payment Link's client_reference_id): the order's
+            // own provider and checkout must be the ones that were paid.
+            order = named.get();
+            if (!order.provider().equals(paid.provider())) {
+                mismatch = PaymentMismatch.PROVIDER_MISMATCH;
+            } else if (order.checkoutId() == null || !order.checkoutId().equals(paid.checkoutId())) {
+                mismatch = PaymentMismatch.CHECKOUT_MISMATCH;
+            }
+        } else {
+            order = paid.checkoutId() == null ? null : orders.findByCheckout(paid.provider(), paid.checkoutId()).orElse(null);
+            if (order == null) {
+                // Orders are written before their checkout exists, so a paid checkout with no order is not ours.
+                return Outcome.ignored("no order for checkout " + paid.checkoutId());
+            }
+            if (paid.orderId() != null) {
+                mismatch = PaymentMismatch.ORDER_MISMATCH; // names an order that is not the checkout's
+            }
+        }
+        if (mismatch == null) {
+            mismatch = amountMismatch(order.amount(), paid.paid());
+        }
+        if (mismatch != null) {
+            orders.recordMismatch(new PaymentMismatch(paid.provider(), paid.eventId(), paid.type(), mismatch,
+                    order.orderId().value(), paid.checkoutId(), order.userId().value(), order.amount(), paid.paid(),
+                    clock.instant()));
+            return Outcome.rejected(PAYMENT_MISMATCH, "checkout " + paid.checkoutId() + " does not pay order "
+                    + order.orderId() + ": " + mismatch + " (order " + order.amount() + ", paid "
+                    + (paid.paid() == null ? "unknown" : paid.paid()) + ")");
         }
         Instant now = clock.instant();
         Product product = catalog.find(order.productId()).orElse(null);
-        Money paidAmount = paid.paid() != null ? paid.paid() : order.amount();
+        Money paidAmount = paid.paid();
         List<PostingEffect> effects = new ArrayList<>();
         effects.add(new PostingEffect.CompleteOrder(order.orderId().value(), paid.paymentRef(), paid.subscriptionId(), now));
         if (!order.type().equals(dev.prepaid.domain.payment.ProductType.SUBSCRIPTION)) {
@@ -283,12 +329,28 @@ public final class FulfilmentService {
 
     private Optional<Order> findOrder(String provider, String orderId, String checkoutId) {
         if (orderId != null && OrderId.isValid(orderId)) {
-            Optional<Order> order = orders.find(new OrderId(orderId));
+            // only the order's own checkout may close it
+            Optional<Order> order = orders.find(new OrderId(orderId))
+                    .filter(o -> o.provider().equals(provider) && o.checkoutId() != null && o.checkoutId().equals(checkoutId));
             if (order.isPresent()) {
                 return order;
             }
         }
         return checkoutId == null ? Optional.empty() : orders.findByCheckout(provider, checkoutId);
+    }
+
+    /**
+     * Null when {@code paid} covers the order: same currency and at least its amount (tax may add to it);
+     * otherwise why not. An event that does not say what was paid does not pay for anything.
+     */
+    static String amountMismatch(Money price, Money paid) {
+        if (paid == null) {
+            return PaymentMismatch.AMOUNT_UNKNOWN;
+        }
+        if (!price.currency().equals(paid.currency())) {
+            return PaymentMismatch.CURRENCY_MISMATCH;
+        }
+        return paid.minor() < price.minor() ? PaymentMismatch.AMOUNT_TOO_LOW : null;
     }
 
     /** floor(credits x part / whole), in hundredths, exact. */
