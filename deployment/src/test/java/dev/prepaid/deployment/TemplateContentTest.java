@@ -984,6 +984,10 @@ class TemplateContentTest {
                 Map.of("Service", Templates.JSON.getNodeFactory().textNode("prepaid"),
                         "Reason", Templates.JSON.getNodeFactory().textNode("invalid_signature")),
                 "Sum", 900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("PaymentMismatchAlarm", new ExpectedAlarm("prepaid", "PaymentMismatch", service, "Sum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("RefundCurrencyMismatchAlarm", new ExpectedAlarm("prepaid", "RefundCurrencyMismatch", service, "Sum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
         return alarms;
     }
 

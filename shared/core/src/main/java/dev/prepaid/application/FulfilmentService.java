@@ -1,6 +1,7 @@
 package dev.prepaid.application;
 
 import dev.prepaid.domain.BalanceRule;
+import dev.prepaid.domain.ContentionException;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryIds;
 import dev.prepaid.domain.EntryType;
@@ -96,10 +97,10 @@ public final class FulfilmentService {
             return subscriptionChanged(changed);
         }
         if (event instanceof PaymentEvent.PaymentRefunded refunded) {
-            return clawback(event.provider(), refunded.refundRef(), refunded.paymentRef(), refunded.refunded(), "refund");
+            return clawback(event, refunded.refundRef(), refunded.paymentRef(), refunded.refunded(), "refund");
         }
         if (event instanceof PaymentEvent.DisputeOpened opened) {
-            return clawback(event.provider(), opened.disputeRef(), opened.paymentRef(), opened.amount(), "dispute");
+            return clawback(event, opened.disputeRef(), opened.paymentRef(), opened.amount(), "dispute");
         }
         if (event instanceof PaymentEvent.DisputeClosed closed) {
             return disputeClosed(closed);
@@ -265,40 +266,59 @@ public final class FulfilmentService {
     }
 
     /**
-     * Takes back {@code floor(credits x returned / paid)} for one refund or dispute, keyed by its id, and
-     * never more in total than the payment granted (a counter in the same transaction).
+     * Takes back, for one refund or dispute keyed by its id, {@code floor(credits x totalReturned / paid) -
+     * alreadyClawed}: the payment's claw-back counter keeps both the credits taken and the money returned so
+     * far, so twenty small refunds take what one refund of their sum would (never more than was granted). The
+     * posting is conditioned on the money total it was computed from; a concurrent refund makes it re-read. A
+     * refund too small to take a whole credit yet still posts (0 credits) so its money counts, once.
      */
-    private Outcome clawback(String provider, String ref, String paymentRef, Money returned, String what) {
+    private Outcome clawback(PaymentEvent event, String ref, String paymentRef, Money returned, String what) {
+        String provider = event.provider();
         OrderStore.PaymentLink link = orders.paymentLink(provider, paymentRef)
                 .orElseThrow(() -> new RetryLaterException("payment " + paymentRef + " is not credited yet"));
-        Credits claw = proportion(link.credits(), returned, link.paid());
-        if (!claw.isPositive()) {
-            return Outcome.ignored(what + " " + ref + " is too small to take back a credit");
+        if (!link.paid().currency().equals(returned.currency())) {
+            // Proportions across currencies would need an exchange rate we do not have: a person decides.
+            orders.recordMismatch(new PaymentMismatch(provider, event.eventId(), event.type(),
+                    PaymentMismatch.REFUND_CURRENCY_MISMATCH, link.entryId(), ref, link.userId().value(), link.paid(),
+                    returned, clock.instant()));
+            return Outcome.rejected(REFUND_CURRENCY_MISMATCH, what + " " + ref + " is in " + returned.currency()
+                    + ", payment " + paymentRef + " was in " + link.paid().currency() + ": not applied");
         }
-        try {
-            return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, claw)),
-                    what + " " + ref + " clawed back " + claw);
-        } catch (LimitExceededException e) {
-            // Together with earlier refunds this one would take more than the payment granted: take what is left.
-            Credits left = e.limit().minus(e.alreadyUsed());
-            if (!left.isPositive()) {
-                return Outcome.ignored(what + " " + ref + ": the payment's credits were already taken back");
+        Optional<LedgerEntry> done = ledger.entry(EntryIds.clawback(provider, ref));
+        if (done.isPresent()) {
+            return Outcome.of(new PostingResult(done.get(), true), what + " " + ref + " was already applied");
+        }
+        String counterId = EntryIds.clawedCounter(link.entryId());
+        for (int attempt = 0; attempt < 5; attempt++) {
+            LedgerStore.CounterTotals totals = ledger.counter(counterId)
+                    .orElse(new LedgerStore.CounterTotals(Credits.ZERO, 0));
+            long returnedSoFar = Math.addExact(totals.money(), returned.minor());
+            Credits due = proportion(link.credits(), new Money(returnedSoFar, returned.currency()), link.paid())
+                    .minus(totals.total());
+            Credits claw = due.isPositive() ? due : Credits.ZERO;
+            try {
+                return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, claw,
+                        totals.money())), what + " " + ref + " clawed back " + claw + " (returned so far "
+                        + new Money(returnedSoFar, returned.currency()) + ")");
+            } catch (ContentionException e) {
+                // another refund of the same payment landed between the read and the write: recompute
             }
-            return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, left)),
-                    what + " " + ref + " clawed back the remaining " + left);
         }
+        throw new ContentionException("refunds of payment " + paymentRef + " keep racing; retry");
     }
 
     /** The fingerprint names the refund, not the computed amount, so a redelivery replays whatever was taken. */
     private Posting clawbackPosting(String provider, String ref, String paymentRef, Money returned, String what,
-                                    OrderStore.PaymentLink link, Credits claw) {
+                                    OrderStore.PaymentLink link, Credits claw, long returnedBefore) {
         return new Posting(link.userId(), EntryIds.clawback(provider, ref), EntryType.CLAWBACK, claw.negate(),
                 clawbackPolicy.rule(), ref,
                 Fingerprint.of("clawback", provider, ref, paymentRef, returned.minor(), returned.currency()),
                 what + " of " + returned, null,
-                Map.of("paymentRef", paymentRef, "creditedEntry", link.entryId(), "provider", provider, "reason", what),
+                Map.of("paymentRef", paymentRef, "creditedEntry", link.entryId(), "provider", provider, "reason", what,
+                        "returnedMinor", Long.toString(returned.minor())),
                 clock.instant(),
-                Optional.of(new LimitCounter(EntryIds.clawedCounter(link.entryId()), claw, link.credits(), "clawback_exceeds_grant")),
+                Optional.of(new LimitCounter(EntryIds.clawedCounter(link.entryId()), claw, link.credits(),
+                        "clawback_exceeds_grant", returned.minor(), returnedBefore)),
                 List.of());
     }
 
@@ -306,25 +326,35 @@ public final class FulfilmentService {
         if (!closed.won()) {
             return Outcome.ignored("dispute " + closed.disputeRef() + " lost; its credits stay clawed back");
         }
-        LedgerEntry taken = ledger.entry(EntryIds.clawback(closed.provider(), closed.disputeRef())).orElse(null);
+        return reverseClawback(closed.provider(), closed.disputeRef(), "dispute won");
+    }
+
+    /**
+     * Gives back what the claw-back of refund or dispute {@code ref} took, once (entry
+     * {@code clawback_reversal#<provider>:<ref>}), and lowers the payment's claw-back counter by the credits and
+     * the money that claw-back counted in the same transaction, so a later refund of the same payment may take
+     * the credits again and computes its share from the money really returned.
+     */
+    private Outcome reverseClawback(String provider, String ref, String why) {
+        LedgerEntry taken = ledger.entry(EntryIds.clawback(provider, ref)).orElse(null);
         if (taken == null) {
-            throw new RetryLaterException("dispute " + closed.disputeRef() + " was not clawed back yet");
+            throw new RetryLaterException(ref + " was not clawed back yet");
         }
         Credits back = taken.amount().negate();
-        if (!back.isPositive()) {
-            return Outcome.ignored("dispute " + closed.disputeRef() + " took nothing back");
+        long money = Long.parseLong(taken.metadata().getOrDefault("returnedMinor", "0"));
+        if (!back.isPositive() && money == 0) {
+            return Outcome.ignored(ref + " took nothing back");
         }
-        // The claw-back counted what it took against the credited entry; the restore gives that room back
-        // in the same transaction, so a later refund of the same payment may take the credits again.
         String credited = taken.metadata().get("creditedEntry");
         Optional<LimitCounter> release = credited == null ? Optional.empty()
-                : Optional.of(LimitCounter.release(EntryIds.clawedCounter(credited), back, "clawback_release_exceeds_clawed"));
-        Posting posting = new Posting(taken.userId(), EntryIds.clawbackReversal(closed.provider(), closed.disputeRef()),
-                EntryType.CLAWBACK_REVERSAL, back, BalanceRule.ALLOW_NEGATIVE, closed.disputeRef(),
-                Fingerprint.of("clawback_reversal", closed.provider(), closed.disputeRef(), back.hundredths()),
-                "dispute won", null, Map.of("clawback", taken.entryId(), "provider", closed.provider()),
+                : Optional.of(LimitCounter.release(EntryIds.clawedCounter(credited), back, money,
+                        "clawback_release_exceeds_clawed"));
+        Posting posting = new Posting(taken.userId(), EntryIds.clawbackReversal(provider, ref),
+                EntryType.CLAWBACK_REVERSAL, back, BalanceRule.ALLOW_NEGATIVE, ref,
+                Fingerprint.of("clawback_reversal", provider, ref, back.hundredths()),
+                why, null, Map.of("clawback", taken.entryId(), "provider", provider),
                 clock.instant(), release, List.of());
-        return Outcome.of(ledger.post(posting), "dispute " + closed.disputeRef() + " won");
+        return Outcome.of(ledger.post(posting), why + ": " + ref + " gave back " + back);
     }
 
     private Optional<Order> findOrder(String provider, String orderId, String checkoutId) {
