@@ -18,6 +18,7 @@ import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.PaymentMismatch;
+import dev.prepaid.domain.payment.PaymentNotCreditedException;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
@@ -275,7 +276,7 @@ public final class FulfilmentService {
     private Outcome clawback(PaymentEvent event, String ref, String paymentRef, Money returned, String what) {
         String provider = event.provider();
         OrderStore.PaymentLink link = orders.paymentLink(provider, paymentRef)
-                .orElseThrow(() -> new RetryLaterException("payment " + paymentRef + " is not credited yet"));
+                .orElseThrow(() -> new PaymentNotCreditedException("payment " + paymentRef + " is not credited (yet)"));
         if (!link.paid().currency().equals(returned.currency())) {
             // Proportions across currencies would need an exchange rate we do not have: a person decides.
             orders.recordMismatch(new PaymentMismatch(provider, event.eventId(), event.type(),
@@ -290,7 +291,7 @@ public final class FulfilmentService {
         }
         String counterId = EntryIds.clawedCounter(link.entryId());
         for (int attempt = 0; attempt < 5; attempt++) {
-            LedgerStore.CounterTotals totals = ledger.counter(counterId)
+            LedgerStore.CounterTotals totals = ledger.counterTotals(counterId)
                     .orElse(new LedgerStore.CounterTotals(Credits.ZERO, 0));
             long returnedSoFar = Math.addExact(totals.money(), returned.minor());
             Credits due = proportion(link.credits(), new Money(returnedSoFar, returned.currency()), link.paid())
@@ -338,7 +339,7 @@ public final class FulfilmentService {
     private Outcome reverseClawback(String provider, String ref, String why) {
         LedgerEntry taken = ledger.entry(EntryIds.clawback(provider, ref)).orElse(null);
         if (taken == null) {
-            throw new RetryLaterException(ref + " was not clawed back yet");
+            throw new PaymentNotCreditedException(ref + " was not clawed back (yet)");
         }
         Credits back = taken.amount().negate();
         long money = Long.parseLong(taken.metadata().getOrDefault("returnedMinor", "0"));

@@ -13,6 +13,7 @@ import dev.prepaid.adapter.out.sqs.PaymentEventJson;
 import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.PaymentNotCreditedException;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,6 +35,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(FulfilmentHandler.class);
+
+    /**
+     * A refund or dispute of a payment we never credited is retried until its message's receive count reaches
+     * this, then acknowledged as foreign (ForeignPaymentIgnored). The queue's visibility timeout (180 s) gives
+     * the purchase's own event about 6 minutes to land first; the DLQ takes a message only after 5 receives.
+     */
+    static final int FOREIGN_AFTER_RECEIVES = 3;
+    static final String FOREIGN_PAYMENT_IGNORED = "ForeignPaymentIgnored";
 
     static final String NAMESPACE = "prepaid";
     static final String SERVICE = "prepaid";
@@ -83,6 +92,14 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
+    private static int receiveCount(String receives) {
+        try {
+            return Integer.parseInt(receives);
+        } catch (NumberFormatException e) {
+            return 0; // unknown: keep retrying, the DLQ is the bound
+        }
+    }
+
     private void count(String metric, PaymentEvent event) {
         try {
             metricsOut.accept(emf(metric, event.provider(), Instant.now()));
@@ -129,6 +146,17 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
                 count(outcome.metric(), event);
             }
             return true;
+        } catch (PaymentNotCreditedException e) {
+            int receive = receiveCount(receives);
+            if (receive >= FOREIGN_AFTER_RECEIVES) {
+                // Still nothing to take back after the purchase had its chance: a payment that is not ours.
+                LOG.info("{} {} {} -> IGNORED as foreign after {} receives: {}", event.provider(), event.type(),
+                        event.eventId(), receive, e.getMessage());
+                count(FOREIGN_PAYMENT_IGNORED, event);
+                return true;
+            }
+            LOG.warn("{} {} {} waits (receive {}): {}", event.provider(), event.type(), event.eventId(), receives, e.getMessage());
+            return false;
         } catch (RetryLaterException e) {
             LOG.warn("{} {} {} waits (receive {}): {}", event.provider(), event.type(), event.eventId(), receives, e.getMessage());
             return false;

@@ -54,7 +54,7 @@ public interface LedgerStore {
      * Counter {@code counterId} as stored (read consistently): its credits total and its money total (minor
      * units, 0 when it tracks none); empty when no posting has touched it yet.
      */
-    default Optional<CounterTotals> counter(String counterId) {
+    default Optional<CounterTotals> counterTotals(String counterId) {
         throw new UnsupportedOperationException("this store does not read counters");
     }
 

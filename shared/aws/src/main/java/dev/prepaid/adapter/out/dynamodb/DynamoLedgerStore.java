@@ -303,7 +303,7 @@ public final class DynamoLedgerStore implements LedgerStore {
     static final String MONEY = "money";
 
     @Override
-    public Optional<CounterTotals> counter(String counterId) {
+    public Optional<CounterTotals> counterTotals(String counterId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(EntryItems.counterKey(counterId))).item();
         if (item == null || item.isEmpty()) {
