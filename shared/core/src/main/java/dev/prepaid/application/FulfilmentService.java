@@ -100,6 +100,9 @@ public final class FulfilmentService {
         if (event instanceof PaymentEvent.PaymentRefunded refunded) {
             return clawback(event, refunded.refundRef(), refunded.paymentRef(), refunded.refunded(), "refund");
         }
+        if (event instanceof PaymentEvent.RefundFailed failed) {
+            return reverseClawback(event.provider(), failed.refundRef(), "refund failed");
+        }
         if (event instanceof PaymentEvent.DisputeOpened opened) {
             return clawback(event, opened.disputeRef(), opened.paymentRef(), opened.amount(), "dispute");
         }
