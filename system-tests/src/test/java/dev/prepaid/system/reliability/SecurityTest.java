@@ -299,16 +299,16 @@ class SecurityTest {
      */
     private void signedButIrrelevant(ReliabilityAccess system, Http http) {
         String erin = "erin-" + Reliability.seed();
-        JsonNode order = http.json("POST", "/api/payment/create-order", "user:" + erin, "{\"productId\": \"pro\"}").json();
+        JsonNode order = http.json("POST", "/api/payment/create-order", "user:" + erin, "{\"productId\": \"trial\"}").json();
         String orderId = order.get("orderId").asText();
         String sessionId = order.get("checkoutId").asText();
         String foreignPi = StripeWebhooks.id("pi_");
         List<ObjectNode> events = List.of(
-                StripeWebhooks.checkoutSessionCompleted(StripeWebhooks.id("cs_link_"), orderId, StripeWebhooks.id("pi_"), 4990, "usd"),
+                StripeWebhooks.checkoutSessionCompleted(StripeWebhooks.id("cs_link_"), orderId, StripeWebhooks.id("pi_"), 790, "usd"),
                 StripeWebhooks.checkoutSessionCompleted(sessionId, orderId, StripeWebhooks.id("pi_"), 1, "usd"),
-                StripeWebhooks.checkoutSessionCompleted(sessionId, orderId, StripeWebhooks.id("pi_"), 4990, "jpy"),
-                StripeWebhooks.checkoutSessionCompleted(sessionId, "ord_00000000000000000000000a", StripeWebhooks.id("pi_"), 4990, "usd"),
-                StripeWebhooks.checkoutSessionCompleted(StripeWebhooks.id("cs_other_"), null, StripeWebhooks.id("pi_"), 4990, "usd"),
+                StripeWebhooks.checkoutSessionCompleted(sessionId, orderId, StripeWebhooks.id("pi_"), 790, "jpy"),
+                StripeWebhooks.checkoutSessionCompleted(sessionId, "ord_00000000000000000000000a", StripeWebhooks.id("pi_"), 790, "usd"),
+                StripeWebhooks.checkoutSessionCompleted(StripeWebhooks.id("cs_other_"), null, StripeWebhooks.id("pi_"), 790, "usd"),
                 StripeWebhooks.refundCreated(StripeWebhooks.id("re_"), StripeWebhooks.id("ch_"), foreignPi, 2500, "usd"),
                 StripeWebhooks.disputeCreated(StripeWebhooks.id("dp_"), StripeWebhooks.id("ch_"), foreignPi, 2500, "usd"),
                 StripeWebhooks.refundFailed("charge.refund.updated", StripeWebhooks.id("re_"), StripeWebhooks.id("ch_"),
