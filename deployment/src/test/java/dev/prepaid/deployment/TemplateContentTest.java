@@ -956,6 +956,10 @@ class TemplateContentTest {
 
     private static final String RECONCILIATION_SOURCE =
             "functions/reconciliation/src/main/java/dev/prepaid/function/reconciliation/ReconciliationHandler.java";
+    private static final String FULFILMENT_HANDLER_SOURCE =
+            "functions/fulfilment/src/main/java/dev/prepaid/function/fulfilment/FulfilmentHandler.java";
+    private static final String FULFILMENT_SERVICE_SOURCE =
+            "shared/core/src/main/java/dev/prepaid/application/FulfilmentService.java";
     private static final String WEBHOOK_SOURCE =
             "functions/webhook/src/main/java/dev/prepaid/function/webhook/WebhookHandler.java";
     private static final Pattern EMF_METRIC = Pattern.compile("metric\\(metrics,\\s*\"([A-Za-z]+)\",\\s*\"([A-Za-z]+)\"\\)");
@@ -1000,6 +1004,10 @@ class TemplateContentTest {
                 Map.of("Service", Templates.JSON.getNodeFactory().textNode("prepaid"),
                         "Reason", Templates.JSON.getNodeFactory().textNode("invalid_signature")),
                 "Sum", 900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("PaymentMismatchAlarm", new ExpectedAlarm("prepaid", "PaymentMismatch", service, "Sum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("RefundCurrencyMismatchAlarm", new ExpectedAlarm("prepaid", "RefundCurrencyMismatch", service, "Sum",
+                900, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
         return alarms;
     }
 
@@ -1045,6 +1053,22 @@ class TemplateContentTest {
             webhookConstants.put(webhookConstant.group(1), webhookConstant.group(2));
         }
         assertEquals(constants, webhookConstants, WEBHOOK_SOURCE + ": the same namespace and Service as reconciliation");
+        // the fulfilment consumer counts refused payment events under the metric names FulfilmentService declares
+        String fulfilmentHandler = Templates.read(root.resolve(FULFILMENT_HANDLER_SOURCE));
+        Map<String, String> fulfilmentConstants = new TreeMap<>();
+        Matcher fulfilmentConstant = EMF_CONSTANT.matcher(fulfilmentHandler);
+        while (fulfilmentConstant.find()) {
+            fulfilmentConstants.put(fulfilmentConstant.group(1), fulfilmentConstant.group(2));
+        }
+        assertEquals(constants, fulfilmentConstants, FULFILMENT_HANDLER_SOURCE + ": the same namespace and Service");
+        assertTrue(fulfilmentHandler.contains("directive.putArray(\"Dimensions\").addArray().add(\"Service\")"),
+                FULFILMENT_HANDLER_SOURCE + ": the metrics' only dimension is Service");
+        Set<String> fulfilmentMetrics = new java.util.TreeSet<>();
+        Matcher declared = Pattern.compile("static final String [A-Z_]+ = \"([A-Za-z]+)\";")
+                .matcher(Templates.read(root.resolve(FULFILMENT_SERVICE_SOURCE)));
+        while (declared.find()) {
+            fulfilmentMetrics.add(declared.group(1));
+        }
         int custom = 0;
         for (Map.Entry<String, ExpectedAlarm> alarm : expectedAlarms().entrySet()) {
             ExpectedAlarm expected = alarm.getValue();
@@ -1052,6 +1076,13 @@ class TemplateContentTest {
                 continue;
             }
             custom++;
+            if (Set.of("PaymentMismatch", "RefundCurrencyMismatch").contains(expected.metric())) {
+                assertTrue(fulfilmentMetrics.contains(expected.metric()), alarm.getKey() + ": " + expected.metric()
+                        + " is not a metric fulfilment publishes " + fulfilmentMetrics);
+                assertEquals(Map.of("Service", constants.get("SERVICE")), Map.of("Service",
+                        expected.dimensions().get("Service").asText()), alarm.getKey() + ": the code's dimension");
+                continue;
+            }
             if (webhookUnits.containsKey(expected.metric())) {
                 assertEquals(Set.of("Service", "Reason"), expected.dimensions().keySet(), alarm.getKey());
                 assertEquals(constants.get("SERVICE"), expected.dimensions().get("Service").asText(), alarm.getKey());
@@ -1063,7 +1094,7 @@ class TemplateContentTest {
             assertTrue(units.containsKey(expected.metric()), alarm.getKey() + ": " + expected.metric()
                     + " is not a metric the reconciliation publishes " + units.keySet());
         }
-        assertEquals(7, custom, "alarms on the reconciliation's and the webhook's own metrics");
+        assertEquals(9, custom, "alarms on the reconciliation's, the webhook's and fulfilment's own metrics");
     }
 
     @Test

@@ -58,8 +58,13 @@ public final class CheckoutConfirmation {
         CheckoutState state = provider.fetchCheckout(order.checkoutId());
         switch (state.status()) {
             case PAID -> {
-                fulfilment.handle(state.paid());
-                return new Confirmed(Result.COMPLETED, orders.find(order.orderId()).orElse(order));
+                FulfilmentService.Outcome outcome = fulfilment.handle(state.paid());
+                Order now = orders.find(order.orderId()).orElse(order);
+                if (outcome.kind() == FulfilmentService.Outcome.Kind.REJECTED) {
+                    // paid, but not what the order costs: nothing granted, the order stays as it was
+                    return new Confirmed(map(now.status()), now);
+                }
+                return new Confirmed(Result.COMPLETED, now);
             }
             case EXPIRED -> {
                 orders.close(order.orderId(), OrderStatus.EXPIRED, clock.instant());

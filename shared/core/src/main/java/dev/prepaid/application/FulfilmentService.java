@@ -1,6 +1,7 @@
 package dev.prepaid.application;
 
 import dev.prepaid.domain.BalanceRule;
+import dev.prepaid.domain.ContentionException;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryIds;
 import dev.prepaid.domain.EntryType;
@@ -16,6 +17,8 @@ import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.PaymentMismatch;
+import dev.prepaid.domain.payment.PaymentNotCreditedException;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
@@ -37,9 +40,25 @@ import java.util.Optional;
  */
 public final class FulfilmentService {
 
-    /** What handling an event did, for logs and metrics. */
-    public record Outcome(Kind kind, String detail, LedgerEntry entry) {
-        public enum Kind { APPLIED, REPLAYED, IGNORED }
+    /** Metric counted when a paid event does not match its order (nothing granted, event acknowledged). */
+    public static final String PAYMENT_MISMATCH = "PaymentMismatch";
+    /** Metric counted when a refund or dispute is in another currency than its payment (nothing taken). */
+    public static final String REFUND_CURRENCY_MISMATCH = "RefundCurrencyMismatch";
+
+    /**
+     * What handling an event did, for logs and metrics. A {@code REJECTED} event is acknowledged like an
+     * ignored one (retrying cannot change it) but names the {@code metric} its consumer counts.
+     */
+    public record Outcome(Kind kind, String detail, LedgerEntry entry, String metric) {
+        public enum Kind { APPLIED, REPLAYED, IGNORED, REJECTED }
+
+        public Outcome(Kind kind, String detail, LedgerEntry entry) {
+            this(kind, detail, entry, null);
+        }
+
+        static Outcome rejected(String metric, String detail) {
+            return new Outcome(Kind.REJECTED, detail, null, metric);
+        }
 
         static Outcome of(PostingResult result, String detail) {
             return new Outcome(result.replayed() ? Kind.REPLAYED : Kind.APPLIED, detail, result.entry());
@@ -79,10 +98,13 @@ public final class FulfilmentService {
             return subscriptionChanged(changed);
         }
         if (event instanceof PaymentEvent.PaymentRefunded refunded) {
-            return clawback(event.provider(), refunded.refundRef(), refunded.paymentRef(), refunded.refunded(), "refund");
+            return clawback(event, refunded.refundRef(), refunded.paymentRef(), refunded.refunded(), "refund");
+        }
+        if (event instanceof PaymentEvent.RefundFailed failed) {
+            return reverseClawback(event.provider(), failed.refundRef(), "refund failed");
         }
         if (event instanceof PaymentEvent.DisputeOpened opened) {
-            return clawback(event.provider(), opened.disputeRef(), opened.paymentRef(), opened.amount(), "dispute");
+            return clawback(event, opened.disputeRef(), opened.paymentRef(), opened.amount(), "dispute");
         }
         if (event instanceof PaymentEvent.DisputeClosed closed) {
             return disputeClosed(closed);
@@ -91,14 +113,43 @@ public final class FulfilmentService {
     }
 
     private Outcome checkoutPaid(PaymentEvent.CheckoutPaid paid) {
-        Order order = findOrder(paid.provider(), paid.orderId(), paid.checkoutId()).orElse(null);
-        if (order == null) {
-            // Orders are written before their checkout exists, so a paid checkout with no order is not ours.
-            return Outcome.ignored("no order for checkout " + paid.checkoutId());
+        Optional<Order> named = paid.orderId() != null && OrderId.isValid(paid.orderId())
+                ? orders.find(new OrderId(paid.orderId())) : Optional.empty();
+        Order order;
+        String mismatch = null;
+        if (named.isPresent()) {
+            // The order id is only a hint anyone can set (a Payment Link's client_reference_id): the order's
+            // own provider and checkout must be the ones that were paid.
+            order = named.get();
+            if (!order.provider().equals(paid.provider())) {
+                mismatch = PaymentMismatch.PROVIDER_MISMATCH;
+            } else if (order.checkoutId() == null || !order.checkoutId().equals(paid.checkoutId())) {
+                mismatch = PaymentMismatch.CHECKOUT_MISMATCH;
+            }
+        } else {
+            order = paid.checkoutId() == null ? null : orders.findByCheckout(paid.provider(), paid.checkoutId()).orElse(null);
+            if (order == null) {
+                // Orders are written before their checkout exists, so a paid checkout with no order is not ours.
+                return Outcome.ignored("no order for checkout " + paid.checkoutId());
+            }
+            if (paid.orderId() != null) {
+                mismatch = PaymentMismatch.ORDER_MISMATCH; // names an order that is not the checkout's
+            }
+        }
+        if (mismatch == null) {
+            mismatch = amountMismatch(order.amount(), paid.paid());
+        }
+        if (mismatch != null) {
+            orders.recordMismatch(new PaymentMismatch(paid.provider(), paid.eventId(), paid.type(), mismatch,
+                    order.orderId().value(), paid.checkoutId(), order.userId().value(), order.amount(), paid.paid(),
+                    clock.instant()));
+            return Outcome.rejected(PAYMENT_MISMATCH, "checkout " + paid.checkoutId() + " does not pay order "
+                    + order.orderId() + ": " + mismatch + " (order " + order.amount() + ", paid "
+                    + (paid.paid() == null ? "unknown" : paid.paid()) + ")");
         }
         Instant now = clock.instant();
         Product product = catalog.find(order.productId()).orElse(null);
-        Money paidAmount = paid.paid() != null ? paid.paid() : order.amount();
+        Money paidAmount = paid.paid();
         List<PostingEffect> effects = new ArrayList<>();
         effects.add(new PostingEffect.CompleteOrder(order.orderId().value(), paid.paymentRef(), paid.subscriptionId(), now));
         if (!order.type().equals(dev.prepaid.domain.payment.ProductType.SUBSCRIPTION)) {
@@ -219,40 +270,59 @@ public final class FulfilmentService {
     }
 
     /**
-     * Takes back {@code floor(credits x returned / paid)} for one refund or dispute, keyed by its id, and
-     * never more in total than the payment granted (a counter in the same transaction).
+     * Takes back, for one refund or dispute keyed by its id, {@code floor(credits x totalReturned / paid) -
+     * alreadyClawed}: the payment's claw-back counter keeps both the credits taken and the money returned so
+     * far, so twenty small refunds take what one refund of their sum would (never more than was granted). The
+     * posting is conditioned on the money total it was computed from; a concurrent refund makes it re-read. A
+     * refund too small to take a whole credit yet still posts (0 credits) so its money counts, once.
      */
-    private Outcome clawback(String provider, String ref, String paymentRef, Money returned, String what) {
+    private Outcome clawback(PaymentEvent event, String ref, String paymentRef, Money returned, String what) {
+        String provider = event.provider();
         OrderStore.PaymentLink link = orders.paymentLink(provider, paymentRef)
-                .orElseThrow(() -> new RetryLaterException("payment " + paymentRef + " is not credited yet"));
-        Credits claw = proportion(link.credits(), returned, link.paid());
-        if (!claw.isPositive()) {
-            return Outcome.ignored(what + " " + ref + " is too small to take back a credit");
+                .orElseThrow(() -> new PaymentNotCreditedException("payment " + paymentRef + " is not credited (yet)"));
+        if (!link.paid().currency().equals(returned.currency())) {
+            // Proportions across currencies would need an exchange rate we do not have: a person decides.
+            orders.recordMismatch(new PaymentMismatch(provider, event.eventId(), event.type(),
+                    PaymentMismatch.REFUND_CURRENCY_MISMATCH, link.entryId(), ref, link.userId().value(), link.paid(),
+                    returned, clock.instant()));
+            return Outcome.rejected(REFUND_CURRENCY_MISMATCH, what + " " + ref + " is in " + returned.currency()
+                    + ", payment " + paymentRef + " was in " + link.paid().currency() + ": not applied");
         }
-        try {
-            return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, claw)),
-                    what + " " + ref + " clawed back " + claw);
-        } catch (LimitExceededException e) {
-            // Together with earlier refunds this one would take more than the payment granted: take what is left.
-            Credits left = e.limit().minus(e.alreadyUsed());
-            if (!left.isPositive()) {
-                return Outcome.ignored(what + " " + ref + ": the payment's credits were already taken back");
+        Optional<LedgerEntry> done = ledger.entry(EntryIds.clawback(provider, ref));
+        if (done.isPresent()) {
+            return Outcome.of(new PostingResult(done.get(), true), what + " " + ref + " was already applied");
+        }
+        String counterId = EntryIds.clawedCounter(link.entryId());
+        for (int attempt = 0; attempt < 5; attempt++) {
+            LedgerStore.CounterTotals totals = ledger.counterTotals(counterId)
+                    .orElse(new LedgerStore.CounterTotals(Credits.ZERO, 0));
+            long returnedSoFar = Math.addExact(totals.money(), returned.minor());
+            Credits due = proportion(link.credits(), new Money(returnedSoFar, returned.currency()), link.paid())
+                    .minus(totals.total());
+            Credits claw = due.isPositive() ? due : Credits.ZERO;
+            try {
+                return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, claw,
+                        totals.money())), what + " " + ref + " clawed back " + claw + " (returned so far "
+                        + new Money(returnedSoFar, returned.currency()) + ")");
+            } catch (ContentionException e) {
+                // another refund of the same payment landed between the read and the write: recompute
             }
-            return Outcome.of(ledger.post(clawbackPosting(provider, ref, paymentRef, returned, what, link, left)),
-                    what + " " + ref + " clawed back the remaining " + left);
         }
+        throw new ContentionException("refunds of payment " + paymentRef + " keep racing; retry");
     }
 
     /** The fingerprint names the refund, not the computed amount, so a redelivery replays whatever was taken. */
     private Posting clawbackPosting(String provider, String ref, String paymentRef, Money returned, String what,
-                                    OrderStore.PaymentLink link, Credits claw) {
+                                    OrderStore.PaymentLink link, Credits claw, long returnedBefore) {
         return new Posting(link.userId(), EntryIds.clawback(provider, ref), EntryType.CLAWBACK, claw.negate(),
                 clawbackPolicy.rule(), ref,
                 Fingerprint.of("clawback", provider, ref, paymentRef, returned.minor(), returned.currency()),
                 what + " of " + returned, null,
-                Map.of("paymentRef", paymentRef, "creditedEntry", link.entryId(), "provider", provider, "reason", what),
+                Map.of("paymentRef", paymentRef, "creditedEntry", link.entryId(), "provider", provider, "reason", what,
+                        "returnedMinor", Long.toString(returned.minor())),
                 clock.instant(),
-                Optional.of(new LimitCounter(EntryIds.clawedCounter(link.entryId()), claw, link.credits(), "clawback_exceeds_grant")),
+                Optional.of(new LimitCounter(EntryIds.clawedCounter(link.entryId()), claw, link.credits(),
+                        "clawback_exceeds_grant", returned.minor(), returnedBefore)),
                 List.of());
     }
 
@@ -260,35 +330,61 @@ public final class FulfilmentService {
         if (!closed.won()) {
             return Outcome.ignored("dispute " + closed.disputeRef() + " lost; its credits stay clawed back");
         }
-        LedgerEntry taken = ledger.entry(EntryIds.clawback(closed.provider(), closed.disputeRef())).orElse(null);
+        return reverseClawback(closed.provider(), closed.disputeRef(), "dispute won");
+    }
+
+    /**
+     * Gives back what the claw-back of refund or dispute {@code ref} took, once (entry
+     * {@code clawback_reversal#<provider>:<ref>}), and lowers the payment's claw-back counter by the credits and
+     * the money that claw-back counted in the same transaction, so a later refund of the same payment may take
+     * the credits again and computes its share from the money really returned.
+     */
+    private Outcome reverseClawback(String provider, String ref, String why) {
+        LedgerEntry taken = ledger.entry(EntryIds.clawback(provider, ref)).orElse(null);
         if (taken == null) {
-            throw new RetryLaterException("dispute " + closed.disputeRef() + " was not clawed back yet");
+            throw new PaymentNotCreditedException(ref + " was not clawed back (yet)");
         }
         Credits back = taken.amount().negate();
-        if (!back.isPositive()) {
-            return Outcome.ignored("dispute " + closed.disputeRef() + " took nothing back");
+        long money = Long.parseLong(taken.metadata().getOrDefault("returnedMinor", "0"));
+        if (!back.isPositive() && money == 0) {
+            return Outcome.ignored(ref + " took nothing back");
         }
-        // The claw-back counted what it took against the credited entry; the restore gives that room back
-        // in the same transaction, so a later refund of the same payment may take the credits again.
         String credited = taken.metadata().get("creditedEntry");
         Optional<LimitCounter> release = credited == null ? Optional.empty()
-                : Optional.of(LimitCounter.release(EntryIds.clawedCounter(credited), back, "clawback_release_exceeds_clawed"));
-        Posting posting = new Posting(taken.userId(), EntryIds.clawbackReversal(closed.provider(), closed.disputeRef()),
-                EntryType.CLAWBACK_REVERSAL, back, BalanceRule.ALLOW_NEGATIVE, closed.disputeRef(),
-                Fingerprint.of("clawback_reversal", closed.provider(), closed.disputeRef(), back.hundredths()),
-                "dispute won", null, Map.of("clawback", taken.entryId(), "provider", closed.provider()),
+                : Optional.of(LimitCounter.release(EntryIds.clawedCounter(credited), back, money,
+                        "clawback_release_exceeds_clawed"));
+        Posting posting = new Posting(taken.userId(), EntryIds.clawbackReversal(provider, ref),
+                EntryType.CLAWBACK_REVERSAL, back, BalanceRule.ALLOW_NEGATIVE, ref,
+                Fingerprint.of("clawback_reversal", provider, ref, back.hundredths()),
+                why, null, Map.of("clawback", taken.entryId(), "provider", provider),
                 clock.instant(), release, List.of());
-        return Outcome.of(ledger.post(posting), "dispute " + closed.disputeRef() + " won");
+        return Outcome.of(ledger.post(posting), why + ": " + ref + " gave back " + back);
     }
 
     private Optional<Order> findOrder(String provider, String orderId, String checkoutId) {
         if (orderId != null && OrderId.isValid(orderId)) {
-            Optional<Order> order = orders.find(new OrderId(orderId));
+            // only the order's own checkout may close it
+            Optional<Order> order = orders.find(new OrderId(orderId))
+                    .filter(o -> o.provider().equals(provider) && o.checkoutId() != null && o.checkoutId().equals(checkoutId));
             if (order.isPresent()) {
                 return order;
             }
         }
         return checkoutId == null ? Optional.empty() : orders.findByCheckout(provider, checkoutId);
+    }
+
+    /**
+     * Null when {@code paid} covers the order: same currency and at least its amount (tax may add to it);
+     * otherwise why not. An event that does not say what was paid does not pay for anything.
+     */
+    static String amountMismatch(Money price, Money paid) {
+        if (paid == null) {
+            return PaymentMismatch.AMOUNT_UNKNOWN;
+        }
+        if (!price.currency().equals(paid.currency())) {
+            return PaymentMismatch.CURRENCY_MISMATCH;
+        }
+        return paid.minor() < price.minor() ? PaymentMismatch.AMOUNT_TOO_LOW : null;
     }
 
     /** floor(credits x part / whole), in hundredths, exact. */

@@ -191,6 +191,7 @@ public final class ReconciliationService {
     private static final int BALANCE_ATTEMPTS = 3;
     /** Open drift items rechecked per run (each is a read of the user's ledger). */
     static final int MAX_OPEN_DRIFTS = 1000;
+    static final int MAX_MISMATCHES = 100;
 
     private final OrderStore orders;
     private final LedgerStore ledger;
@@ -265,6 +266,11 @@ public final class ReconciliationService {
                 || !settings.checkoutLifetime().awaiting(order.createdAt(), clock.instant()));
         return new OrderCheck(order.orderId().value(), order.status(), confirmed.result(), now,
                 settings.checkoutLifetime().expiresAt(order.createdAt()), stuck);
+    }
+
+    /** The payment events fulfilment refused in the last ~90 days, newest first (the admin drift route). */
+    public List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches() {
+        return store.paymentMismatches(MAX_MISMATCHES);
     }
 
     /** The state of one run. */
@@ -351,8 +357,14 @@ public final class ReconciliationService {
         private ReconciliationReport report(int depth, ReconciliationReport.SuccessRate rate) {
             List<ReconciliationReport.OpenDrift> open = openDrifts != null ? openDrifts
                     : found.values().stream().map(d -> ReconciliationReport.OpenDrift.of(d, startedAt, startedAt)).toList();
+            List<dev.prepaid.domain.payment.PaymentMismatch> mismatches = List.of();
+            try {
+                mismatches = store.paymentMismatches(MAX_MISMATCHES);
+            } catch (RuntimeException e) {
+                error("mismatches", null, e);
+            }
             return new ReconciliationReport(startedAt, clock.instant(), pending, completed, orphans, drift, depth, rate,
-                    errors, open);
+                    errors, open, mismatches);
         }
 
         /** Runs one step and saves the checkpoint it advanced; a failed step leaves its part of the checkpoint. */

@@ -14,15 +14,30 @@ package dev.prepaid.domain;
  * @param add        how much this posting adds (positive), or takes off the total (negative: a release)
  * @param limit      the most the total may ever reach (unused by a release)
  * @param limitCode  the error code when the limit would be passed (or, for a release, the total is too small)
+ * @param moneyAdd   money (minor units) this posting adds to the counter's running money total (negative: a
+ *                   release); 0 when the counter tracks no money. The claw-back counter keeps the refunded
+ *                   amount of its payment here, so each refund's share is computed from the running total.
+ * @param moneyExpected when set, the posting applies only if the counter's money total is still this value (0:
+ *                   also when absent); the store throws {@link ContentionException} otherwise, and the caller
+ *                   re-reads and recomputes. Unused by a release.
  */
-public record LimitCounter(String counterId, Credits add, Credits limit, String limitCode) {
+public record LimitCounter(String counterId, Credits add, Credits limit, String limitCode, long moneyAdd,
+                           Long moneyExpected) {
 
     /** A single addition that alone passes the limit is refused here; the store's condition covers the sum. */
     public LimitCounter {
-        if (!add.isNegative() && limit.isLessThan(add)) {
+        if (!add.isNegative() && moneyAdd >= 0 && limit.isLessThan(add)) {
             throw new LimitExceededException(limitCode, "adding " + add + " would pass the limit of " + limit,
                     limit, Credits.ZERO);
         }
+        if ((add.isNegative() && moneyAdd > 0) || (add.isPositive() && moneyAdd < 0)) {
+            throw new IllegalArgumentException("a counter posting either adds or releases");
+        }
+    }
+
+    /** A counter of credits only. */
+    public LimitCounter(String counterId, Credits add, Credits limit, String limitCode) {
+        this(counterId, add, limit, limitCode, 0, null);
     }
 
     /** Lowers counter {@code counterId} by {@code amount} (positive), never below zero. */
@@ -33,8 +48,19 @@ public record LimitCounter(String counterId, Credits add, Credits limit, String 
         return new LimitCounter(counterId, amount.negate(), Credits.ZERO, code);
     }
 
+    /**
+     * Lowers counter {@code counterId} by {@code amount} credits and {@code money} minor units (both >= 0, one
+     * positive), neither below zero.
+     */
+    public static LimitCounter release(String counterId, Credits amount, long money, String code) {
+        if (amount.isNegative() || money < 0 || (!amount.isPositive() && money == 0)) {
+            throw new IllegalArgumentException("a release must lower the totals by a positive amount");
+        }
+        return new LimitCounter(counterId, amount.negate(), Credits.ZERO, code, -money, null);
+    }
+
     /** True when this posting lowers the total rather than adds to it. */
     public boolean isRelease() {
-        return add.isNegative();
+        return add.isNegative() || moneyAdd < 0;
     }
 }

@@ -277,20 +277,20 @@ class ModelConcurrencyTest {
             expected.merge(effect.user(), effect.amount(), Long::sum);
             expectedIds.get(effect.user()).add(id);
         });
-        // Claw-backs: each refund takes floor(credits x refunded / paid) in whole credits, and all the refunds
-        // of one payment together never more than it granted (whatever order they were handled in).
+        // Claw-backs: the refunds of one payment together take floor(credits x totalRefunded / paid) in whole
+        // credits (each takes that of the running total minus what was taken), never more than it granted,
+        // whatever order they were handled in.
         Map<String, Long> clawedByPayment = new HashMap<>();
         Map<String, List<ProviderRefund>> refundsByPayment = new HashMap<>();
         world.refunds.values().forEach(r -> refundsByPayment.computeIfAbsent(r.paymentRef(), k -> new ArrayList<>()).add(r));
         refundsByPayment.forEach((paymentRef, refunds) -> {
             Payment payment = world.payments.get(paymentRef);
-            long sum = 0;
+            long returned = 0;
             for (ProviderRefund refund : refunds) {
-                long minor = Math.min(refund.amountMinor(), payment.paidMinor());
-                long hundredths = Math.multiplyExact(payment.credits(), minor) / payment.paidMinor();
-                sum += hundredths / 100 * 100;
+                returned += refund.amountMinor();
             }
-            long clawed = Math.min(sum, payment.credits());
+            long minor = Math.min(returned, payment.paidMinor());
+            long clawed = Math.multiplyExact(payment.credits(), minor) / payment.paidMinor() / 100 * 100;
             clawedByPayment.put(paymentRef, clawed);
             expected.merge(payment.user(), -clawed, Long::sum);
         });

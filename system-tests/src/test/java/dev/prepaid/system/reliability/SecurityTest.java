@@ -38,6 +38,8 @@ class SecurityTest {
     private int crossUser;
     private int privileged;
     private int forgedCallbacks;
+    private int irrelevantEvents;
+    private int mismatchItems;
 
     @Test
     void usersSeeOnlyTheirOwnPrivilegedRoutesRefuseUsersAndAForgedCallbackGrantsNothing() {
@@ -51,6 +53,7 @@ class SecurityTest {
             }
             try (ReliabilityAccess system = new ReliabilityAccess("stripe")) {
                 forgedStripeCallback(system, new Http(system.baseUrl()));
+                signedButIrrelevant(system, new Http(system.baseUrl()));
             }
             logs = capture.text();
         }
@@ -62,12 +65,14 @@ class SecurityTest {
         figures.put("crossUserRequests", crossUser);
         figures.put("privilegedRouteRequests", privileged);
         figures.put("forgedCallbacks", forgedCallbacks);
+        figures.put("signedIrrelevantEvents", irrelevantEvents);
+        figures.put("paymentMismatchItems", mismatchItems);
         figures.put("logLinesScanned", logs.lines().count());
         figures.put("violations", violations.count());
         figures.putPOJO("firstViolations", violations.first());
         Figures.publish("security", figures);
         assertEquals(0, violations.count(), violations.summary());
-        assertTrue(crossUser >= 20 && privileged >= 20 && forgedCallbacks >= 5, figures.toString());
+        assertTrue(crossUser >= 20 && privileged >= 20 && forgedCallbacks >= 5 && irrelevantEvents >= 9, figures.toString());
     }
 
     // --- one user, another's ids ----------------------------------------------------------------------
@@ -281,6 +286,82 @@ class SecurityTest {
         violations.check(Ledger.balance(http, dave) == 0, "stripe: a forged callback granted credits");
         violations.check("pending".equals(http.get("/api/payment/orders/" + orderId, "user:" + dave).json().path("status").asText()),
                 "stripe: the unpaid order left pending");
+    }
+
+    // --- signed by the provider, but not for what we sold (issue 10) -----------------------------------
+
+    /**
+     * Events with a valid Stripe signature that must grant nothing: another checkout naming the order (a Payment
+     * Link's client_reference_id), the order's own checkout for 1 cent or in another currency, a checkout naming
+     * an order that is not its own, refunds and disputes of charges prepaid never credited (a shared account), a
+     * failed refund never clawed back, and a refund in another currency than its payment. Each is acknowledged
+     * (nothing left in the queue, nothing in the DLQ), grants 0 credits, and the mismatches are listed.
+     */
+    private void signedButIrrelevant(ReliabilityAccess system, Http http) {
+        String erin = "erin-" + Reliability.seed();
+        JsonNode order = http.json("POST", "/api/payment/create-order", "user:" + erin, "{\"productId\": \"trial\"}").json();
+        String orderId = order.get("orderId").asText();
+        String sessionId = order.get("checkoutId").asText();
+        String foreignPi = StripeWebhooks.id("pi_");
+        List<ObjectNode> events = List.of(
+                StripeWebhooks.checkoutSessionCompleted(StripeWebhooks.id("cs_link_"), orderId, StripeWebhooks.id("pi_"), 790, "usd"),
+                StripeWebhooks.checkoutSessionCompleted(sessionId, orderId, StripeWebhooks.id("pi_"), 1, "usd"),
+                StripeWebhooks.checkoutSessionCompleted(sessionId, orderId, StripeWebhooks.id("pi_"), 790, "jpy"),
+                StripeWebhooks.checkoutSessionCompleted(sessionId, "ord_00000000000000000000000a", StripeWebhooks.id("pi_"), 790, "usd"),
+                StripeWebhooks.checkoutSessionCompleted(StripeWebhooks.id("cs_other_"), null, StripeWebhooks.id("pi_"), 790, "usd"),
+                StripeWebhooks.refundCreated(StripeWebhooks.id("re_"), StripeWebhooks.id("ch_"), foreignPi, 2500, "usd"),
+                StripeWebhooks.disputeCreated(StripeWebhooks.id("dp_"), StripeWebhooks.id("ch_"), foreignPi, 2500, "usd"),
+                StripeWebhooks.refundFailed("charge.refund.updated", StripeWebhooks.id("re_"), StripeWebhooks.id("ch_"),
+                        foreignPi, 2500, "usd"));
+        for (ObjectNode event : events) {
+            signedStripe(http, event);
+            irrelevantEvents++;
+        }
+        // frank really buys, then a signed refund of his payment in another currency arrives
+        String frank = "frank-" + Reliability.seed();
+        JsonNode frankOrder = http.json("POST", "/api/payment/create-order", "user:" + frank, "{\"productId\": \"trial\"}").json();
+        ObjectNode paidSession = system.stripe().markPaid(frankOrder.get("checkoutId").asText());
+        signedStripe(http, StripeWebhooks.checkoutSessionCompleted(paidSession));
+        settle(system);
+        long frankPaid = Ledger.balance(http, frank);
+        violations.check(frankPaid > 0, "stripe: frank's real purchase was credited");
+        signedStripe(http, StripeWebhooks.refundCreated(StripeWebhooks.id("re_"), StripeWebhooks.id("ch_"),
+                paidSession.get("payment_intent").asText(), 790, "eur"));
+        irrelevantEvents++;
+        settle(system);
+
+        violations.check(Ledger.balance(http, erin) == 0, "stripe: a signed but irrelevant event granted credits");
+        violations.check(Ledger.read(http, erin).isEmpty(), "stripe: a signed but irrelevant event wrote an entry");
+        violations.check("pending".equals(http.get("/api/payment/orders/" + orderId, "user:" + erin).json().path("status").asText()),
+                "stripe: the order paid by irrelevant events left pending");
+        violations.check(Ledger.balance(http, frank) == frankPaid, "stripe: a refund in another currency took credits");
+        violations.check(system.queueDepth() == 0, "stripe: irrelevant events are still being retried");
+        int dlq = Integer.parseInt(system.sqs().getQueueAttributes(b -> b.queueUrl(system.dlqUrl())
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+        violations.check(dlq == 0, "stripe: " + dlq + " irrelevant events went to the DLQ");
+        var mismatches = new dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore(system.dynamo(), system.table())
+                .paymentMismatches(100);
+        mismatchItems = mismatches.size();
+        violations.check(mismatches.stream().filter(m -> orderId.equals(m.orderId())).count() == 4
+                        && mismatches.stream().anyMatch(m -> "refund_currency_mismatch".equals(m.reason())),
+                "stripe: the mismatches are listed for a person: " + mismatches);
+    }
+
+    private static void signedStripe(Http http, ObjectNode event) {
+        String payload = StripeWebhooks.json(event);
+        List<Http.Header> headers = new ArrayList<>();
+        StripeWebhooks.headers(payload, ReliabilityAccess.STRIPE_WEBHOOK_SECRET).forEach((k, v) -> headers.add(new Http.Header(k, v)));
+        Http.Reply reply = http.send("POST", "/api/payment/webhook/stripe", payload.getBytes(StandardCharsets.UTF_8), headers);
+        if (reply.status() != 200) {
+            throw new IllegalStateException("stripe webhook answered " + reply.status() + ": " + reply.body());
+        }
+    }
+
+    /** Drains until nothing is left in flight: foreign refunds are retried until their third receive. */
+    private static void settle(ReliabilityAccess system) {
+        for (int i = 0; i < 20 && (system.drain() > 0 || system.queueDepth() > 0); i++) {
+            Thread.onSpinWait();
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------------

@@ -117,6 +117,8 @@ public final class AdminHandler extends ApiGatewayHandler {
         // The latest run's other ledger findings, so one route answers "what is wrong with the money".
         body.set("missingEntries", ReconciliationReportJson.missingEntriesJson(report.completed().missingEntries()));
         body.set("orphanEntries", ReconciliationReportJson.orphanEntriesJson(report.orphanEntries()));
+        // Paid events refused because they did not match their order (kept ~90 days, read now, not from the run).
+        body.set("paymentMismatches", ReconciliationReportJson.mismatchesJson(service.paymentMismatches()));
         return HttpResponses.json(200, body);
     }
 

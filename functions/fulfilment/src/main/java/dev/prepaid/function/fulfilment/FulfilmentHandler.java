@@ -13,9 +13,15 @@ import dev.prepaid.adapter.out.sqs.PaymentEventJson;
 import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.payment.PaymentEvent;
+import dev.prepaid.domain.payment.PaymentNotCreditedException;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.in.http.Json;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,7 +36,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(FulfilmentHandler.class);
 
+    /**
+     * A refund or dispute of a payment we never credited is retried until its message's receive count reaches
+     * this, then acknowledged as foreign (ForeignPaymentIgnored). The queue's visibility timeout (180 s) gives
+     * the purchase's own event about 6 minutes to land first; the DLQ takes a message only after 5 receives.
+     */
+    static final int FOREIGN_AFTER_RECEIVES = 3;
+    static final String FOREIGN_PAYMENT_IGNORED = "ForeignPaymentIgnored";
+
+    static final String NAMESPACE = "prepaid";
+    static final String SERVICE = "prepaid";
+
     private final FulfilmentService fulfilment;
+    private final Consumer<String> metricsOut;
 
     public FulfilmentHandler() {
         this(Env.system());
@@ -42,7 +60,13 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     public FulfilmentHandler(FulfilmentService fulfilment) {
+        this(fulfilment, System.out::println);
+    }
+
+    /** @param metricsOut where the EMF lines of rejected or ignored events go (stdout in Lambda) */
+    public FulfilmentHandler(FulfilmentService fulfilment, Consumer<String> metricsOut) {
         this.fulfilment = fulfilment;
+        this.metricsOut = metricsOut;
     }
 
     static FulfilmentService fromEnvironment(Env env) {
@@ -68,6 +92,38 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
+    private static int receiveCount(String receives) {
+        try {
+            return Integer.parseInt(receives);
+        } catch (NumberFormatException e) {
+            return 0; // unknown: keep retrying, the DLQ is the bound
+        }
+    }
+
+    private void count(String metric, PaymentEvent event) {
+        try {
+            metricsOut.accept(emf(metric, event.provider(), Instant.now()));
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the {} metric: {}", metric, e.getClass().getSimpleName());
+        }
+    }
+
+    /** One event counted as a CloudWatch Embedded Metric Format line: namespace prepaid, dimension Service. */
+    static String emf(String metric, String provider, Instant at) {
+        ObjectNode root = Json.object();
+        ObjectNode aws = root.putObject("_aws");
+        aws.put("Timestamp", at.toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", NAMESPACE);
+        directive.putArray("Dimensions").addArray().add("Service");
+        ArrayNode metrics = directive.putArray("Metrics");
+        metrics.addObject().put("Name", metric).put("Unit", "Count");
+        root.put("Service", SERVICE);
+        root.put("Provider", provider); // a property: searchable, not a dimension
+        root.put(metric, 1);
+        return Json.write(root);
+    }
+
     private boolean handle(SQSEvent.SQSMessage message) {
         PaymentEvent event;
         try {
@@ -80,8 +136,27 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
         String receives = message.getAttributes() == null ? "?" : message.getAttributes().getOrDefault("ApproximateReceiveCount", "?");
         try {
             FulfilmentService.Outcome outcome = fulfilment.handle(event);
-            LOG.info("{} {} {} -> {} ({})", event.provider(), event.type(), event.eventId(), outcome.kind(), outcome.detail());
+            if (outcome.kind() == FulfilmentService.Outcome.Kind.REJECTED) {
+                // acknowledged: a redelivery cannot make it match; the metric's alarm calls a person
+                LOG.warn("{} {} {} -> REJECTED ({})", event.provider(), event.type(), event.eventId(), outcome.detail());
+            } else {
+                LOG.info("{} {} {} -> {} ({})", event.provider(), event.type(), event.eventId(), outcome.kind(), outcome.detail());
+            }
+            if (outcome.metric() != null) {
+                count(outcome.metric(), event);
+            }
             return true;
+        } catch (PaymentNotCreditedException e) {
+            int receive = receiveCount(receives);
+            if (receive >= FOREIGN_AFTER_RECEIVES) {
+                // Still nothing to take back after the purchase had its chance: a payment that is not ours.
+                LOG.info("{} {} {} -> IGNORED as foreign after {} receives: {}", event.provider(), event.type(),
+                        event.eventId(), receive, e.getMessage());
+                count(FOREIGN_PAYMENT_IGNORED, event);
+                return true;
+            }
+            LOG.warn("{} {} {} waits (receive {}): {}", event.provider(), event.type(), event.eventId(), receives, e.getMessage());
+            return false;
         } catch (RetryLaterException e) {
             LOG.warn("{} {} {} waits (receive {}): {}", event.provider(), event.type(), event.eventId(), receives, e.getMessage());
             return false;

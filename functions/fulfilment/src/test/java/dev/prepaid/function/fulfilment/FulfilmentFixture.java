@@ -39,6 +39,8 @@ final class FulfilmentFixture {
     final DynamoLedgerStore ledger = new DynamoLedgerStore(dynamo, table);
     final DynamoOrderStore orders = new DynamoOrderStore(dynamo, table);
     final FulfilmentHandler handler;
+    /** The EMF lines the fixture's handlers wrote (PaymentMismatch, RefundCurrencyMismatch, ...). */
+    final List<String> metrics = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CreditService credits = new CreditService(new DynamoLedgerStore(dynamo, table), PricingCatalog.defaults(), Clock.systemUTC());
 
     FulfilmentFixture(ClawbackPolicy policy) {
@@ -47,7 +49,7 @@ final class FulfilmentFixture {
 
     FulfilmentHandler newHandler(ClawbackPolicy policy) {
         return new FulfilmentHandler(new FulfilmentService(new DynamoLedgerStore(dynamo, table),
-                new DynamoOrderStore(dynamo, table), catalog, policy, Clock.systemUTC()));
+                new DynamoOrderStore(dynamo, table), catalog, policy, Clock.systemUTC()), metrics::add);
     }
 
     /** A pending order with a checkout, as create-order leaves it. */
@@ -85,6 +87,22 @@ final class FulfilmentFixture {
 
     SQSBatchResponse deliver(PaymentEvent... events) {
         return deliver(handler, events);
+    }
+
+    /** How many EMF lines of {@code metric} the handlers wrote so far. */
+    long counted(String metric) {
+        return metrics.stream().filter(line -> line.contains("\"Name\":\"" + metric + "\"")).count();
+    }
+
+    /** One event delivered as the {@code receive}-th receive of its message (SQS ApproximateReceiveCount). */
+    SQSBatchResponse deliverReceive(int receive, PaymentEvent event) {
+        SQSEvent batch = new SQSEvent();
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(UUID.randomUUID().toString());
+        message.setBody(PaymentEventJson.write(event));
+        message.setAttributes(Map.of("ApproximateReceiveCount", Integer.toString(receive)));
+        batch.setRecords(List.of(message));
+        return handler.handleRequest(batch, new TestContext("fulfilment"));
     }
 
     SQSBatchResponse deliver(FulfilmentHandler target, PaymentEvent... events) {

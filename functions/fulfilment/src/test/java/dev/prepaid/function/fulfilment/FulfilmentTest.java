@@ -162,13 +162,15 @@ class FulfilmentTest {
         assertEquals(credits("50"), fx.balance(user), "floor(100 x 3.95 / 7.90) = 50, once");
         fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
                 FulfilmentFixture.id("re_"), pi, new Money(200, "usd")));
-        assertEquals(credits("25"), fx.balance(user), "floor(100 x 2.00 / 7.90) = 25 more");
+        assertEquals(credits("25"), fx.balance(user), "floor(100 x 5.95 / 7.90) - 50 = 75 - 50 = 25 more");
         fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
                 FulfilmentFixture.id("re_"), pi, new Money(195, "usd")));
-        assertEquals(credits("1"), fx.balance(user), "floor(100 x 1.95 / 7.90) = 24; 50 + 25 + 24 = 99 <= 100");
+        assertEquals(credits("0"), fx.balance(user),
+                "the whole payment is back: floor(100 x 7.90 / 7.90) - 75 = 25 (not floor(100 x 1.95 / 7.90) = 24)");
         fx.deliver(new PaymentEvent.PaymentRefunded("stripe", FulfilmentFixture.id("evt_"), "refund.created",
                 FulfilmentFixture.id("re_"), pi, new Money(790, "usd")));
-        assertEquals(credits("0"), fx.balance(user), "a refund beyond the payment takes only what is left: 1");
+        assertEquals(credits("0"), fx.balance(user), "a refund beyond the payment takes nothing more");
+        assertEquals(10_000, fx.clawedCounter("purchase#" + order.orderId().value()));
     }
 
     @Test

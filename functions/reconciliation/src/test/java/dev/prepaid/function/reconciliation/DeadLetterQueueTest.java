@@ -1,5 +1,15 @@
 package dev.prepaid.function.reconciliation;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+
+import dev.prepaid.domain.payment.Subscription;
+
+import dev.prepaid.domain.payment.Money;
+
+import dev.prepaid.domain.UserId;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -31,16 +41,17 @@ class DeadLetterQueueTest {
     }
 
     @Test
-    void aRefundThatReachedTheDlqIsReportedAndARedriveLetsTheConsumerApplyIt() throws InterruptedException {
+    void aRenewalThatReachedTheDlqIsReportedAndARedriveLetsTheConsumerApplyIt() throws InterruptedException {
         String user = ReconFixture.newUser();
-        Order order = fx.stripeOrder(user, "trial", Duration.ZERO);
-        String paymentIntent = ReconFixture.id("pi_");
+        String subscriptionId = ReconFixture.id("sub_");
         SqsEventQueue queue = new SqsEventQueue(fx.sqs, fx.queueUrl);
         QueuePoller consumer = new QueuePoller(fx.sqs, fx.queueUrl, new FulfilmentHandler(fx.fulfilment), "fulfilment");
 
-        // The refund arrives before its purchase and waits for it five times, then goes to the DLQ.
-        queue.enqueue(new PaymentEvent.PaymentRefunded("stripe", ReconFixture.id("evt_"), "charge.refunded",
-                ReconFixture.id("re_"), paymentIntent, order.amount()));
+        // The renewal arrives for a subscription not known yet and waits for it five times, then goes to the DLQ.
+        // (A refund of a payment never credited is acknowledged as foreign at its 3rd receive instead.)
+        queue.enqueue(new PaymentEvent.SubscriptionPaid("stripe", ReconFixture.id("evt_"), "invoice.paid",
+                ReconFixture.id("in_"), subscriptionId, ReconFixture.id("pi_"), new Money(1990, "usd"),
+                Instant.now().plusSeconds(30L * 24 * 3600), null, null, null, "cus_1"));
         for (int round = 0; round < 15 && fx.depth(fx.dlqUrl) == 0; round++) {
             consumer.pollOnce(10, 1);
             Thread.sleep(1100); // the visibility timeout of a failed receive
@@ -48,17 +59,14 @@ class DeadLetterQueueTest {
         assertEquals(1, fx.depth(fx.dlqUrl));
         assertEquals(1, fx.run(fx.service()).dlqDepth());
 
-        // The purchase lands; the refund, moved back, now finds it.
-        queue.enqueue(new PaymentEvent.CheckoutPaid("stripe", ReconFixture.id("evt_"), "checkout.session.completed",
-                order.orderId().value(), order.checkoutId(), paymentIntent, order.amount(), null, null, null, null));
-        consumer.drain(10);
-        assertEquals(Credits.of(100), fx.balance(user));
-
+        // The subscription becomes known; the renewal, moved back, now finds its user.
+        fx.wiring.orders().saveSubscription(new Subscription(new UserId(user), "stripe", subscriptionId, "basic",
+                "active", Instant.now().plusSeconds(3600), false, "cus_1", Instant.now()));
         assertEquals(1, fx.dlq().redrive(10));
         assertEquals(0, fx.depth(fx.dlqUrl));
         consumer.drain(10);
 
-        assertEquals(Credits.ZERO, fx.balance(user), "the refund took the credits back");
+        assertTrue(fx.balance(user).isPositive(), "the renewal granted its period");
         assertEquals(0, fx.depth(fx.queueUrl));
         assertEquals(0, fx.run(fx.service()).dlqDepth());
     }

@@ -56,6 +56,14 @@ public sealed interface PaymentEvent {
                            Money refunded) implements PaymentEvent {
     }
 
+    /**
+     * A refund that was reported (and clawed back) failed or was canceled later: the money never left, so what
+     * its claw-back took is due again, once.
+     */
+    record RefundFailed(String provider, String eventId, String type, String refundRef, String paymentRef)
+            implements PaymentEvent {
+    }
+
     /** The customer disputed payment {@code paymentRef}; the disputed amount is held. */
     record DisputeOpened(String provider, String eventId, String type, String disputeRef, String paymentRef,
                          Money amount) implements PaymentEvent {

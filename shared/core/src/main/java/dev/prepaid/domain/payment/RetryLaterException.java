@@ -6,7 +6,7 @@ import dev.prepaid.domain.DomainException;
  * An event whose precondition does not hold yet (a refund before the purchase it refunds, a renewal
  * before its subscription is known). The queue delivers it again; it is never dropped.
  */
-public final class RetryLaterException extends DomainException {
+public class RetryLaterException extends DomainException {
     public RetryLaterException(String message) {
         super("retry_later", message);
     }

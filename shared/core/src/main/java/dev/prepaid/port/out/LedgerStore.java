@@ -50,6 +50,17 @@ public interface LedgerStore {
         return new HistoryPage(newer, Optional.empty());
     }
 
+    /**
+     * Counter {@code counterId} as stored (read consistently): its credits total and its money total (minor
+     * units, 0 when it tracks none); empty when no posting has touched it yet.
+     */
+    default Optional<CounterTotals> counterTotals(String counterId) {
+        throw new UnsupportedOperationException("this store does not read counters");
+    }
+
+    record CounterTotals(dev.prepaid.domain.Credits total, long money) {
+    }
+
     /** A user's entries of one type created in {@code [from, to)}, oldest first, at most {@code max}. */
     List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max);
 }

@@ -57,6 +57,12 @@ public interface OrderStore {
     /** What a provider payment paid for, when fulfilment has linked it. */
     Optional<PaymentLink> paymentLink(String provider, String paymentRef);
 
+    /**
+     * Saves a payment event fulfilment refused (kept about 90 days). Idempotent per event and provider object:
+     * a redelivery keeps the first record.
+     */
+    void recordMismatch(dev.prepaid.domain.payment.PaymentMismatch mismatch);
+
     record PaymentLink(String provider, String paymentRef, String entryId, UserId userId, Money paid, Credits credits) {
     }
 }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param errors         what could not be checked (by order or user id); a failure never aborts the run
  * @param openDrifts     every drift item still open after the run (found now or earlier and not yet fixed):
  *                       the {@code CreditDrift} metric, so its alarm stays red until the balance is corrected
+ * @param paymentMismatches the payment events fulfilment refused in the last ~90 days (newest first, at most 100):
+ *                       paid for another order or checkout, too little, another currency, or a refund in another
+ *                       currency than its payment; nothing was granted for them, a person decides
  */
 public record ReconciliationReport(
         Instant startedAt,
@@ -30,7 +33,8 @@ public record ReconciliationReport(
         int dlqDepth,
         SuccessRate successRate,
         List<RunError> errors,
-        List<OpenDrift> openDrifts) {
+        List<OpenDrift> openDrifts,
+        List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches) {
 
     public ReconciliationReport {
         Objects.requireNonNull(startedAt, "startedAt");
@@ -41,6 +45,15 @@ public record ReconciliationReport(
         orphanEntries = List.copyOf(orphanEntries);
         errors = List.copyOf(errors);
         openDrifts = List.copyOf(openDrifts);
+        paymentMismatches = List.copyOf(paymentMismatches);
+    }
+
+    /** A report without payment mismatches. */
+    public ReconciliationReport(Instant startedAt, Instant finishedAt, Pending pending, Completed completed,
+                                List<OrphanEntry> orphanEntries, Drift drift, int dlqDepth, SuccessRate successRate,
+                                List<RunError> errors, List<OpenDrift> openDrifts) {
+        this(startedAt, finishedAt, pending, completed, orphanEntries, drift, dlqDepth, successRate, errors, openDrifts,
+                List.of());
     }
 
     /** A report without open drift items beyond the drifts this run found (each first seen by this run). */

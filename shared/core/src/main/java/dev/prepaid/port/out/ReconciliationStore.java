@@ -28,6 +28,9 @@ public interface ReconciliationStore {
      */
     OrderOutcomes orderOutcomes(Instant from, Instant until);
 
+    /** The payment mismatches still kept (about 90 days), newest first, at most {@code limit}. */
+    List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches(int limit);
+
     /** The open drift items in user order, at most {@code limit}. */
     List<ReconciliationReport.OpenDrift> openDrifts(int limit);
 

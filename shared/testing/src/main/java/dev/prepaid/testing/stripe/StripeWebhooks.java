@@ -234,6 +234,18 @@ public final class StripeWebhooks {
         return event("refund.created", refundObject(refundId, chargeId, paymentIntentId, amount, currency));
     }
 
+    /**
+     * A refund that failed after it was created: {@code charge.refund.updated} (or {@code refund.failed} /
+     * {@code refund.updated}, per API version) with the refund's status {@code failed}.
+     */
+    public static ObjectNode refundFailed(String type, String refundId, String chargeId, String paymentIntentId,
+                                          long amount, String currency) {
+        ObjectNode refund = refundObject(refundId, chargeId, paymentIntentId, amount, currency);
+        refund.put("status", "failed");
+        refund.put("failure_reason", "expired_or_canceled_card");
+        return event(type, refund);
+    }
+
     /** charge.dispute.created (status needs_response: a chargeback, the amount is withdrawn). */
     public static ObjectNode disputeCreated(String disputeId, String chargeId, String paymentIntentId, long amount,
                                             String currency) {

@@ -247,33 +247,77 @@ public final class DynamoLedgerStore implements LedgerStore {
      * stored limit.
      */
     private Update counterUpdate(LimitCounter counter) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#total", "total");
+        Map<String, AttributeValue> values = new HashMap<>();
         if (counter.isRelease()) {
+            values.put(":release", n(counter.add().negate().hundredths()));
+            String update = "SET #total = #total - :release";
+            String condition = "#total >= :release";
+            if (counter.moneyAdd() < 0) {
+                names.put("#money", MONEY);
+                values.put(":mrelease", n(-counter.moneyAdd()));
+                update += ", #money = #money - :mrelease";
+                condition += " AND #money >= :mrelease";
+            }
             return Update.builder()
                     .tableName(table)
                     .key(EntryItems.counterKey(counter.counterId()))
-                    .updateExpression("SET #total = #total - :release")
-                    .conditionExpression("#total >= :release")
-                    .expressionAttributeNames(Map.of("#total", "total"))
-                    .expressionAttributeValues(Map.of(":release", n(counter.add().negate().hundredths())))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build();
+        }
+        names.put("#limit", "limit");
+        values.put(":zero", n(0));
+        values.put(":add", n(counter.add().hundredths()));
+        values.put(":limit", n(counter.limit().hundredths()));
+        values.put(":room", n(counter.limit().hundredths() - counter.add().hundredths()));
+        String update = "SET #total = if_not_exists(#total, :zero) + :add, #limit = :limit";
+        String condition = "(attribute_not_exists(#total) OR #total <= :room)";
+        if (counter.moneyAdd() > 0 || counter.moneyExpected() != null) {
+            names.put("#money", MONEY);
+            values.put(":madd", n(counter.moneyAdd()));
+            update += ", #money = if_not_exists(#money, :zero) + :madd";
+        }
+        if (counter.moneyExpected() != null) {
+            // what the caller computed its share from is still the running total (else it re-reads)
+            values.put(":mexpected", n(counter.moneyExpected()));
+            condition += counter.moneyExpected() == 0 ? " AND (attribute_not_exists(#money) OR #money = :mexpected)"
+                    : " AND #money = :mexpected";
         }
         return Update.builder()
                 .tableName(table)
                 .key(EntryItems.counterKey(counter.counterId()))
-                .updateExpression("SET #total = if_not_exists(#total, :zero) + :add, #limit = :limit")
-                .conditionExpression("attribute_not_exists(#total) OR #total <= :room")
-                .expressionAttributeNames(Map.of("#total", "total", "#limit", "limit"))
-                .expressionAttributeValues(Map.of(
-                        ":zero", n(0),
-                        ":add", n(counter.add().hundredths()),
-                        ":limit", n(counter.limit().hundredths()),
-                        ":room", n(counter.limit().hundredths() - counter.add().hundredths())))
+                .updateExpression(update)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }
 
-    private static LimitExceededException limitExceeded(LimitCounter counter, Map<String, AttributeValue> item) {
+    /** The counter item's running money total (minor units), beside its credits {@code total}. */
+    static final String MONEY = "money";
+
+    @Override
+    public Optional<CounterTotals> counterTotals(String counterId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(EntryItems.counterKey(counterId))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CounterTotals(Credits.ofHundredths(item.containsKey("total") ? num(item, "total") : 0),
+                item.containsKey(MONEY) ? num(item, MONEY) : 0));
+    }
+
+    private static RuntimeException limitExceeded(LimitCounter counter, Map<String, AttributeValue> item) {
+        if (counter.moneyExpected() != null && !counter.isRelease()
+                && (item == null || !item.containsKey(MONEY) ? 0 : num(item, MONEY)) != counter.moneyExpected()) {
+            return new ContentionException("counter " + counter.counterId() + " moved since it was read; read it again");
+        }
         Credits used = Credits.ofHundredths(item == null ? 0 : num(item, "total"));
         if (counter.isRelease()) {
             return new LimitExceededException(counter.limitCode(), "taking " + counter.add().negate() + " off "

@@ -191,6 +191,16 @@ public final class DynamoOrderStore implements OrderStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(PaymentItems.linkFromItem(item));
     }
 
+    @Override
+    public void recordMismatch(dev.prepaid.domain.payment.PaymentMismatch mismatch) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(mismatch))
+                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")"));
+        } catch (ConditionalCheckFailedException e) {
+            // a redelivery of the same event: the first record stays
+        }
+    }
+
     private List<Map<String, AttributeValue>> lookup(String pk, String sk) {
         return dynamo.query(b -> b.tableName(table).indexName(LedgerTable.GSI3)
                 .keyConditionExpression("#pk = :pk AND #sk = :sk")

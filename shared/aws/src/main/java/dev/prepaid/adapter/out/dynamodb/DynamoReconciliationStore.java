@@ -328,6 +328,19 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
     // --- open drift items -----------------------------------------------------------------------------
 
     @Override
+    public List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches(int limit) {
+        // Expired items may linger until the TTL sweeper removes them: filter them out on read.
+        String now = LedgerTable.timestamp(Instant.now().minus(PaymentItems.MISMATCH_RETENTION));
+        return dynamo.query(b -> b.tableName(table).indexName(LedgerTable.GSI4)
+                        .keyConditionExpression("#pk = :pk AND #sk > :since")
+                        .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK))
+                        .expressionAttributeValues(Map.of(":pk", s(PaymentItems.MISMATCH_BUCKET), ":since", s(now)))
+                        .scanIndexForward(false)
+                        .limit(limit))
+                .items().stream().map(PaymentItems::mismatchFromItem).toList();
+    }
+
+    @Override
     public List<ReconciliationReport.OpenDrift> openDrifts(int limit) {
         List<ReconciliationReport.OpenDrift> result = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;

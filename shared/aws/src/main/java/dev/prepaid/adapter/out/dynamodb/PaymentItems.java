@@ -46,6 +46,57 @@ final class PaymentItems {
         return Map.of(LedgerTable.PK, s("PAYMENT#" + provider + "#" + paymentRef), LedgerTable.SK, s(PAYMENT_SK));
     }
 
+    static final String MISMATCH_SK = "MISMATCH";
+    /** GSI4 bucket of every payment mismatch, newest last (reconciliation and the admin drift route list it). */
+    static final String MISMATCH_BUCKET = "MISMATCH";
+    /** How long a mismatch stays for a person to look at (the table's TTL removes it after). */
+    static final java.time.Duration MISMATCH_RETENTION = java.time.Duration.ofDays(90);
+
+    /** One item per event and provider object: a redelivered event lands on the same item. */
+    static Map<String, AttributeValue> mismatchKey(String provider, String eventId, String ref) {
+        return Map.of(LedgerTable.PK, s("MISMATCH#" + provider + "#" + eventId + "#" + (ref == null ? "-" : ref)),
+                LedgerTable.SK, s(MISMATCH_SK));
+    }
+
+    static Map<String, AttributeValue> toItem(dev.prepaid.domain.payment.PaymentMismatch m) {
+        Map<String, AttributeValue> item = new HashMap<>(mismatchKey(m.provider(), m.eventId(), m.ref()));
+        item.put("provider", s(m.provider()));
+        item.put("eventId", s(m.eventId()));
+        item.put("reason", s(m.reason()));
+        putIfSet(item, "eventType", m.eventType());
+        putIfSet(item, "orderId", m.orderId());
+        putIfSet(item, "ref", m.ref());
+        putIfSet(item, "userId", m.userId());
+        if (m.expected() != null) {
+            item.put("expectedMinor", n(m.expected().minor()));
+            item.put("expectedCurrency", s(m.expected().currency()));
+        }
+        if (m.got() != null) {
+            item.put("gotMinor", n(m.got().minor()));
+            item.put("gotCurrency", s(m.got().currency()));
+        }
+        item.put("at", s(LedgerTable.timestamp(m.at())));
+        item.put(LedgerTable.GSI4_PK, s(MISMATCH_BUCKET));
+        item.put(LedgerTable.GSI4_SK, s(LedgerTable.timestamp(m.at()) + "#" + m.provider() + "#" + m.eventId()));
+        item.put(LedgerTable.TTL, n(m.at().plus(MISMATCH_RETENTION).getEpochSecond()));
+        return item;
+    }
+
+    static dev.prepaid.domain.payment.PaymentMismatch mismatchFromItem(Map<String, AttributeValue> item) {
+        Money expected = item.containsKey("expectedMinor")
+                ? new Money(num(item, "expectedMinor"), str(item, "expectedCurrency")) : null;
+        Money got = item.containsKey("gotMinor") ? new Money(num(item, "gotMinor"), str(item, "gotCurrency")) : null;
+        return new dev.prepaid.domain.payment.PaymentMismatch(str(item, "provider"), str(item, "eventId"),
+                str(item, "eventType"), str(item, "reason"), str(item, "orderId"), str(item, "ref"), str(item, "userId"),
+                expected, got, Instant.parse(str(item, "at")));
+    }
+
+    private static void putIfSet(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, s(value));
+        }
+    }
+
     static String checkoutLookup(String provider, String checkoutId) {
         return "CHECKOUT#" + provider + "#" + checkoutId;
     }

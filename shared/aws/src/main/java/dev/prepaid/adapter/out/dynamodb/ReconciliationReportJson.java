@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.Credits;
+import dev.prepaid.domain.payment.Money;
+import dev.prepaid.domain.payment.PaymentMismatch;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +51,7 @@ public final class ReconciliationReportJson {
         node.set("drift", driftJson(report.drift()));
         node.set("openDrifts", openDriftsJson(report.openDrifts()));
         node.put("dlqDepth", report.dlqDepth());
+        node.set("paymentMismatches", mismatchesJson(report.paymentMismatches()));
 
         ReconciliationReport.SuccessRate rate = report.successRate();
         node.putObject("paymentSuccessRate").put("rate", rate.rate()).put("basis", rate.basis())
@@ -60,6 +63,32 @@ public final class ReconciliationReportJson {
                     .put("message", e.message());
         }
         return node;
+    }
+
+    /** Payment events fulfilment refused (amounts in minor units of their currency). */
+    public static ArrayNode mismatchesJson(List<PaymentMismatch> mismatches) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (PaymentMismatch m : mismatches) {
+            ObjectNode o = array.addObject();
+            o.put("provider", m.provider()).put("eventId", m.eventId()).put("eventType", m.eventType())
+                    .put("reason", m.reason()).put("orderId", m.orderId()).put("ref", m.ref())
+                    .put("userId", m.userId()).put("at", text(m.at()));
+            money(o, "expected", m.expected());
+            money(o, "got", m.got());
+        }
+        return array;
+    }
+
+    private static void money(ObjectNode node, String name, Money money) {
+        if (money == null) {
+            node.putNull(name);
+        } else {
+            node.putObject(name).put("minor", money.minor()).put("currency", money.currency());
+        }
+    }
+
+    private static Money money(JsonNode node) {
+        return node == null || !node.isObject() ? null : new Money(node.path("minor").asLong(), node.path("currency").asText());
     }
 
     /** The drift part alone (the admin route's answer). */
@@ -160,8 +189,11 @@ public final class ReconciliationReportJson {
                         instant(o.path("lastChecked"))))
                 : drift.drifts().stream().map(u -> ReconciliationReport.OpenDrift.of(u, instant(node.path("startedAt")),
                         instant(node.path("startedAt")))).toList();
+        List<PaymentMismatch> mismatches = list(node.path("paymentMismatches"), m -> new PaymentMismatch(str(m, "provider"),
+                str(m, "eventId"), str(m, "eventType"), str(m, "reason"), str(m, "orderId"), str(m, "ref"),
+                str(m, "userId"), money(m.get("expected")), money(m.get("got")), instant(m.path("at"))));
         return new ReconciliationReport(instant(node.path("startedAt")), instant(node.path("finishedAt")), pending,
-                completed, orphans, drift, node.path("dlqDepth").asInt(-1), rate, errors, open);
+                completed, orphans, drift, node.path("dlqDepth").asInt(-1), rate, errors, open, mismatches);
     }
 
     /** The report with each list cut to {@code max} items (the counts stay exact). */
@@ -176,7 +208,8 @@ public final class ReconciliationReportJson {
                         head(c.missingEntries(), max)),
                 head(report.orphanEntries(), max),
                 // drift keeps every drifted user: bounded by the users checked per run
-                d, report.dlqDepth(), report.successRate(), head(report.errors(), max), report.openDrifts());
+                d, report.dlqDepth(), report.successRate(), head(report.errors(), max), report.openDrifts(),
+                head(report.paymentMismatches(), max));
     }
 
     private static <T> List<T> head(List<T> list, int max) {

@@ -58,6 +58,9 @@ public final class PaymentEventJson {
             text(node, "refundRef", e.refundRef());
             text(node, "paymentRef", e.paymentRef());
             money(node, "refunded", e.refunded());
+        } else if (event instanceof PaymentEvent.RefundFailed e) {
+            text(node, "refundRef", e.refundRef());
+            text(node, "paymentRef", e.paymentRef());
         } else if (event instanceof PaymentEvent.DisputeOpened e) {
             text(node, "disputeRef", e.disputeRef());
             text(node, "paymentRef", e.paymentRef());
@@ -101,6 +104,8 @@ public final class PaymentEventJson {
                     node.path("cancelAtPeriodEnd").isBoolean() ? node.get("cancelAtPeriodEnd").booleanValue() : null);
             case "PaymentRefunded" -> new PaymentEvent.PaymentRefunded(provider, eventId, type, text(node, "refundRef"),
                     text(node, "paymentRef"), money(node, "refunded"));
+            case "RefundFailed" -> new PaymentEvent.RefundFailed(provider, eventId, type, text(node, "refundRef"),
+                    text(node, "paymentRef"));
             case "DisputeOpened" -> new PaymentEvent.DisputeOpened(provider, eventId, type, text(node, "disputeRef"),
                     text(node, "paymentRef"), money(node, "amount"));
             case "DisputeClosed" -> new PaymentEvent.DisputeClosed(provider, eventId, type, text(node, "disputeRef"),

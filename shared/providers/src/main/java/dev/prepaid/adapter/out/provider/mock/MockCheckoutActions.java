@@ -118,6 +118,14 @@ public final class MockCheckoutActions {
         return refundId;
     }
 
+    /** A refund created earlier failed (the money never left): refund.failed. */
+    public void failRefund(String refundId, String paymentRef) {
+        ObjectNode data = Json.object();
+        data.put("refund_id", Objects.requireNonNull(refundId, "refundId"));
+        data.put("payment_ref", Objects.requireNonNull(paymentRef, "paymentRef"));
+        deliver("mock_evt_" + random(), "refund.failed", data);
+    }
+
     /** The customer disputes {@code amount} of payment {@code paymentRef}: dispute.created; returns the dispute id. */
     public String dispute(String paymentRef, Money amount) {
         String disputeId = "mock_dp_" + random();

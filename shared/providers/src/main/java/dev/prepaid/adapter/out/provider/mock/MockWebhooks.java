@@ -114,6 +114,9 @@ public final class MockWebhooks {
             case "refund.created":
                 return new PaymentEvent.PaymentRefunded(PROVIDER, id, type, required(data, "refund_id", type),
                         required(data, "payment_ref", type), money(data, type));
+            case "refund.failed":
+                return new PaymentEvent.RefundFailed(PROVIDER, id, type, required(data, "refund_id", type),
+                        required(data, "payment_ref", type));
             case "dispute.created":
                 return new PaymentEvent.DisputeOpened(PROVIDER, id, type, required(data, "dispute_id", type),
                         required(data, "payment_ref", type), money(data, type));

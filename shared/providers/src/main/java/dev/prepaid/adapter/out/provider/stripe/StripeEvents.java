@@ -41,6 +41,8 @@ final class StripeEvents {
                     List.of(subscriptionChanged(eventId, type, object));
             case "charge.refunded" -> chargeRefunded(eventId, type, object);
             case "refund.created" -> refundCreated(eventId, type, object);
+            // a refund that fails (or is canceled) after it was reported: give back what its claw-back took
+            case "refund.failed", "refund.updated", "charge.refund.updated" -> refundFailed(eventId, type, object);
             case "charge.dispute.created" -> List.of(new PaymentEvent.DisputeOpened(PROVIDER, eventId, type,
                     requireText(object, "id", eventId), paymentRef(object, eventId), money(object, "amount", null, eventId)));
             case "charge.dispute.closed" -> List.of(new PaymentEvent.DisputeClosed(PROVIDER, eventId, type,
@@ -204,6 +206,14 @@ final class StripeEvents {
         }
         return List.of(new PaymentEvent.PaymentRefunded(PROVIDER, eventId, type, requireText(refund, "id", eventId),
                 paymentRef(refund, eventId), money(refund, "amount", null, eventId)));
+    }
+
+    private static List<PaymentEvent> refundFailed(String eventId, String type, JsonNode refund) {
+        if (!refundDidNotHappen(refund) || !"refund".equals(text(refund, "object"))) {
+            return ignored(eventId, type); // an update that is not a failure (succeeded, metadata, ...)
+        }
+        return List.of(new PaymentEvent.RefundFailed(PROVIDER, eventId, type, requireText(refund, "id", eventId),
+                paymentRef(refund, eventId)));
     }
 
     private static boolean refundDidNotHappen(JsonNode refund) {

@@ -297,6 +297,23 @@ class StripeWebhookTest {
     // --- refunds and disputes -------------------------------------------------------------------------
 
     @Test
+    void aRefundThatFailsLaterBecomesRefundFailedUnderEveryTypeStripeUses() {
+        for (String type : List.of("charge.refund.updated", "refund.failed", "refund.updated")) {
+            ObjectNode event = StripeWebhooks.refundFailed(type, "re_f1", "ch_f1", "pi_f1", 500, "usd");
+            assertEquals(new PaymentEvent.RefundFailed("stripe", event.get("id").asText(), type, "re_f1", "pi_f1"),
+                    only(deliver(event)), type);
+        }
+    }
+
+    @Test
+    void aRefundUpdateThatIsNotAFailureIsIgnored() {
+        ObjectNode event = StripeWebhooks.event("charge.refund.updated",
+                StripeWebhooks.refundObject("re_f2", "ch_f2", "pi_f2", 500, "usd"));
+        assertEquals(new PaymentEvent.Ignored("stripe", event.get("id").asText(), "charge.refund.updated"),
+                only(deliver(event)));
+    }
+
+    @Test
     void chargeRefundedWithTwoRefundsIsTwoEvents() {
         ObjectNode event = StripeWebhooks.chargeRefunded("ch_9", "pi_9", 4990, "usd",
                 new StripeWebhooks.Refund("re_9a", 1000), new StripeWebhooks.Refund("re_9b", 2000));
