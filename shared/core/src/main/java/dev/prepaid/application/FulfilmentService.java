@@ -133,11 +133,24 @@ public final class FulfilmentService {
     }
 
     private Outcome subscriptionPaid(PaymentEvent.SubscriptionPaid paid) {
+        if (paid.billingReason() != null && !paid.billingReason().startsPeriod()) {
+            // A plan change's proration (or a manual invoice) is not a period: the plan change itself grants
+            // (PlanChanges), whatever the provider invoiced for it.
+            return Outcome.ignored("invoice " + paid.invoiceRef() + " is billed for " + paid.billingReason()
+                    + ", not a period: no credits");
+        }
+        if (paid.linePriceRef() != null && paid.lineProductId() == null) {
+            return Outcome.ignored("invoice " + paid.invoiceRef() + " charges price " + paid.linePriceRef()
+                    + ", which is no plan of this catalog: no credits");
+        }
         Instant now = clock.instant();
         Optional<Subscription> known = paid.subscriptionId() == null ? Optional.empty()
                 : orders.subscriptionById(paid.provider(), paid.subscriptionId());
         String userId = paid.userId() != null ? paid.userId() : known.map(s -> s.userId().value()).orElse(null);
-        String productId = paid.productId() != null ? paid.productId() : known.map(Subscription::productId).orElse(null);
+        // The plan the invoice charged for wins over the metadata the subscription was created with: after a
+        // plan change the metadata still names the first plan.
+        String productId = paid.lineProductId() != null ? paid.lineProductId()
+                : paid.productId() != null ? paid.productId() : known.map(Subscription::productId).orElse(null);
         if ((userId == null || productId == null) && paid.orderId() != null && OrderId.isValid(paid.orderId())) {
             Optional<Order> order = orders.find(new OrderId(paid.orderId()));
             userId = userId != null ? userId : order.map(o -> o.userId().value()).orElse(null);
@@ -149,6 +162,10 @@ public final class FulfilmentService {
         Product product = catalog.find(productId).orElse(null);
         if (product == null) {
             throw new RetryLaterException("product " + productId + " is not in this environment's catalog");
+        }
+        if (!product.isSubscription() || !product.periodPaidBy(paid.paid())) {
+            return Outcome.ignored("invoice " + paid.invoiceRef() + " paid " + paid.paid() + " for " + productId
+                    + " (catalog price " + product.price() + "): no credits");
         }
         UserId user = new UserId(userId);
         List<PostingEffect> effects = new ArrayList<>();

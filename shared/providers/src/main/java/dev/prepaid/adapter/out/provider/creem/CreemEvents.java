@@ -134,7 +134,10 @@ final class CreemEvents {
         JsonNode metadata = subscription.path("metadata");
         return new PaymentEvent.SubscriptionPaid(PROVIDER, eventId, type, transaction, requiredId(subscription, type),
                 transaction, paid, instant(subscription.path("current_period_end_date")), text(metadata, "orderId"),
-                text(metadata, "userId"), text(metadata, "productId"), idOf(subscription.path("customer")));
+                text(metadata, "userId"), text(metadata, "productId"), idOf(subscription.path("customer")),
+                // Creem sends subscription.paid for paid periods only (a plan change is subscription.update), and
+                // the subscription's product is the plan this period was charged for.
+                PaymentEvent.BillingReason.CYCLE, idOf(product), null);
     }
 
     /**

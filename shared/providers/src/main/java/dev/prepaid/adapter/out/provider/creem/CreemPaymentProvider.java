@@ -197,7 +197,21 @@ public final class CreemPaymentProvider implements PaymentProvider {
         if (envelope == null || !envelope.isObject()) {
             throw new ValidationException("invalid_webhook", "the Creem webhook body is not a JSON object");
         }
-        return List.of(CreemEvents.map(envelope));
+        PaymentEvent event = CreemEvents.map(envelope);
+        if (event instanceof PaymentEvent.SubscriptionPaid paid && paid.linePriceRef() != null) {
+            event = paid.withLineProduct(productOf(paid.linePriceRef()));
+        }
+        return List.of(event);
+    }
+
+    /** Our product sold as a Creem product, or null when it is not in this environment's catalog. */
+    String productOf(String creemProductId) {
+        for (Map.Entry<String, String> entry : productIds.entrySet()) {
+            if (entry.getValue().equals(creemProductId)) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     /**

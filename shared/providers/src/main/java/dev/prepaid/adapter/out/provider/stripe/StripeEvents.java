@@ -108,7 +108,50 @@ final class StripeEvents {
         return List.of(new PaymentEvent.SubscriptionPaid(PROVIDER, eventId, type, invoiceId, subscriptionId, paymentRef,
                 money(invoice, "amount_paid", null, eventId), periodEnd,
                 subscriptionMetadata(invoice, "orderId"), subscriptionMetadata(invoice, "userId"),
-                subscriptionMetadata(invoice, "productId"), idOf(invoice, "customer")));
+                subscriptionMetadata(invoice, "productId"), idOf(invoice, "customer"),
+                billingReason(text(invoice, "billing_reason")), linePrice(invoice), null));
+    }
+
+    /** Stripe's billing_reason in our words; an invoice that does not say is not a period. */
+    static PaymentEvent.BillingReason billingReason(String reason) {
+        if (reason == null) {
+            return PaymentEvent.BillingReason.OTHER;
+        }
+        return switch (reason) {
+            case "subscription_create" -> PaymentEvent.BillingReason.CREATE;
+            case "subscription_cycle" -> PaymentEvent.BillingReason.CYCLE;
+            case "subscription_update" -> PaymentEvent.BillingReason.UPDATE;
+            default -> PaymentEvent.BillingReason.OTHER;
+        };
+    }
+
+    /**
+     * The price of the invoice's subscription line (the first line that is not a proration): {@code price}
+     * (expanded or not) and {@code plan} up to API 2025-02-24, {@code pricing.price_details.price} from
+     * 2025-03-31 (basil). Null when no line names one (the invoice then says nothing about its plan).
+     */
+    static String linePrice(JsonNode invoice) {
+        JsonNode lines = invoice.path("lines").path("data");
+        if (!lines.isArray()) {
+            return null;
+        }
+        for (JsonNode line : lines) {
+            if (line.path("proration").asBoolean(false)
+                    || line.path("parent").path("subscription_item_details").path("proration").asBoolean(false)) {
+                continue;
+            }
+            String price = idOf(line, "price");
+            if (price == null) {
+                price = idOf(line.path("pricing").path("price_details"), "price");
+            }
+            if (price == null) {
+                price = idOf(line, "plan");
+            }
+            if (price != null) {
+                return price;
+            }
+        }
+        return null;
     }
 
     /**

@@ -253,7 +253,30 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         if (event == null || !event.isObject()) {
             throw new IllegalArgumentException("a signed Stripe webhook is not a JSON object");
         }
-        return StripeEvents.map(event);
+        return withLineProducts(StripeEvents.map(event));
+    }
+
+    /** A paid invoice's line price mapped to our product: the price ids are this provider's configuration. */
+    private List<PaymentEvent> withLineProducts(List<PaymentEvent> events) {
+        List<PaymentEvent> mapped = new ArrayList<>(events.size());
+        for (PaymentEvent event : events) {
+            if (event instanceof PaymentEvent.SubscriptionPaid paid && paid.linePriceRef() != null) {
+                mapped.add(paid.withLineProduct(productOfPrice(paid.linePriceRef())));
+            } else {
+                mapped.add(event);
+            }
+        }
+        return mapped;
+    }
+
+    /** Our product sold at a Stripe price, or null when the price is not in this environment's catalog. */
+    String productOfPrice(String priceId) {
+        for (Map.Entry<String, String> entry : priceIdsByProductId.entrySet()) {
+            if (entry.getValue().equals(priceId)) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     private static String header(Map<String, String> headers, String name) {

@@ -127,7 +127,8 @@ class CreemWebhookTest {
         PaymentEvent event = parse(webhook);
         assertEquals(new PaymentEvent.SubscriptionPaid("creem", webhook.eventId(), "subscription.paid",
                 bought.transaction(), bought.subscriptionId(), bought.transaction(), new Money(1990, "usd"), PERIOD_END,
-                bought.order().orderId().value(), "user-7", "basic", bought.customer()), event);
+                bought.order().orderId().value(), "user-7", "basic", bought.customer(), PaymentEvent.BillingReason.CYCLE,
+                "prod_basic_1", "basic"), event);
         assertEquals(((PaymentEvent.CheckoutPaid) parse(checkout)).invoiceRef(),
                 ((PaymentEvent.SubscriptionPaid) event).invoiceRef());
     }
@@ -140,7 +141,8 @@ class CreemWebhookTest {
 
         assertEquals(new PaymentEvent.SubscriptionPaid("creem", webhook.eventId(), "subscription.paid",
                 "tran_renewal2", bought.subscriptionId(), "tran_renewal2", new Money(1990, "usd"), next,
-                bought.order().orderId().value(), "user-7", "basic", bought.customer()), parse(webhook));
+                bought.order().orderId().value(), "user-7", "basic", bought.customer(), PaymentEvent.BillingReason.CYCLE,
+                "prod_basic_1", "basic"), parse(webhook));
     }
 
     @Test
@@ -150,7 +152,8 @@ class CreemWebhookTest {
                  "customer":"cust_2","last_transaction_id":"tran_2","current_period_end_date":"2025-04-10T12:00:00+02:00"}}""");
 
         assertEquals(new PaymentEvent.SubscriptionPaid("creem", "evt_2", "subscription.paid", "tran_2", "sub_2",
-                "tran_2", null, Instant.parse("2025-04-10T10:00:00Z"), null, null, null, "cust_2"), parse(webhook));
+                "tran_2", null, Instant.parse("2025-04-10T10:00:00Z"), null, null, null, "cust_2",
+                PaymentEvent.BillingReason.CYCLE, "prod_basic_1", "basic"), parse(webhook));
     }
 
     @Test

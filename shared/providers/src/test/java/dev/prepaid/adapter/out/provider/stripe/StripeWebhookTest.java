@@ -81,7 +81,8 @@ class StripeWebhookTest {
         // the period paid for is the line's, not the invoice's period_end
         assertEquals(new PaymentEvent.SubscriptionPaid("stripe", "evt_1KJrGtJDPojXS6LN15fcthM3", "invoice.paid",
                         "in_1KJqKBJDPojXS6LNJbvLUgEy", "sub_JsuPyCPhXWfZar", "in_1KJqKBJDPojXS6LNJbvLUgEy",
-                        new Money(0, "usd"), Instant.ofEpochSecond(1645323680), null, null, null, "cus_JsuO3bmrj0QlAw"),
+                        new Money(0, "usd"), Instant.ofEpochSecond(1645323680), null, null, null, "cus_JsuO3bmrj0QlAw",
+                        PaymentEvent.BillingReason.CYCLE, "price_1IDQm5JDPojXS6LNM31hxKzp", null),
                 only(deliver(fixture("invoice_paid"))));
     }
 
@@ -175,7 +176,8 @@ class StripeWebhookTest {
     void invoicePaidForASubscriptionPeriod() {
         ObjectNode event = StripeWebhooks.invoicePaid("in_2", "sub_2", "cus_2", "pi_2", 4990, "usd", PERIOD_END, METADATA);
         assertEquals(new PaymentEvent.SubscriptionPaid("stripe", event.get("id").asText(), "invoice.paid", "in_2", "sub_2",
-                "pi_2", new Money(4990, "usd"), Instant.ofEpochSecond(PERIOD_END), ORDER, "user-42", "pro", "cus_2"),
+                "pi_2", new Money(4990, "usd"), Instant.ofEpochSecond(PERIOD_END), ORDER, "user-42", "pro", "cus_2",
+                PaymentEvent.BillingReason.CYCLE, null, null),
                 only(deliver(event)));
     }
 
@@ -195,7 +197,7 @@ class StripeWebhookTest {
         METADATA.forEach(metadata::put);
         assertEquals(new PaymentEvent.SubscriptionPaid("stripe", event.get("id").asText(), "invoice.paid", "in_3",
                 "sub_basil", "in_3", new Money(1990, "usd"), Instant.ofEpochSecond(PERIOD_END), ORDER, "user-42", "pro",
-                "cus_3"), only(deliver(event)));
+                "cus_3", PaymentEvent.BillingReason.CYCLE, null, null), only(deliver(event)));
     }
 
     @Test
