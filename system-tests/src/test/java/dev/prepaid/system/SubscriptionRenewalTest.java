@@ -11,8 +11,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 item 2 end to end (signed Stripe webhooks, FakeStripe, DynamoDB Local, ElasticMQ): only an
- * invoice that bills a period, for a plan of the catalog, at the catalog price, grants credits.
+ * Issue 10 items 2 and 4 end to end (signed Stripe webhooks, FakeStripe, DynamoDB Local, ElasticMQ): only
+ * an invoice that bills a period, for a plan of the catalog, at the catalog price, grants credits; and
+ * subscription events delivered out of order end where the newest said.
  */
 class SubscriptionRenewalTest {
 
@@ -58,6 +59,39 @@ class SubscriptionRenewalTest {
             free.put("amount_paid", 0);
             deliver(system, free);
             assertCredits("900", system.balance(user));
+        }
+    }
+
+    @Test
+    void subscriptionEventsDeliveredInReverseOrderDoNotResurrectACancelledSubscription() {
+        try (PaymentSystem system = new PaymentSystem("stripe")) {
+            String user = "reorder-" + UUID.randomUUID().toString().substring(0, 8);
+            JsonNode order = system.createOrder(user, "basic", null).json();
+            JsonNode checkout = system.payAndNotify(order);
+            system.drain();
+            String subscription = checkout.get("subscription").asText();
+            String customer = checkout.get("customer").asText();
+            long periodEnd = java.time.Instant.now().plusSeconds(20L * 86400).getEpochSecond();
+            long t = java.time.Instant.now().getEpochSecond();
+            ObjectNode scheduled = StripeWebhooks.subscriptionEvent("customer.subscription.updated", subscription,
+                    customer, "active", periodEnd, true);
+            scheduled.put("created", t - 20);
+            ObjectNode renewedAgain = StripeWebhooks.subscriptionEvent("customer.subscription.updated", subscription,
+                    customer, "active", periodEnd, false);
+            renewedAgain.put("created", t - 10);
+            ObjectNode deleted = StripeWebhooks.subscriptionEvent("customer.subscription.deleted", subscription,
+                    customer, "canceled", periodEnd, false);
+            deleted.put("created", t);
+            for (ObjectNode event : java.util.List.of(deleted, renewedAgain, scheduled)) {
+                Reply reply = system.stripeEvent(event);
+                assertEquals(200, reply.status(), reply.body());
+                system.drain();
+            }
+            JsonNode stored = system.call("GET", "/api/payment/subscription", "user:" + user, null, java.util.Map.of())
+                    .json().get("subscription");
+            assertEquals("canceled", stored.get("status").asText(), stored.toString());
+            assertEquals(false, stored.get("cancelAtPeriodEnd").asBoolean());
+            assertEquals(0, system.queueDepth());
         }
     }
 }

@@ -116,8 +116,14 @@ public final class FulfilmentService {
             return linkedOnReplay(ledger.post(posting), paid.provider(), paid.paymentRef(), paidAmount,
                     "purchase " + order.orderId());
         }
+        // A state event may have come first (the subscription already updated, or ended): keep what it said.
+        Optional<Subscription> known = paid.subscriptionId() == null ? Optional.empty()
+                : orders.subscriptionById(paid.provider(), paid.subscriptionId());
         Subscription subscription = new Subscription(order.userId(), paid.provider(), paid.subscriptionId(),
-                order.productId(), "active", paid.periodEnd(), false, paid.customerRef(), now);
+                order.productId(), known.filter(Subscription::isTerminal).map(Subscription::status).orElse("active"),
+                paid.periodEnd() != null ? paid.periodEnd() : known.map(Subscription::currentPeriodEnd).orElse(null),
+                known.map(Subscription::cancelAtPeriodEnd).orElse(false), paid.customerRef(), now,
+                known.map(Subscription::eventAt).orElse(null));
         if (paid.invoiceRef() == null) {
             // The first invoice's own event grants the first period; here the order completes and the
             // subscription is recorded so that event can find its user.
@@ -169,9 +175,13 @@ public final class FulfilmentService {
         }
         UserId user = new UserId(userId);
         List<PostingEffect> effects = new ArrayList<>();
-        Subscription subscription = new Subscription(user, paid.provider(), paid.subscriptionId(), productId, "active",
+        // A late invoice.paid of a subscription that has since ended grants its (paid) period but does not
+        // make the subscription active again.
+        String status = known.filter(Subscription::isTerminal).map(Subscription::status).orElse("active");
+        Subscription subscription = new Subscription(user, paid.provider(), paid.subscriptionId(), productId, status,
                 paid.periodEnd(), known.map(Subscription::cancelAtPeriodEnd).orElse(false),
-                paid.customerRef() != null ? paid.customerRef() : known.map(Subscription::customerRef).orElse(null), now);
+                paid.customerRef() != null ? paid.customerRef() : known.map(Subscription::customerRef).orElse(null), now,
+                known.map(Subscription::eventAt).orElse(null));
         if (paid.subscriptionId() != null) {
             effects.add(new PostingEffect.RecordSubscription(subscription));
         }
@@ -227,12 +237,35 @@ public final class FulfilmentService {
             throw new RetryLaterException("subscription " + changed.subscriptionId() + " is not known yet");
         }
         Subscription s = known.get();
-        orders.saveSubscription(new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
+        if (isStale(changed, s)) {
+            return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type() + " of "
+                    + changed.occurredAt() + " is older than the state applied (" + s.eventAt() + ")");
+        }
+        Subscription next = new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
                 changed.status() == null ? s.status() : changed.status(),
                 changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
                 changed.cancelAtPeriodEnd() == null ? s.cancelAtPeriodEnd() : changed.cancelAtPeriodEnd(),
-                s.customerRef(), clock.instant()));
-        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + changed.status());
+                s.customerRef(), clock.instant(), changed.occurredAt() == null ? s.eventAt() : changed.occurredAt());
+        if (changed.occurredAt() == null) {
+            orders.saveSubscription(next); // a provider that does not date its events (the mock): last write wins
+        } else if (!orders.saveSubscriptionIfNotStale(next)) {
+            // A newer event was applied between our read and our write.
+            return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type()
+                    + " lost to a newer event");
+        }
+        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + next.status());
+    }
+
+    /**
+     * Older than the last event applied, or as old and the subscription already ended (an update and a
+     * deletion in the same second: the deletion stands). Stale events change nothing.
+     */
+    private static boolean isStale(PaymentEvent.SubscriptionChanged changed, Subscription stored) {
+        if (changed.occurredAt() == null || stored.eventAt() == null) {
+            return false;
+        }
+        return changed.occurredAt().isBefore(stored.eventAt())
+                || changed.occurredAt().equals(stored.eventAt()) && stored.isTerminal();
     }
 
     /**

@@ -31,7 +31,7 @@ public final class SubscriptionService {
         Subscription updated = new Subscription(user, subscription.provider(), subscription.subscriptionId(),
                 subscription.productId(), reported.status(),
                 reported.currentPeriodEnd() != null ? reported.currentPeriodEnd() : subscription.currentPeriodEnd(),
-                reported.cancelAtPeriodEnd(), subscription.customerRef(), clock.instant());
+                reported.cancelAtPeriodEnd(), subscription.customerRef(), clock.instant(), subscription.eventAt());
         orders.saveSubscription(updated);
         return updated;
     }

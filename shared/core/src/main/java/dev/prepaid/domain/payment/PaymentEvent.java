@@ -75,12 +75,29 @@ public sealed interface PaymentEvent {
     }
 
     /**
-     * The provider's view of a subscription changed (renewal date, cancellation, status). A null
+     * The provider's view of a subscription changed (renewal date, cancellation, status, plan). A null
      * {@code currentPeriodEnd} or {@code cancelAtPeriodEnd} means the event does not say (a failed renewal
      * payment says only that the subscription is {@code past_due}): what is known stays as it is.
+     * {@code occurredAt} is when the provider created the event (Stripe's {@code created}, Creem's
+     * {@code created_at}): an event older than the last one applied is stale. {@code priceRef} is the
+     * subscription item's provider price and {@code productId} our plan for it (null when the event does not
+     * say, or the price is not one of ours): a changed plan is a plan change (the billing portal's own switch).
      */
     record SubscriptionChanged(String provider, String eventId, String type, String subscriptionId, String status,
-                               Instant currentPeriodEnd, Boolean cancelAtPeriodEnd) implements PaymentEvent {
+                               Instant currentPeriodEnd, Boolean cancelAtPeriodEnd, Instant occurredAt,
+                               String priceRef, String productId) implements PaymentEvent {
+
+        /** An event that does not say when it happened or which plan the subscription is on. */
+        public SubscriptionChanged(String provider, String eventId, String type, String subscriptionId, String status,
+                                   Instant currentPeriodEnd, Boolean cancelAtPeriodEnd) {
+            this(provider, eventId, type, subscriptionId, status, currentPeriodEnd, cancelAtPeriodEnd, null, null, null);
+        }
+
+        /** The same event with its price mapped to our product (null: not a plan of this catalog). */
+        public SubscriptionChanged withProduct(String product) {
+            return new SubscriptionChanged(provider, eventId, type, subscriptionId, status, currentPeriodEnd,
+                    cancelAtPeriodEnd, occurredAt, priceRef, product);
+        }
     }
 
     /** Money went back to the customer: one refund of {@code refunded} against payment {@code paymentRef}. */

@@ -59,6 +59,9 @@ public final class PaymentEventJson {
             if (e.cancelAtPeriodEnd() != null) {
                 node.put("cancelAtPeriodEnd", e.cancelAtPeriodEnd().booleanValue());
             }
+            instant(node, "occurredAt", e.occurredAt());
+            text(node, "priceRef", e.priceRef());
+            text(node, "productId", e.productId());
         } else if (event instanceof PaymentEvent.PaymentRefunded e) {
             text(node, "refundRef", e.refundRef());
             text(node, "paymentRef", e.paymentRef());
@@ -106,7 +109,8 @@ public final class PaymentEventJson {
                     text(node, "linePriceRef"), text(node, "lineProductId"));
             case "SubscriptionChanged" -> new PaymentEvent.SubscriptionChanged(provider, eventId, type,
                     text(node, "subscriptionId"), text(node, "status"), instant(node, "currentPeriodEnd"),
-                    node.path("cancelAtPeriodEnd").isBoolean() ? node.get("cancelAtPeriodEnd").booleanValue() : null);
+                    node.path("cancelAtPeriodEnd").isBoolean() ? node.get("cancelAtPeriodEnd").booleanValue() : null,
+                    instant(node, "occurredAt"), text(node, "priceRef"), text(node, "productId"));
             case "PaymentRefunded" -> new PaymentEvent.PaymentRefunded(provider, eventId, type, text(node, "refundRef"),
                     text(node, "paymentRef"), money(node, "refunded"));
             case "DisputeOpened" -> new PaymentEvent.DisputeOpened(provider, eventId, type, text(node, "disputeRef"),

@@ -200,6 +200,8 @@ public final class CreemPaymentProvider implements PaymentProvider {
         PaymentEvent event = CreemEvents.map(envelope);
         if (event instanceof PaymentEvent.SubscriptionPaid paid && paid.linePriceRef() != null) {
             event = paid.withLineProduct(productOf(paid.linePriceRef()));
+        } else if (event instanceof PaymentEvent.SubscriptionChanged changed && changed.priceRef() != null) {
+            event = changed.withProduct(productOf(changed.priceRef()));
         }
         return List.of(event);
     }

@@ -38,14 +38,14 @@ final class StripeEvents {
             case "checkout.session.expired" -> List.of(checkoutClosed(eventId, type, object, OrderStatus.EXPIRED));
             case "invoice.paid" -> invoicePaid(eventId, type, object);
             case "customer.subscription.updated", "customer.subscription.deleted" ->
-                    List.of(subscriptionChanged(eventId, type, object));
+                    List.of(subscriptionChanged(eventId, type, object, instant(event, "created")));
             case "charge.refunded" -> chargeRefunded(eventId, type, object);
             case "refund.created" -> refundCreated(eventId, type, object);
             case "charge.dispute.created" -> List.of(new PaymentEvent.DisputeOpened(PROVIDER, eventId, type,
                     requireText(object, "id", eventId), paymentRef(object, eventId), money(object, "amount", null, eventId)));
             case "charge.dispute.closed" -> List.of(new PaymentEvent.DisputeClosed(PROVIDER, eventId, type,
                     requireText(object, "id", eventId), paymentRef(object, eventId), disputeWon(text(object, "status"))));
-            case "invoice.payment_failed" -> invoicePaymentFailed(eventId, type, object);
+            case "invoice.payment_failed" -> invoicePaymentFailed(eventId, type, object, instant(event, "created"));
             // everything else: acknowledged, nothing to do
             default -> ignored(eventId, type);
         };
@@ -161,7 +161,8 @@ final class StripeEvents {
      * are. A failed first invoice ({@code subscription_create}) leaves the subscription {@code incomplete},
      * not past due, and a one-off invoice is not a subscription's: both are acknowledged, nothing to do.
      */
-    private static List<PaymentEvent> invoicePaymentFailed(String eventId, String type, JsonNode invoice) {
+    private static List<PaymentEvent> invoicePaymentFailed(String eventId, String type, JsonNode invoice,
+                                                           Instant created) {
         String subscriptionId = idOf(invoice, "subscription");
         if (subscriptionId == null) {
             subscriptionId = idOf(invoice.path("parent").path("subscription_details"), "subscription");
@@ -170,7 +171,7 @@ final class StripeEvents {
             return ignored(eventId, type);
         }
         return List.of(new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, subscriptionId, "past_due",
-                null, null));
+                null, null, created, null, null));
     }
 
     /**
@@ -193,9 +194,18 @@ final class StripeEvents {
         return null;
     }
 
-    static PaymentEvent.SubscriptionChanged subscriptionChanged(String eventId, String type, JsonNode subscription) {
+    static PaymentEvent.SubscriptionChanged subscriptionChanged(String eventId, String type, JsonNode subscription,
+                                                                Instant created) {
         return new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, requireText(subscription, "id", eventId),
-                text(subscription, "status"), currentPeriodEnd(subscription), willCancel(subscription));
+                text(subscription, "status"), currentPeriodEnd(subscription), willCancel(subscription), created,
+                itemPrice(subscription), null);
+    }
+
+    /** The price of the subscription's (single) item: {@code price} (expanded or not), else {@code plan}. */
+    static String itemPrice(JsonNode subscription) {
+        JsonNode item = subscription.path("items").path("data").path(0);
+        String price = idOf(item, "price");
+        return price != null ? price : idOf(item, "plan");
     }
 
     /** current_period_end moved from the subscription to its items in API 2025-03-31. */

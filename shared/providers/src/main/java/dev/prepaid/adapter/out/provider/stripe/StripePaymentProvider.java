@@ -262,6 +262,8 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         for (PaymentEvent event : events) {
             if (event instanceof PaymentEvent.SubscriptionPaid paid && paid.linePriceRef() != null) {
                 mapped.add(paid.withLineProduct(productOfPrice(paid.linePriceRef())));
+            } else if (event instanceof PaymentEvent.SubscriptionChanged changed && changed.priceRef() != null) {
+                mapped.add(changed.withProduct(productOfPrice(changed.priceRef())));
             } else {
                 mapped.add(event);
             }

@@ -171,9 +171,9 @@ class CreemWebhookTest {
         CreemWebhooks.Webhook expired = CreemWebhooks.subscriptionEvent("subscription.expired", subscription);
 
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", canceled.eventId(), "subscription.canceled",
-                bought.subscriptionId(), "canceled", PERIOD_END, false), parse(canceled));
+                bought.subscriptionId(), "canceled", PERIOD_END, false), stateOnly(parse(canceled)));
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", expired.eventId(), "subscription.expired",
-                bought.subscriptionId(), "expired", PERIOD_END, false), parse(expired));
+                bought.subscriptionId(), "expired", PERIOD_END, false), stateOnly(parse(expired)));
     }
 
     @Test
@@ -185,9 +185,9 @@ class CreemWebhookTest {
         CreemWebhooks.Webhook update = CreemWebhooks.subscriptionEvent("subscription.update", subscription);
 
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", active.eventId(), "subscription.active",
-                bought.subscriptionId(), "active", PERIOD_END, false), parse(active));
+                bought.subscriptionId(), "active", PERIOD_END, false), stateOnly(parse(active)));
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", update.eventId(), "subscription.update",
-                bought.subscriptionId(), "past_due", PERIOD_END, false), parse(update));
+                bought.subscriptionId(), "past_due", PERIOD_END, false), stateOnly(parse(update)));
     }
 
     @Test
@@ -199,9 +199,9 @@ class CreemWebhookTest {
         CreemWebhooks.Webhook scheduled = CreemWebhooks.subscriptionEvent("subscription.scheduled_cancel", subscription);
 
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", update.eventId(), "subscription.update",
-                bought.subscriptionId(), "active", PERIOD_END, true), parse(update));
+                bought.subscriptionId(), "active", PERIOD_END, true), stateOnly(parse(update)));
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", scheduled.eventId(), "subscription.scheduled_cancel",
-                bought.subscriptionId(), "active", PERIOD_END, true), parse(scheduled));
+                bought.subscriptionId(), "active", PERIOD_END, true), stateOnly(parse(scheduled)));
     }
 
     @Test
@@ -312,5 +312,14 @@ class CreemWebhookTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The state an event reports, without when it was created or its price (asserted in their own tests). */
+    private static dev.prepaid.domain.payment.PaymentEvent stateOnly(dev.prepaid.domain.payment.PaymentEvent event) {
+        if (event instanceof dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged c) {
+            return new dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged(c.provider(), c.eventId(), c.type(),
+                    c.subscriptionId(), c.status(), c.currentPeriodEnd(), c.cancelAtPeriodEnd());
+        }
+        return event;
     }
 }

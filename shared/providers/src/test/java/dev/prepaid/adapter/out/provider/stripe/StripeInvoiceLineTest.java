@@ -79,4 +79,19 @@ class StripeInvoiceLineTest {
         assertEquals(null, paid.lineProductId());
         assertEquals(BillingReason.OTHER, deliver(invoice("manual")).billingReason());
     }
+
+    @Test
+    void aSubscriptionEventCarriesItsCreationTimeAndItsItemsPlan() {
+        ObjectNode subscription = StripeWebhooks.subscriptionObject("sub_1", "cus_1", "active", PERIOD_END, false, Map.of());
+        ((ObjectNode) subscription.path("items").path("data").path(0)).putObject("price").put("id", "price_pro");
+        ObjectNode event = StripeWebhooks.event("customer.subscription.updated", subscription);
+        event.put("created", 1_700_000_123L);
+        String payload = StripeWebhooks.json(event);
+        PaymentEvent.SubscriptionChanged changed = (PaymentEvent.SubscriptionChanged) provider.parseWebhook(
+                StripeWebhooks.headers(payload, SECRET, NOW.getEpochSecond() - 5),
+                payload.getBytes(StandardCharsets.UTF_8)).get(0);
+        assertEquals(Instant.ofEpochSecond(1_700_000_123L), changed.occurredAt());
+        assertEquals("price_pro", changed.priceRef());
+        assertEquals("pro", changed.productId());
+    }
 }

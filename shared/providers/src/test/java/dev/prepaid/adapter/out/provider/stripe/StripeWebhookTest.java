@@ -240,7 +240,7 @@ class StripeWebhookTest {
         assertEquals("subscription_cycle", invoice.get("billing_reason").asText());
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", "evt_failed_1KJqKBJDPojXS6LN", "invoice.payment_failed",
                         "sub_JsuPyCPhXWfZar", "past_due", null, null),
-                only(deliver(event)));
+                stateOnly(only(deliver(event))));
     }
 
     @Test
@@ -250,7 +250,7 @@ class StripeWebhookTest {
         object(event).remove("subscription");
         object(event).putObject("parent").putObject("subscription_details").put("subscription", "sub_6");
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", event.get("id").asText(), "invoice.payment_failed",
-                "sub_6", "past_due", null, null), only(deliver(event)));
+                "sub_6", "past_due", null, null), stateOnly(only(deliver(event))));
     }
 
     @Test
@@ -276,13 +276,13 @@ class StripeWebhookTest {
                 PERIOD_END, true);
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", updated.get("id").asText(),
                 "customer.subscription.updated", "sub_7", "active", Instant.ofEpochSecond(PERIOD_END), true),
-                only(deliver(updated)));
+                stateOnly(only(deliver(updated))));
 
         ObjectNode deleted = StripeWebhooks.subscriptionEvent("customer.subscription.deleted", "sub_7", "cus_7", "canceled",
                 PERIOD_END, false);
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", deleted.get("id").asText(),
                 "customer.subscription.deleted", "sub_7", "canceled", Instant.ofEpochSecond(PERIOD_END), false),
-                only(deliver(deleted)));
+                stateOnly(only(deliver(deleted))));
     }
 
     @Test
@@ -443,5 +443,14 @@ class StripeWebhookTest {
         headers.put("Stripe-Signature", StripeWebhooks.signature(payload, "whsec_old", TS) + ",v1="
                 + StripeWebhooks.signature(payload, SECRET, TS).split("v1=")[1]);
         assertEquals(1, provider.parseWebhook(headers, payload.getBytes(StandardCharsets.UTF_8)).size());
+    }
+
+    /** The state an event reports, without when it was created or its price (asserted in their own tests). */
+    private static dev.prepaid.domain.payment.PaymentEvent stateOnly(dev.prepaid.domain.payment.PaymentEvent event) {
+        if (event instanceof dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged c) {
+            return new dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged(c.provider(), c.eventId(), c.type(),
+                    c.subscriptionId(), c.status(), c.currentPeriodEnd(), c.cancelAtPeriodEnd());
+        }
+        return event;
     }
 }
