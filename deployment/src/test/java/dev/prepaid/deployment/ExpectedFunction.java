@@ -50,7 +50,7 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
                 "dev.prepaid.function.order.CreateOrderHandler::handleRequest",
                 Set.of("POST /api/payment/create-order", "GET /api/payment/orders/{orderId}",
                         "GET /api/payment/subscription", "POST /api/payment/subscription/cancel",
-                        "POST /api/payment/billing-portal"),
+                        "POST /api/payment/subscription/change-plan", "POST /api/payment/billing-portal"),
                 Set.of(), List.of()));
         functions.put("CallbackFunction", api("callback",
                 "dev.prepaid.function.callback.CallbackHandler::handleRequest",

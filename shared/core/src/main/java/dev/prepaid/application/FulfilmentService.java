@@ -55,6 +55,7 @@ public final class FulfilmentService {
     private final ProductCatalog catalog;
     private final ClawbackPolicy clawbackPolicy;
     private final Clock clock;
+    private final PlanChanges planChanges;
 
     public FulfilmentService(LedgerStore ledger, OrderStore orders, ProductCatalog catalog,
                              ClawbackPolicy clawbackPolicy, Clock clock) {
@@ -63,6 +64,7 @@ public final class FulfilmentService {
         this.catalog = catalog;
         this.clawbackPolicy = clawbackPolicy;
         this.clock = clock;
+        this.planChanges = new PlanChanges(ledger, catalog, clock);
     }
 
     public Outcome handle(PaymentEvent event) {
@@ -241,6 +243,19 @@ public final class FulfilmentService {
             return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type() + " of "
                     + changed.occurredAt() + " is older than the state applied (" + s.eventAt() + ")");
         }
+        // The provider's own plan switch (Stripe's billing portal) is the same plan change as our route's,
+        // with the same grant under the same key: whichever comes second replays.
+        String planDetail = "";
+        boolean live = changed.status() == null || java.util.Set.of("active", "trialing", "past_due").contains(changed.status());
+        if (live && changed.productId() != null && !changed.productId().equals(s.productId())) {
+            Product target = catalog.find(changed.productId()).filter(Product::isSubscription).orElse(null);
+            if (target != null) {
+                PlanChanges.Result result = planChanges.apply(s, target);
+                s = result.subscription();
+                planDetail = result.upgrade() ? "; upgraded to " + target.id() + " (+" + result.granted() + ")"
+                        : "; " + target.id() + " from the next period";
+            }
+        }
         Subscription next = new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
                 changed.status() == null ? s.status() : changed.status(),
                 changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
@@ -253,7 +268,7 @@ public final class FulfilmentService {
             return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type()
                     + " lost to a newer event");
         }
-        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + next.status());
+        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + next.status() + planDetail);
     }
 
     /**

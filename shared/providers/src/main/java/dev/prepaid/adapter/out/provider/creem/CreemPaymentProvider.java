@@ -238,6 +238,20 @@ public final class CreemPaymentProvider implements PaymentProvider {
                 subscription.customerRef(), clock.instant());
     }
 
+    /** Creem's upgrade (also used for a downgrade): the subscription moves to the target's Creem product. */
+    @Override
+    public void changePlan(Subscription subscription, Product target) {
+        String creemProduct = productIds.get(target.id());
+        if (creemProduct == null) {
+            throw new IllegalStateException("no Creem product for " + target.id());
+        }
+        ObjectNode body = Json.object();
+        body.put("product_id", creemProduct);
+        body.put("update_behavior", target.proration() == Product.PlanChangeProration.ALWAYS_INVOICE
+                ? "proration-charge-immediately" : "proration-none");
+        send(post("/v1/subscriptions/" + encode(subscription.subscriptionId()) + "/upgrade", body), "subscription upgrade");
+    }
+
     /** Creem's customer portal link; the customer is looked up from the subscription when we do not have it. */
     @Override
     public String billingPortalUrl(Subscription subscription, String returnUrl) {

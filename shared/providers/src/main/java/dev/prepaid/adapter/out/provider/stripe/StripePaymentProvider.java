@@ -323,6 +323,37 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 clock.instant());
     }
 
+    /**
+     * The subscription's single item takes the target's price. No idempotency key: setting a price the item
+     * already has changes nothing and invoices nothing, so a retry is harmless, while a key would replay an
+     * older change (pro, then basic, then pro again within a day).
+     */
+    @Override
+    public void changePlan(Subscription subscription, Product target) {
+        Objects.requireNonNull(subscription, "subscription");
+        String id = subscription.subscriptionId();
+        String priceId = priceIdsByProductId.get(target.id());
+        if (priceId == null) {
+            throw new IllegalStateException("no Stripe price for product " + target.id() + " ("
+                    + ProductCatalog.providerIdVariable(NAME, target.id()) + ")");
+        }
+        try {
+            JsonNode current = raw(client.v1().subscriptions().retrieve(id));
+            String itemId = StripeEvents.text(current.path("items").path("data").path(0), "id");
+            if (itemId == null) {
+                throw new IllegalStateException("Stripe subscription " + id + " has no item");
+            }
+            client.v1().subscriptions().update(id, SubscriptionUpdateParams.builder()
+                    .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(priceId).build())
+                    .setProrationBehavior(target.proration() == Product.PlanChangeProration.ALWAYS_INVOICE
+                            ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
+                            : SubscriptionUpdateParams.ProrationBehavior.NONE)
+                    .build());
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("change the plan of subscription " + id, e);
+        }
+    }
+
     @Override
     public String billingPortalUrl(Subscription subscription, String returnUrl) {
         Objects.requireNonNull(subscription, "subscription");
