@@ -155,6 +155,7 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("GET", "/api/payment/orders/{orderId}", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/subscription", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/subscription/cancel", orders, "create-order", jwt, List.of());
+        gateway.route("POST", "/api/payment/subscription/change-plan", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/billing-portal", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
         gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
