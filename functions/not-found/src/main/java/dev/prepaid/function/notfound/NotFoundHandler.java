@@ -42,6 +42,7 @@ public final class NotFoundHandler extends ApiGatewayHandler {
             "GET /api/payment/orders/{orderId}",
             "GET /api/payment/subscription",
             "POST /api/payment/subscription/cancel",
+            "POST /api/payment/subscription/change-plan",
             "POST /api/payment/billing-portal",
             "GET /api/payment/callback",
             "POST /api/payment/webhook/{provider}",
