@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -24,7 +23,8 @@ final class Templates {
     static final ObjectMapper JSON = new ObjectMapper();
     /** ${Name} or ${Name.Attribute} in an Fn::Sub string; ${!Literal} is not a reference. */
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");
-    static final String SCHEMA = "shared/schemas/sam.schema.json";
+    /** The official SAM schema on the test classpath (src/test/resources/sam, licence in the NOTICE.md there). */
+    static final String SCHEMA = "/sam/sam.schema.json";
 
     private Templates() {
     }
@@ -46,15 +46,16 @@ final class Templates {
         throw new IllegalStateException("no template.yaml beside functions/ at or above " + cwd());
     }
 
-    /** The official SAM schema, beside the repository: the first {@value #SCHEMA} up from the working directory. */
-    static Optional<Path> samSchema() {
-        for (Path dir = cwd(); dir != null; dir = dir.getParent()) {
-            Path schema = dir.resolve(SCHEMA);
-            if (Files.isRegularFile(schema)) {
-                return Optional.of(schema);
+    /** The official SAM schema, parsed. */
+    static JsonNode samSchema() {
+        try (java.io.InputStream in = Templates.class.getResourceAsStream(SCHEMA)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + SCHEMA + " on the test classpath (deployment/src/test/resources)");
             }
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SCHEMA, e);
         }
-        return Optional.empty();
     }
 
     static Path cwd() {

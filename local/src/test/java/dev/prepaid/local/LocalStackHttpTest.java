@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.local.TestSupport.Reply;
+import dev.prepaid.local.template.FunctionSpec;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -248,14 +251,43 @@ class LocalStackHttpTest {
         assertEquals(409, TestSupport.callUrl(URI.create(url + "/pay"), "POST", null, null, Map.of()).status(), "a canceled checkout cannot be paid");
     }
 
+    /**
+     * Every Schedule event of template.yaml is wired to its function (here: the reconciliation run), and one run
+     * now, against the table and queues the other tests filled, does its job: a clean report over the orders
+     * and balances above (no errors, no drift, the DLQ readable and empty), saved where the admin route reads it.
+     */
     @Test
     @Order(8)
     void everyScheduledFunctionOfTheTemplateRunsOnce() {
-        // Whatever Schedule events template.yaml declares (the reconciliation function) run on the local
-        // schedule; here each runs once right away, against the same table and queues, and must not fail.
-        for (Schedules.Scheduled s : stack.schedules().scheduled()) {
-            stack.schedules().invoke(s);
+        List<String> scheduled = new ArrayList<>();
+        stack.schedules().scheduled().forEach(s -> scheduled.add(s.function() + "/" + s.event()));
+        List<String> declared = new ArrayList<>();
+        for (LocalStack.Function f : stack.functions()) {
+            f.spec().schedules().stream().filter(FunctionSpec.ScheduleTrigger::enabled)
+                    .forEach(t -> declared.add(f.spec().logicalId() + "/" + t.event()));
         }
+        assertEquals(declared, scheduled, "each Schedule event of the template runs on the local schedule");
+        assertTrue(scheduled.contains("ReconciliationFunction/Reconcile"), scheduled.toString());
+
+        String admin = token(base, "ops", "credits/admin");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        for (Schedules.Scheduled s : stack.schedules().scheduled()) {
+            Object result = stack.schedules().invoke(s);
+            assertNotNull(result, s.function() + " returned nothing");
+            if (!s.function().equals("ReconciliationFunction")) {
+                continue;
+            }
+            JsonNode summary = TestSupport.JSON.valueToTree(result);
+            assertEquals(0, summary.get("errors").asInt(), summary.toString());
+            assertEquals(0, summary.get("creditDrift").asInt(), "the purchases and deductions above left no drift: " + summary);
+            assertEquals(0, summary.get("missingEntries").asInt(), summary.toString());
+            assertEquals(0, summary.get("dlqDepth").asInt(), "the DLQ is read (-1: unreadable) and empty: " + summary);
+        }
+        Reply report = call(base, "GET", "/api/admin/reports/drift", admin, null);
+        assertEquals(200, report.status(), "the run saved its report: " + report.body());
+        Instant generatedAt = Instant.parse(report.json().get("generatedAt").asText());
+        assertFalse(generatedAt.isBefore(before), "the report is this run's: " + report.body());
+        assertEquals(0, report.json().get("openDrifts").asInt(), report.body());
     }
 
     static boolean queueIsEmpty() {

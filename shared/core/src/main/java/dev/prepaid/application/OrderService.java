@@ -7,6 +7,7 @@ import dev.prepaid.domain.ValidationException;
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderPage;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
@@ -18,6 +19,7 @@ import dev.prepaid.port.out.RateLimiter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates orders: the pending order first (so a paid checkout can always be traced), then the provider's
@@ -101,6 +103,17 @@ public final class OrderService {
         return orders.find(new OrderId(orderId))
                 .filter(order -> order.userId().equals(user))
                 .orElseThrow(() -> new NotFoundException("order_not_found", "no such order"));
+    }
+
+    /** The most orders one page of {@link #orders} returns. */
+    public static final int MAX_PAGE = 100;
+
+    /** The caller's own orders, newest first; the user is always the verified caller, never a parameter. */
+    public OrderPage orders(UserId user, Optional<OrderStatus> status, int limit, Optional<String> cursor) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new ValidationException("invalid_limit", "limit must be between 1 and " + MAX_PAGE);
+        }
+        return orders.ordersOf(user, status, limit, cursor);
     }
 
     /** Validates an order status word from outside (the admin and reporting routes use it). */

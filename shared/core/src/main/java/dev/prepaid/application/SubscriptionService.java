@@ -3,12 +3,15 @@ package dev.prepaid.application;
 import dev.prepaid.domain.NotFoundException;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.ValidationException;
+import dev.prepaid.domain.payment.Invoice;
+import dev.prepaid.domain.payment.SavedPaymentMethod;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.port.out.OrderStore;
 import dev.prepaid.port.out.PaymentProvider;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,6 +71,34 @@ public final class SubscriptionService {
         Subscription subscription = orders.subscription(user)
                 .orElseThrow(() -> new NotFoundException("subscription_not_found", "you have no subscription"));
         return provider(subscription).billingPortalUrl(subscription, returnUrl);
+    }
+
+    /** The most invoices {@link #invoices} returns. */
+    public static final int MAX_INVOICES = 100;
+
+    /**
+     * The invoices of the caller's customer at its provider, newest first. The customer is the one recorded
+     * on the caller's own subscription (a one-time Checkout creates no reusable customer), never one the
+     * request names: no customer, no invoices.
+     */
+    public List<Invoice> invoices(UserId user, int limit) {
+        if (limit < 1 || limit > MAX_INVOICES) {
+            throw new ValidationException("invalid_limit", "limit must be between 1 and " + MAX_INVOICES);
+        }
+        Optional<Subscription> subscription = withCustomer(user);
+        return subscription.isEmpty() ? List.of()
+                : provider(subscription.get()).invoices(subscription.get().customerRef(), limit);
+    }
+
+    /** The saved cards of the caller's customer (the same customer as {@link #invoices}); none without one. */
+    public List<SavedPaymentMethod> paymentMethods(UserId user) {
+        Optional<Subscription> subscription = withCustomer(user);
+        return subscription.isEmpty() ? List.of()
+                : provider(subscription.get()).savedPaymentMethods(subscription.get().customerRef());
+    }
+
+    private Optional<Subscription> withCustomer(UserId user) {
+        return orders.subscription(user).filter(s -> s.customerRef() != null && !s.customerRef().isBlank());
     }
 
     private Subscription active(UserId user) {

@@ -20,6 +20,7 @@ import dev.prepaid.domain.pricing.PricingCatalog;
 import dev.prepaid.function.deduct.DeductCreditsHandler;
 import dev.prepaid.function.fulfilment.FulfilmentHandler;
 import dev.prepaid.function.order.CreateOrderHandler;
+import dev.prepaid.function.order.PaymentConfig;
 import dev.prepaid.function.webhook.WebhookHandler;
 import dev.prepaid.port.out.ReconciliationReport;
 import dev.prepaid.system.ReliabilityAccess;
@@ -92,7 +93,8 @@ class FaultInjectionTest {
                     PricingCatalog.defaults(), Clock.systemUTC()));
             webhook = new WebhookHandler(wiring.webhookIntake(), "mock");
             fulfilment = new FulfilmentHandler(wiring.fulfilment());
-            orders = new CreateOrderHandler(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins());
+            orders = new CreateOrderHandler(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins(),
+                    new PaymentConfig(wiring.activeProvider().name(), List.copyOf(wiring.providers().keySet()), null));
             // The event source mapping is Lambda's, not ours: it receives and deletes with a clean client.
             // A failed message comes back at once: nothing here waits for a precondition, and the sweep is long.
             consumer = new Consumer(system.sqs(), system.queueUrl(), fulfilment, 0);

@@ -1,6 +1,7 @@
 package dev.prepaid.function.order;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
@@ -14,7 +15,11 @@ import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.application.OrderService;
 import dev.prepaid.application.SubscriptionService;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.payment.Invoice;
 import dev.prepaid.domain.payment.Order;
+import dev.prepaid.domain.payment.OrderPage;
+import dev.prepaid.domain.payment.OrderStatus;
+import dev.prepaid.domain.payment.SavedPaymentMethod;
 import dev.prepaid.domain.payment.Subscription;
 import java.net.URI;
 import java.time.format.DateTimeFormatter;
@@ -24,10 +29,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The signed-in user's purchase routes: create an order (and its provider checkout), read one's own
- * orders, see, change the plan of and cancel one's subscription, open the billing portal.
+ * The signed-in user's purchase routes: create an order (and its provider checkout), read and list one's
+ * own orders, see, change the plan of and cancel one's subscription, open the billing portal, list the invoices and saved
+ * cards of one's provider customer; and the public payment configuration. Read routes that need the
+ * provider's API (invoices, cards) live here because this function already holds the provider keys.
  */
 public final class CreateOrderHandler extends ApiGatewayHandler {
+    static final int DEFAULT_LIMIT = 20;
 
     public CreateOrderHandler() {
         this(PaymentWiring.fromEnvironment());
@@ -39,16 +47,27 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     }
 
     private CreateOrderHandler(PaymentWiring wiring) {
-        this(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins());
+        this(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins(), PaymentConfig.from(wiring));
     }
 
     /**
      * @param returnOrigins origins a billing-portal {@code returnUrl} may point at (no open redirects)
+     * @param config        what the public {@code GET /api/payment/config} tells a frontend
      */
-    public CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins) {
+    public CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
+                              PaymentConfig config) {
+        this(orders, subscriptions, returnOrigins, configJson(config));
+    }
+
+    private CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
+                               APIGatewayV2HTTPResponse config) {
         super(new Router()
+                .route("GET", "/api/payment/config", request -> config)
                 .route("POST", "/api/payment/create-order", request -> create(orders, request))
+                .route("GET", "/api/payment/orders", request -> orders(orders, request))
                 .route("GET", "/api/payment/orders/{orderId}", request -> order(orders, request))
+                .route("GET", "/api/payment/invoices", request -> invoices(subscriptions, request))
+                .route("GET", "/api/payment/payment-methods", request -> paymentMethods(subscriptions, request))
                 .route("GET", "/api/payment/subscription", request -> subscription(subscriptions, request))
                 .route("POST", "/api/payment/subscription/cancel", request -> cancel(subscriptions, request))
                 .route("POST", "/api/payment/subscription/change-plan", request -> changePlan(subscriptions, request))
@@ -71,6 +90,103 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     private static APIGatewayV2HTTPResponse order(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
         return HttpResponses.json(200, orderJson(orders.order(user, request.pathParameter("orderId"))));
+    }
+
+    /** The caller's own orders, newest first: {@code ?limit=1..100&status=<order status>&cursor=<nextCursor>}. */
+    private static APIGatewayV2HTTPResponse orders(OrderService orders, HttpRequest request) {
+        UserId user = Caller.user(request);
+        int limit = intParam(request, "limit", DEFAULT_LIMIT);
+        String status = request.query("status");
+        Optional<OrderStatus> filter = status == null || status.isEmpty() ? Optional.empty()
+                : Optional.of(OrderService.status(status));
+        String cursor = request.query("cursor");
+        OrderPage page = orders.orders(user, filter, limit,
+                cursor == null || cursor.isEmpty() ? Optional.empty() : Optional.of(cursor));
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        page.items().forEach(order -> items.add(orderJson(order)));
+        if (page.nextCursor().isPresent()) {
+            body.put("nextCursor", page.nextCursor().get());
+        } else {
+            body.putNull("nextCursor");
+        }
+        return HttpResponses.json(200, body);
+    }
+
+    /** The invoices of the caller's customer at the provider, newest first ({@code ?limit=1..100}, default 20). */
+    private static APIGatewayV2HTTPResponse invoices(SubscriptionService subscriptions, HttpRequest request) {
+        UserId user = Caller.user(request);
+        int limit = intParam(request, "limit", DEFAULT_LIMIT);
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        for (Invoice invoice : subscriptions.invoices(user, limit)) {
+            ObjectNode node = items.addObject();
+            node.put("id", invoice.id());
+            putOrNull(node, "number", invoice.number());
+            putOrNull(node, "status", invoice.status());
+            node.put("amountDue", invoice.amountDue().toMajor());
+            node.put("amountPaid", invoice.amountPaid().toMajor());
+            node.put("currency", invoice.amountDue().currency());
+            node.put("createdAt", DateTimeFormatter.ISO_INSTANT.format(invoice.created()));
+            putOrNull(node, "hostedInvoiceUrl", invoice.hostedUrl());
+            putOrNull(node, "invoicePdf", invoice.pdfUrl());
+        }
+        return HttpResponses.json(200, body);
+    }
+
+    /** The saved cards of the caller's customer: brand, last four digits, expiry. */
+    private static APIGatewayV2HTTPResponse paymentMethods(SubscriptionService subscriptions, HttpRequest request) {
+        UserId user = Caller.user(request);
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        for (SavedPaymentMethod method : subscriptions.paymentMethods(user)) {
+            ObjectNode node = items.addObject();
+            node.put("id", method.id());
+            node.put("type", method.type());
+            putOrNull(node, "brand", method.brand());
+            putOrNull(node, "last4", method.last4());
+            if (method.expMonth() == null) {
+                node.putNull("expMonth");
+            } else {
+                node.put("expMonth", method.expMonth());
+            }
+            if (method.expYear() == null) {
+                node.putNull("expYear");
+            } else {
+                node.put("expYear", method.expYear());
+            }
+        }
+        return HttpResponses.json(200, body);
+    }
+
+    /** Public and fixed per deployment: rendered once. */
+    private static APIGatewayV2HTTPResponse configJson(PaymentConfig config) {
+        ObjectNode body = Json.object();
+        body.put("provider", config.provider());
+        ArrayNode providers = body.putArray("providers");
+        config.providers().forEach(providers::add);
+        putOrNull(body, "stripePublishableKey", config.stripePublishableKey());
+        return HttpResponses.json(200, body);
+    }
+
+    private static void putOrNull(ObjectNode node, String field, String value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    private static int intParam(HttpRequest request, String name, int fallback) {
+        String raw = request.query(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        // ASCII digits only: Character.isDigit would also pass other scripts' digits.
+        if (raw.length() > 9 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiException.badRequest("invalid_" + name, name + " must be a whole number");
+        }
+        return Integer.parseInt(raw);
     }
 
     private static ObjectNode orderJson(Order order) {

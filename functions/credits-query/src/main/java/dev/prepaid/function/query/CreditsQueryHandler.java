@@ -22,6 +22,7 @@ import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.domain.pricing.PricingCatalog;
 import dev.prepaid.port.in.CreditQueries;
 import dev.prepaid.port.in.DailyUsage;
 import dev.prepaid.port.in.UsageSummary;
@@ -56,7 +57,8 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
 
     private CreditsQueryHandler(CreditQueries queries, Env env) {
         // SnapStart priming reads a sentinel balance (read-only) so the data path is warm in the snapshot.
-        super(routes(queries, Clock.systemUTC(), catalog(env)), () -> queries.balance(new UserId("snapstart-priming")));
+        super(routes(queries, Clock.systemUTC(), catalog(env), pricing(env)),
+                () -> queries.balance(new UserId("snapstart-priming")));
     }
 
     public CreditsQueryHandler(CreditQueries queries, Clock clock) {
@@ -64,7 +66,11 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
     }
 
     public CreditsQueryHandler(CreditQueries queries, Clock clock, ProductCatalog catalog) {
-        super(routes(queries, clock, catalog));
+        this(queries, clock, catalog, PricingCatalog.defaults());
+    }
+
+    public CreditsQueryHandler(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing) {
+        super(routes(queries, clock, catalog, pricing));
     }
 
     static ProductCatalog catalog(Env env) {
@@ -72,14 +78,22 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         return text == null ? ProductCatalog.defaults() : ProductCatalog.parse(text);
     }
 
+    /** PRICING_CATALOG: the same operation prices deduct-credits charges (the template gives both the parameter). */
+    static PricingCatalog pricing(Env env) {
+        String text = env.optional("PRICING_CATALOG", null);
+        return text == null ? PricingCatalog.defaults() : PricingCatalog.parse(text);
+    }
+
     static CreditQueries fromEnvironment(Env env) {
         return new CreditQueryService(new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME")));
     }
 
-    private static Router routes(CreditQueries queries, Clock clock, ProductCatalog catalog) {
+    private static Router routes(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing) {
         APIGatewayV2HTTPResponse plans = plans(catalog); // the catalog is fixed per deployment: render once
+        APIGatewayV2HTTPResponse prices = prices(pricing);
         return new Router()
                 .route("GET", "/api/credits/plans", request -> plans)
+                .route("GET", "/api/credits/prices", request -> prices)
                 .route("GET", "/api/credits/balance", request -> balance(queries, request))
                 .route("GET", "/api/credits/transactions", request -> transactions(queries, request))
                 .route("GET", "/api/credits/usage/summary", request -> summary(queries, clock, request))
@@ -105,6 +119,67 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
             }
         }
         return HttpResponses.json(200, body);
+    }
+
+    /**
+     * Public: what each operation costs in credits, with its modifiers, for a pricing page. The shape mirrors
+     * the catalog's rules: {@code base} per unit; {@code unit} {@code call}, {@code started} (one unit per
+     * started {@code size} of {@code param}) or {@code product} (the product of {@code params}); {@code options}
+     * multiply by a parameter's value ({@code default} when omitted); {@code thresholds} multiply when a number
+     * is above a bound. Every price rounds up to the next 0.01.
+     */
+    static APIGatewayV2HTTPResponse prices(PricingCatalog pricing) {
+        ObjectNode body = Json.object();
+        ArrayNode operations = body.putArray("operations");
+        pricing.prices().forEach((name, price) -> {
+            ObjectNode op = operations.addObject();
+            op.put("operation", name);
+            op.put("base", plain(price.base()));
+            ObjectNode unit = op.putObject("unit");
+            String[] parts = price.unit().split(":");
+            switch (parts[0]) {
+                case "started" -> {
+                    unit.put("kind", "started");
+                    unit.put("param", parts[1]);
+                    unit.put("size", plain(new java.math.BigDecimal(parts[2])));
+                }
+                case "product" -> {
+                    unit.put("kind", "product");
+                    ArrayNode params = unit.putArray("params");
+                    for (String param : parts[1].split("\\*")) {
+                        params.add(param);
+                    }
+                }
+                default -> unit.put("kind", "call");
+            }
+            ArrayNode options = op.putArray("options");
+            price.options().forEach((param, values) -> {
+                ObjectNode option = options.addObject();
+                option.put("param", param);
+                String fallback = price.defaults().get(param);
+                if (fallback == null) {
+                    option.putNull("default");
+                } else {
+                    option.put("default", fallback);
+                }
+                ObjectNode multipliers = option.putObject("multipliers");
+                values.forEach((value, multiplier) -> multipliers.put(value, plain(multiplier)));
+            });
+            ArrayNode thresholds = op.putArray("thresholds");
+            for (PricingCatalog.OperationPrice.Threshold threshold : price.thresholds()) {
+                ObjectNode t = thresholds.addObject();
+                t.put("param", threshold.param());
+                t.put("above", plain(threshold.above()));
+                t.put("multiplier", plain(threshold.multiplier()));
+            }
+        });
+        body.put("rounding", "up to 0.01");
+        return HttpResponses.json(200, body);
+    }
+
+    /** 20, not 2E+1 or 20.0: the shortest plain decimal. */
+    private static java.math.BigDecimal plain(java.math.BigDecimal value) {
+        return new java.math.BigDecimal(value.stripTrailingZeros().toPlainString());
     }
 
     private static APIGatewayV2HTTPResponse balance(CreditQueries queries, HttpRequest request) {

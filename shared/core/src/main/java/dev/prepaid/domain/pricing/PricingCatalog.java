@@ -102,6 +102,11 @@ public final class PricingCatalog {
         return operations.keySet();
     }
 
+    /** Every operation's price rule, by name in name order: what the public price list shows. */
+    public Map<String, OperationPrice> prices() {
+        return operations;
+    }
+
     /**
      * Prices one operation. Parameters are Strings or BigDecimals (the adapter's JSON mapping decides
      * which); unknown operations, unknown or missing parameters and out-of-range numbers are refused.
@@ -114,11 +119,15 @@ public final class PricingCatalog {
         return price.quote(operation, params == null ? Map.of() : params);
     }
 
-    /** How one operation is priced. */
-    record OperationPrice(BigDecimal base, String unit, Map<String, Map<String, BigDecimal>> options,
+    /**
+     * How one operation is priced: {@code base} credits per unit; {@code unit} is {@code call},
+     * {@code started:<param>:<size>} or {@code product:<p1>*<p2>}; {@code options} multiply by a parameter's
+     * value ({@code defaults} make one optional); {@code thresholds} multiply when a number exceeds a bound.
+     */
+    public record OperationPrice(BigDecimal base, String unit, Map<String, Map<String, BigDecimal>> options,
                           Map<String, String> defaults, List<Threshold> thresholds) {
 
-        record Threshold(String param, BigDecimal above, BigDecimal multiplier) {
+        public record Threshold(String param, BigDecimal above, BigDecimal multiplier) {
         }
 
         PriceQuote quote(String operation, Map<String, Object> params) {

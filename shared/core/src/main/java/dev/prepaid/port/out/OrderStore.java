@@ -5,6 +5,7 @@ import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderPage;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.Subscription;
 import java.time.Instant;
@@ -20,6 +21,13 @@ public interface OrderStore {
     Optional<Order> find(OrderId orderId);
 
     Optional<Order> findByCheckout(String provider, String checkoutId);
+
+    /**
+     * One user's orders, newest first, optionally only those in {@code status}. The cursor is opaque to
+     * callers and bound to the user and the filter it was issued for: any other is a
+     * {@code ValidationException("invalid_cursor")}.
+     */
+    OrderPage ordersOf(UserId userId, Optional<OrderStatus> status, int limit, Optional<String> cursor);
 
     /** Records the provider checkout on a pending order. */
     void attachCheckout(OrderId orderId, String checkoutId, String paymentUrl, Instant at);

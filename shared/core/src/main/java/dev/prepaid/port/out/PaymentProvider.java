@@ -2,9 +2,11 @@ package dev.prepaid.port.out;
 
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.CheckoutState;
+import dev.prepaid.domain.payment.Invoice;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.SavedPaymentMethod;
 import dev.prepaid.domain.payment.Subscription;
 import java.util.List;
 import java.util.Map;
@@ -46,4 +48,21 @@ public interface PaymentProvider {
 
     /** A URL where the customer manages payment methods and invoices. */
     String billingPortalUrl(Subscription subscription, String returnUrl);
+
+    /**
+     * The customer's invoices, newest first, at most {@code limit}. The default is for providers whose
+     * customers have no invoice list we can read: Creem (its receipts are e-mailed and in its customer
+     * portal) and the mock (it never invoices). Both answer an empty list.
+     */
+    default List<Invoice> invoices(String customerRef, int limit) {
+        return List.of();
+    }
+
+    /**
+     * The customer's saved cards. The default is for providers that keep no reusable payment method we can
+     * read (Creem, the mock): an empty list.
+     */
+    default List<SavedPaymentMethod> savedPaymentMethods(String customerRef) {
+        return List.of();
+    }
 }

@@ -24,14 +24,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The slice of Stripe's API that prepaid uses, over real HTTP on a loopback port, for stripe-java
  * pointed at {@link #baseUrl()} (STRIPE_API_BASE). Responses are Stripe's own sample objects from the
- * ../shared fixtures with the request's values filled in (a minimal object when the fixtures are absent).
+ * fixtures ({@link StripeFixtures}, in this module's resources) with the request's values filled in.
  *
  * <ul>
  *   <li>POST /v1/checkout/sessions, GET /v1/checkout/sessions/{id}</li>
  *   <li>GET and POST /v1/subscriptions/{id} (cancel_at_period_end; items[0][id] + items[0][price] with
  *   proration_behavior none or always_invoice: a plan change, which with always_invoice creates a paid
  *   proration invoice, billing_reason subscription_update), DELETE /v1/subscriptions/{id}</li>
- *   <li>GET /v1/invoices/{id}</li>
+ *   <li>GET /v1/invoices/{id}, GET /v1/invoices?customer=&amp;limit= (newest first)</li>
+ *   <li>GET /v1/customers/{id}/payment_methods?type=&amp;limit= (the customer's saved cards)</li>
  *   <li>POST /v1/billing_portal/sessions</li>
  * </ul>
  *
@@ -77,7 +78,11 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, Map<String, String>> sessionParams = new HashMap<>();
     private final Map<String, ObjectNode> subscriptions = new LinkedHashMap<>();
     private final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> paymentMethods = new LinkedHashMap<>();
+    /** Customers Stripe would know: made by a paid subscription checkout or by a test control. */
+    private final java.util.Set<String> customers = new java.util.HashSet<>();
     private final Map<String, Price> prices = new HashMap<>();
+    private long invoicesAdded;
     private final Map<String, Stored> idempotent = new HashMap<>();
     private final List<Request> requests = new ArrayList<>();
     private int outageStatus;
@@ -214,6 +219,7 @@ public final class FakeStripe implements AutoCloseable {
                 StripeWebhooks.linePrice(invoice, priceId, false);
             }
             invoices.put(invoiceId, invoice);
+            customers.add(customer);
             session.put("customer", customer);
             session.put("subscription", subscriptionId);
             session.put("invoice", invoiceId);
@@ -305,6 +311,61 @@ public final class FakeStripe implements AutoCloseable {
     public synchronized ObjectNode invoice(String invoiceId) {
         ObjectNode invoice = invoices.get(invoiceId);
         return invoice == null ? null : invoice.deepCopy();
+    }
+
+    /**
+     * Saves a card on a customer (Stripe's payment_method sample object with these values), as a buyer
+     * who ticked "save my card" would. The customer becomes known. Returns a copy.
+     */
+    public synchronized ObjectNode addCard(String customerId, String brand, String last4, int expMonth, int expYear) {
+        ObjectNode method = StripeFixtures.object("payment_method");
+        method.put("id", StripeWebhooks.id("pm_"));
+        method.put("object", "payment_method");
+        method.put("type", "card");
+        method.put("customer", customerId);
+        method.put("created", Instant.now().getEpochSecond());
+        ObjectNode card = method.has("card") && method.get("card").isObject() ? (ObjectNode) method.get("card")
+                : method.putObject("card");
+        card.put("brand", brand);
+        card.put("display_brand", brand);
+        card.put("last4", last4);
+        card.put("exp_month", expMonth);
+        card.put("exp_year", expYear);
+        paymentMethods.put(method.get("id").asText(), method);
+        customers.add(customerId);
+        return method.deepCopy();
+    }
+
+    /**
+     * An invoice of a customer (Stripe's invoice sample object with these values: a one-off or a renewal
+     * the test does not need to pay through a webhook). Each one added is newer than the last. Returns a copy.
+     */
+    public synchronized ObjectNode addInvoice(String customerId, long amountDue, long amountPaid, String currency,
+                                              String status) {
+        ObjectNode invoice = StripeFixtures.object("invoice");
+        String id = StripeWebhooks.id("in_");
+        invoice.put("id", id);
+        invoice.put("object", "invoice");
+        invoice.put("customer", customerId);
+        invoice.put("amount_due", amountDue);
+        invoice.put("amount_paid", amountPaid);
+        invoice.put("amount_remaining", amountDue - amountPaid);
+        invoice.put("currency", currency);
+        invoice.put("status", status);
+        invoice.put("created", Instant.now().getEpochSecond() + invoicesAdded++);
+        invoice.put("number", "FAKE-" + (1000 + invoicesAdded));
+        invoice.put("hosted_invoice_url", "https://invoice.stripe.test/i/" + id);
+        invoice.put("invoice_pdf", "https://pay.stripe.test/invoice/" + id + "/pdf");
+        invoices.put(id, invoice);
+        customers.add(customerId);
+        return invoice.deepCopy();
+    }
+
+    private static ObjectNode bare(String objectName) {
+        ObjectNode node = StripeFixtures.MAPPER.createObjectNode();
+        node.put("object", objectName);
+        node.putObject("metadata");
+        return node;
     }
 
     private ObjectNode requireSession(String sessionId) {
@@ -409,6 +470,13 @@ public final class FakeStripe implements AutoCloseable {
                         break;
                 }
             }
+            if (resource.equals("invoices") && parts.length == 3 && method.equals("GET")) {
+                return listInvoices(params);
+            }
+            if (resource.equals("customers") && parts.length == 5 && parts[4].equals("payment_methods")
+                    && method.equals("GET")) {
+                return listPaymentMethods(parts[3], params);
+            }
             if (resource.equals("invoices") && parts.length == 4 && method.equals("GET")) {
                 ObjectNode invoice = invoices.get(parts[3]);
                 return invoice == null ? missing("invoice", parts[3]) : new Response(200, invoice);
@@ -463,8 +531,7 @@ public final class FakeStripe implements AutoCloseable {
             }
         }
         String id = "cs_test_" + StripeWebhooks.id("").substring(0, 24) + StripeWebhooks.id("").substring(0, 24);
-        ObjectNode session = StripeFixtures.available() ? StripeFixtures.object("checkout.session")
-                : StripeFixtures.MAPPER.createObjectNode();
+        ObjectNode session = StripeFixtures.object("checkout.session");
         session.put("id", id);
         session.put("object", "checkout.session");
         session.put("url", CHECKOUT_URL + id);
@@ -578,8 +645,7 @@ public final class FakeStripe implements AutoCloseable {
             return error(400, "invalid_request_error", "resource_missing", "No such customer: '" + customer + "'",
                     "customer");
         }
-        ObjectNode portal = StripeFixtures.available() ? StripeFixtures.object("billing_portal.session")
-                : StripeFixtures.MAPPER.createObjectNode();
+        ObjectNode portal = StripeFixtures.object("billing_portal.session");
         String id = StripeWebhooks.id("bps_");
         portal.put("id", id);
         portal.put("object", "billing_portal.session");
@@ -593,6 +659,71 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     // --- helpers ------------------------------------------------------------------------------------
+
+    /** Like Stripe: newest first (by created), {@code limit} 1-100 (default 10), an unknown customer is a 404. */
+    private Response listInvoices(Map<String, String> params) {
+        String customer = params.get("customer");
+        if (customer != null && !customers.contains(customer)) {
+            return error(404, "invalid_request_error", "resource_missing", "No such customer: '" + customer + "'",
+                    "customer");
+        }
+        Integer limit = limit(params);
+        if (limit == null) {
+            return error(400, "invalid_request_error", "parameter_invalid_integer",
+                    "Invalid integer: " + params.get("limit"), "limit");
+        }
+        List<ObjectNode> matching = new ArrayList<>();
+        invoices.values().forEach(i -> {
+            if (customer == null || customer.equals(i.path("customer").asText())) {
+                matching.add(0, i); // newest insertion first among equal created
+            }
+        });
+        matching.sort((a, b) -> Long.compare(b.path("created").asLong(), a.path("created").asLong()));
+        return new Response(200, list("/v1/invoices", matching, limit));
+    }
+
+    private Response listPaymentMethods(String customer, Map<String, String> params) {
+        if (!customers.contains(customer)) {
+            return missing("customer", customer);
+        }
+        Integer limit = limit(params);
+        if (limit == null) {
+            return error(400, "invalid_request_error", "parameter_invalid_integer",
+                    "Invalid integer: " + params.get("limit"), "limit");
+        }
+        String type = params.get("type");
+        List<ObjectNode> matching = new ArrayList<>();
+        paymentMethods.values().forEach(m -> {
+            if (customer.equals(m.path("customer").asText()) && (type == null || type.equals(m.path("type").asText()))) {
+                matching.add(0, m);
+            }
+        });
+        return new Response(200, list("/v1/customers/" + customer + "/payment_methods", matching, limit));
+    }
+
+    private static Integer limit(Map<String, String> params) {
+        String raw = params.get("limit");
+        if (raw == null) {
+            return 10;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            return limit >= 1 && limit <= 100 ? limit : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Stripe's list object. */
+    private static ObjectNode list(String url, List<ObjectNode> items, int limit) {
+        ObjectNode body = StripeFixtures.MAPPER.createObjectNode();
+        body.put("object", "list");
+        body.put("url", url);
+        body.put("has_more", items.size() > limit);
+        var data = body.putArray("data");
+        items.stream().limit(limit).forEach(item -> data.add(item.deepCopy()));
+        return body;
+    }
 
     private static Response missing(String object, String id) {
         return error(404, "invalid_request_error", "resource_missing", "No such " + object + ": '" + id + "'", "id");

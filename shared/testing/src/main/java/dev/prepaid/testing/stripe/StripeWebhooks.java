@@ -14,10 +14,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stripe webhook deliveries for tests: envelopes built from the ../shared fixtures with the ids and
- * amounts of a real test order substituted, and the real {@code Stripe-Signature} algorithm
- * ({@code t=<ts>,v1=<hex HMAC-SHA256(secret, "<ts>.<payload>")>}). Without the fixtures the builders
- * still work on a minimal object carrying only the fields set here.
+ * Stripe webhook deliveries for tests: envelopes built from the Stripe fixtures ({@link StripeFixtures})
+ * with the ids and amounts of a real test order substituted, and the real {@code Stripe-Signature}
+ * algorithm ({@code t=<ts>,v1=<hex HMAC-SHA256(secret, "<ts>.<payload>")>}).
  *
  * <pre>{@code
  * ObjectNode event = StripeWebhooks.checkoutSessionCompleted(fake.markPaid(sessionId));
@@ -101,7 +100,7 @@ public final class StripeWebhooks {
     /** A paid one-time checkout (mode payment) for an order, from the fixture envelope. */
     public static ObjectNode checkoutSessionCompleted(String sessionId, String orderId, String paymentIntentId,
                                                       long amountTotal, String currency) {
-        ObjectNode session = base("checkout_session_completed", "checkout.session");
+        ObjectNode session = base("checkout_session_completed");
         session.put("id", sessionId);
         session.put("object", "checkout.session");
         session.put("mode", "payment");
@@ -128,7 +127,7 @@ public final class StripeWebhooks {
     public static ObjectNode invoiceObject(String invoiceId, String subscriptionId, String customerId,
                                            String paymentIntentId, long amountPaid, String currency,
                                            long periodEndEpochSeconds, Map<String, String> subscriptionMetadata) {
-        ObjectNode invoice = base("invoice_paid", "invoice");
+        ObjectNode invoice = base("invoice_paid");
         invoice.put("id", invoiceId);
         invoice.put("object", "invoice");
         invoice.put("subscription", subscriptionId);
@@ -229,7 +228,7 @@ public final class StripeWebhooks {
     /** charge.refunded on a charge carrying its refunds list (as API versions before 2022-11-15 send it). */
     public static ObjectNode chargeRefunded(String chargeId, String paymentIntentId, long chargeAmount,
                                             String currency, Refund... refunds) {
-        ObjectNode charge = base("charge_refunded", "charge");
+        ObjectNode charge = base("charge_refunded");
         charge.put("id", chargeId);
         charge.put("object", "charge");
         charge.put("payment_intent", paymentIntentId);
@@ -256,7 +255,7 @@ public final class StripeWebhooks {
     /** A succeeded refund object (from the fixtures' refund resource). */
     public static ObjectNode refundObject(String refundId, String chargeId, String paymentIntentId, long amount,
                                           String currency) {
-        ObjectNode refund = StripeFixtures.available() ? StripeFixtures.object("refund") : skeleton("refund");
+        ObjectNode refund = StripeFixtures.object("refund");
         refund.put("id", refundId);
         refund.put("object", "refund");
         refund.put("amount", amount);
@@ -290,7 +289,7 @@ public final class StripeWebhooks {
 
     public static ObjectNode disputeObject(String disputeId, String chargeId, String paymentIntentId, long amount,
                                            String currency, String status) {
-        ObjectNode dispute = base("charge_dispute_created", "dispute");
+        ObjectNode dispute = base("charge_dispute_created");
         dispute.put("id", disputeId);
         dispute.put("object", "dispute");
         dispute.put("amount", amount);
@@ -319,8 +318,7 @@ public final class StripeWebhooks {
     public static ObjectNode subscriptionObject(String subscriptionId, String customerId, String status,
                                                 long currentPeriodEnd, boolean cancelAtPeriodEnd,
                                                 Map<String, String> metadata) {
-        ObjectNode subscription = StripeFixtures.available() ? StripeFixtures.object("subscription")
-                : skeleton("subscription");
+        ObjectNode subscription = StripeFixtures.object("subscription");
         subscription.put("id", subscriptionId);
         subscription.put("object", "subscription");
         subscription.put("customer", customerId);
@@ -360,18 +358,8 @@ public final class StripeWebhooks {
         return id.toString();
     }
 
-    /** data.object of a fixture envelope, or a bare object when the fixtures are not there. */
-    private static ObjectNode base(String eventFile, String objectName) {
-        if (StripeFixtures.available()) {
-            return (ObjectNode) StripeFixtures.event(eventFile).path("data").path("object").deepCopy();
-        }
-        return skeleton(objectName);
-    }
-
-    private static ObjectNode skeleton(String objectName) {
-        ObjectNode node = StripeFixtures.MAPPER.createObjectNode();
-        node.put("object", objectName);
-        node.putObject("metadata");
-        return node;
+    /** data.object of a fixture envelope, as a fresh copy. */
+    private static ObjectNode base(String eventFile) {
+        return (ObjectNode) StripeFixtures.event(eventFile).path("data").path("object").deepCopy();
     }
 }

@@ -5,19 +5,27 @@ import static dev.prepaid.adapter.out.dynamodb.Attr.s;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.OrderId;
+import dev.prepaid.domain.payment.OrderPage;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.port.out.OrderStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /** Orders, subscriptions and payment links in the ledger table (docs/data-model.md). */
 public final class DynamoOrderStore implements OrderStore {
+    /** Items read per query when a status filter is on, and queries per page at most. */
+    static final int MAX_FILTERED_PAGE = 100;
+    static final int MAX_FILTERED_ROUNDS = 5;
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -50,6 +58,51 @@ public final class DynamoOrderStore implements OrderStore {
         // The index is eventually consistent: re-read the order itself for the current status.
         return items.isEmpty() ? Optional.empty()
                 : find(new OrderId(Attr.str(items.get(0), "orderId")));
+    }
+
+    @Override
+    public OrderPage ordersOf(UserId userId, Optional<OrderStatus> status, int limit, Optional<String> cursor) {
+        Map<String, AttributeValue> start = cursor.map(c -> OrderCursor.decode(c, userId.value(), status)).orElse(null);
+        Map<String, String> names = new HashMap<>(Map.of("#pk", LedgerTable.GSI2_PK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(LedgerTable.ordersPk(userId.value()))));
+        status.ifPresent(st -> {
+            names.put("#status", "status");
+            values.put(":status", s(st.wireName()));
+        });
+        // A status filter applies after DynamoDB's Limit: read larger pages then, and a few of them, so that a
+        // page is rarely short; a short page with a cursor is still correct (the next page goes on from it).
+        int pageSize = status.isPresent() ? MAX_FILTERED_PAGE : limit;
+        List<Map<String, AttributeValue>> kept = new ArrayList<>();
+        Map<String, AttributeValue> lastEvaluated = start;
+        boolean truncated = false;
+        int rounds = 0;
+        do {
+            Map<String, AttributeValue> from = lastEvaluated;
+            QueryResponse response = dynamo.query(b -> {
+                b.tableName(table).indexName(LedgerTable.GSI2)
+                        .keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .scanIndexForward(false).limit(pageSize);
+                status.ifPresent(st -> b.filterExpression("#status = :status"));
+                if (from != null) {
+                    b.exclusiveStartKey(from);
+                }
+            });
+            for (Map<String, AttributeValue> item : response.items()) {
+                if (kept.size() == limit) {
+                    truncated = true;
+                    break;
+                }
+                kept.add(item);
+            }
+            lastEvaluated = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            rounds++;
+        } while (!truncated && kept.size() < limit && lastEvaluated != null && rounds < MAX_FILTERED_ROUNDS);
+        Map<String, AttributeValue> resumeAfter = truncated ? kept.get(kept.size() - 1) : lastEvaluated;
+        Optional<String> next = resumeAfter == null ? Optional.empty()
+                : Optional.of(OrderCursor.encode(userId.value(), status, resumeAfter));
+        return new OrderPage(kept.stream().map(PaymentItems::orderFromItem).toList(), next);
     }
 
     @Override

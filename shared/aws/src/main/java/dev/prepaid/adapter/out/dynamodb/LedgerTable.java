@@ -64,6 +64,11 @@ public final class LedgerTable {
         return "USER#" + userId + "#LEDGER";
     }
 
+    /** GSI2's partition of one user's orders (a user id has no '#', so it never meets a {@link #typePk}). */
+    static String ordersPk(String userId) {
+        return "USER#" + userId + "#ORDERS";
+    }
+
     static String typePk(String userId, String type) {
         return "USER#" + userId + "#TYPE#" + type;
     }

@@ -54,6 +54,10 @@ final class PaymentItems {
         return "SUB#" + provider + "#" + subscriptionId;
     }
 
+    static String ordersSk(Order order) {
+        return LedgerTable.timestamp(order.createdAt()) + "#" + order.orderId().value();
+    }
+
     static Map<String, AttributeValue> toItem(Order order) {
         Map<String, AttributeValue> item = new HashMap<>(orderKey(order.orderId().value()));
         item.put("orderId", s(order.orderId().value()));
@@ -67,6 +71,9 @@ final class PaymentItems {
         item.put("credits", n(order.credits().hundredths()));
         item.put("createdAt", s(LedgerTable.timestamp(order.createdAt())));
         item.put("updatedAt", s(LedgerTable.timestamp(order.updatedAt())));
+        // The user's order list (GET /api/payment/orders): newest first by creation, never rewritten.
+        item.put(LedgerTable.GSI2_PK, s(LedgerTable.ordersPk(order.userId().value())));
+        item.put(LedgerTable.GSI2_SK, s(ordersSk(order)));
         if (order.status() == OrderStatus.PENDING) {
             item.put(LedgerTable.GSI4_PK, s(PENDING));
             item.put(LedgerTable.GSI4_SK, s(LedgerTable.timestamp(order.createdAt()) + "#" + order.orderId().value()));

@@ -18,6 +18,8 @@ import com.stripe.model.StripeObject;
 import com.stripe.net.RequestOptions;
 import com.stripe.net.StripeResponse;
 import com.stripe.net.Webhook;
+import com.stripe.param.CustomerPaymentMethodListParams;
+import com.stripe.param.InvoiceListParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import dev.prepaid.adapter.config.Env;
@@ -26,11 +28,14 @@ import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.CheckoutSession;
 import dev.prepaid.domain.payment.CheckoutState;
 import dev.prepaid.domain.payment.InvalidSignatureException;
+import dev.prepaid.domain.payment.Invoice;
+import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.Order;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.ProviderUnavailableException;
+import dev.prepaid.domain.payment.SavedPaymentMethod;
 import dev.prepaid.domain.payment.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -53,6 +58,8 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
     static final int CONNECT_TIMEOUT_MS = 5_000;
     static final int READ_TIMEOUT_MS = 10_000;
     static final int MAX_NETWORK_RETRIES = 2;
+    /** Saved cards listed at most (one Stripe page). */
+    static final long MAX_PAYMENT_METHODS = 100;
 
     private final StripeClient client;
     private final String webhookSecret;
@@ -371,6 +378,57 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         } catch (StripeException | RuntimeException e) {
             throw unavailable("open the billing portal for customer " + customer, e);
         }
+    }
+
+    @Override
+    public List<Invoice> invoices(String customerRef, int limit) {
+        String customer = requireCustomer(customerRef);
+        JsonNode list;
+        try {
+            list = raw(client.v1().invoices().list(InvoiceListParams.builder()
+                    .setCustomer(customer).setLimit((long) limit).build()));
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("list the invoices of customer " + customer, e);
+        }
+        List<Invoice> result = new ArrayList<>();
+        for (JsonNode invoice : list.path("data")) {
+            String currency = StripeEvents.text(invoice, "currency");
+            result.add(new Invoice(StripeEvents.text(invoice, "id"), StripeEvents.text(invoice, "number"),
+                    StripeEvents.text(invoice, "status"),
+                    new Money(invoice.path("amount_due").asLong(0), currency),
+                    new Money(invoice.path("amount_paid").asLong(0), currency),
+                    java.time.Instant.ofEpochSecond(invoice.path("created").asLong(0)),
+                    StripeEvents.text(invoice, "hosted_invoice_url"), StripeEvents.text(invoice, "invoice_pdf")));
+        }
+        return result;
+    }
+
+    @Override
+    public List<SavedPaymentMethod> savedPaymentMethods(String customerRef) {
+        String customer = requireCustomer(customerRef);
+        JsonNode list;
+        try {
+            list = raw(client.v1().customers().paymentMethods().list(customer, CustomerPaymentMethodListParams.builder()
+                    .setType(CustomerPaymentMethodListParams.Type.CARD).setLimit(MAX_PAYMENT_METHODS).build()));
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("list the payment methods of customer " + customer, e);
+        }
+        List<SavedPaymentMethod> result = new ArrayList<>();
+        for (JsonNode method : list.path("data")) {
+            JsonNode card = method.path("card");
+            result.add(new SavedPaymentMethod(StripeEvents.text(method, "id"), StripeEvents.text(method, "type"),
+                    StripeEvents.text(card, "brand"), StripeEvents.text(card, "last4"),
+                    card.path("exp_month").isIntegralNumber() ? card.get("exp_month").asInt() : null,
+                    card.path("exp_year").isIntegralNumber() ? card.get("exp_year").asInt() : null));
+        }
+        return result;
+    }
+
+    private static String requireCustomer(String customerRef) {
+        if (customerRef == null || !customerRef.startsWith("cus_")) {
+            throw new IllegalArgumentException("not a Stripe customer id");
+        }
+        return customerRef;
     }
 
     /** The response body as Stripe sent it, so fields of any API version can be read. */

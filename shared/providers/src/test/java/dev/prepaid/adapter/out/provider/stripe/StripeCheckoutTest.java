@@ -21,7 +21,6 @@ import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.ProviderUnavailableException;
 import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.testing.stripe.FakeStripe;
-import dev.prepaid.testing.stripe.StripeFixtures;
 import dev.prepaid.testing.stripe.StripeWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
@@ -31,7 +30,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +47,6 @@ class StripeCheckoutTest {
 
     @BeforeEach
     void start() {
-        Assumptions.assumeTrue(StripeFixtures.available(), StripeFixtures.whyUnavailable());
         fake = new FakeStripe().price("price_trial", 790, "usd").price("price_basic", 1990, "usd")
                 .price("price_pro", 4990, "usd");
         provider = new StripePaymentProvider(client(fake.baseUrl()), WEBHOOK_SECRET, PRICES, Clock.systemUTC());

@@ -15,7 +15,6 @@ import dev.prepaid.testing.stripe.StripeFixtures;
 import dev.prepaid.testing.stripe.StripeWebhooks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,9 +23,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 
-/** parseWebhook: the ../shared event fixtures re-signed, events built from them, and every way a signature fails. */
+/** parseWebhook: the Stripe event fixtures (shared/testing resources) re-signed, events built from them, and every way a signature fails. */
 class StripeWebhookTest {
     static final String SECRET = "whsec_test_webhook_secret_for_unit_tests";
     static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
@@ -37,7 +35,6 @@ class StripeWebhookTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(StripeFixtures.available(), StripeFixtures.whyUnavailable());
         // never called: webhooks need no API access
         StripeClient client = StripeClient.builder().setApiKey("sk_test_unused").setApiBase("http://127.0.0.1:9").build();
         provider = new StripePaymentProvider(client, SECRET, Map.of(), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -52,7 +49,7 @@ class StripeWebhookTest {
     }
 
     private static String fixture(String file) throws IOException {
-        return Files.readString(StripeFixtures.dir().orElseThrow().resolve("events").resolve(file + ".json"));
+        return StripeFixtures.eventText(file);
     }
 
     private static ObjectNode object(ObjectNode event) {
@@ -64,7 +61,7 @@ class StripeWebhookTest {
         return events.get(0);
     }
 
-    // --- the ../shared fixtures, byte for byte, re-signed -------------------------------------------
+    // --- the fixtures, byte for byte, re-signed -------------------------------------------
 
     @Test
     void fixtureCheckoutSessionCompleted() throws IOException {
@@ -226,7 +223,7 @@ class StripeWebhookTest {
 
     @Test
     void fixtureInvoicePaymentFailedMarksTheSubscriptionPastDue() throws IOException {
-        // ../shared has no invoice.payment_failed event: the invoice.paid fixture as Stripe sends it when the
+        // the fixtures have no invoice.payment_failed event: the invoice.paid fixture as Stripe sends it when the
         // renewal's payment fails (same invoice, not paid, attempted, left open for the next retry).
         ObjectNode event = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixture("invoice_paid"));
         event.put("id", "evt_failed_1KJqKBJDPojXS6LN");
