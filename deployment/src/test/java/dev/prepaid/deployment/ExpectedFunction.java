@@ -53,7 +53,7 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
                         "GET /api/payment/orders", "GET /api/payment/invoices", "GET /api/payment/payment-methods",
                         "GET /api/payment/config",
                         "GET /api/payment/subscription", "POST /api/payment/subscription/cancel",
-                        "POST /api/payment/billing-portal"),
+                        "POST /api/payment/subscription/change-plan", "POST /api/payment/billing-portal"),
                 // the provider and the Stripe publishable key for a frontend: public by design
                 Set.of("GET /api/payment/config"), List.of()));
         functions.put("CallbackFunction", api("callback",

@@ -160,6 +160,7 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("GET", "/api/payment/orders/{orderId}", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/subscription", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/subscription/cancel", orders, "create-order", jwt, List.of());
+        gateway.route("POST", "/api/payment/subscription/change-plan", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/billing-portal", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
         gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
@@ -300,13 +301,9 @@ final class PaymentSystem implements AutoCloseable {
     void renew(JsonNode checkout, JsonNode order, String user, int period) {
         switch (provider) {
             case "stripe" -> {
+                // FakeStripe bills the next period at the subscription item's price, as Stripe does
                 String subscription = checkout.get("subscription").asText();
-                long periodEnd = Instant.now().plusSeconds(period * 30L * 86400).getEpochSecond();
-                assertOk(stripeEvent(StripeWebhooks.invoicePaid(StripeWebhooks.id("in_"), subscription,
-                        checkout.path("customer").asText(), StripeWebhooks.id("pi_"), order.get("amount").decimalValue()
-                                .movePointRight(2).longValueExact(), "usd", periodEnd,
-                        Map.of("orderId", order.get("orderId").asText(), "userId", user,
-                                "productId", order.get("productId").asText()))));
+                assertOk(stripeEvent(StripeWebhooks.event("invoice.paid", stripe.renew(subscription))));
             }
             case "creem" -> assertOk(creemEvent(CreemWebhooks.subscriptionPaid(checkout, "tran_" + UUID.randomUUID(),
                     Instant.now().plusSeconds(period * 30L * 86400))));

@@ -74,6 +74,7 @@ public final class FulfilmentService {
     private final ProductCatalog catalog;
     private final ClawbackPolicy clawbackPolicy;
     private final Clock clock;
+    private final PlanChanges planChanges;
 
     public FulfilmentService(LedgerStore ledger, OrderStore orders, ProductCatalog catalog,
                              ClawbackPolicy clawbackPolicy, Clock clock) {
@@ -82,6 +83,7 @@ public final class FulfilmentService {
         this.catalog = catalog;
         this.clawbackPolicy = clawbackPolicy;
         this.clock = clock;
+        this.planChanges = new PlanChanges(ledger, catalog, clock);
     }
 
     public Outcome handle(PaymentEvent event) {
@@ -167,8 +169,14 @@ public final class FulfilmentService {
             return linkedOnReplay(ledger.post(posting), paid.provider(), paid.paymentRef(), paidAmount,
                     "purchase " + order.orderId());
         }
+        // A state event may have come first (the subscription already updated, or ended): keep what it said.
+        Optional<Subscription> known = paid.subscriptionId() == null ? Optional.empty()
+                : orders.subscriptionById(paid.provider(), paid.subscriptionId());
         Subscription subscription = new Subscription(order.userId(), paid.provider(), paid.subscriptionId(),
-                order.productId(), "active", paid.periodEnd(), false, paid.customerRef(), now);
+                order.productId(), known.filter(Subscription::isTerminal).map(Subscription::status).orElse("active"),
+                paid.periodEnd() != null ? paid.periodEnd() : known.map(Subscription::currentPeriodEnd).orElse(null),
+                known.map(Subscription::cancelAtPeriodEnd).orElse(false), paid.customerRef(), now,
+                known.map(Subscription::eventAt).orElse(null));
         if (paid.invoiceRef() == null) {
             // The first invoice's own event grants the first period; here the order completes and the
             // subscription is recorded so that event can find its user.
@@ -184,11 +192,24 @@ public final class FulfilmentService {
     }
 
     private Outcome subscriptionPaid(PaymentEvent.SubscriptionPaid paid) {
+        if (paid.billingReason() != null && !paid.billingReason().startsPeriod()) {
+            // A plan change's proration (or a manual invoice) is not a period: the plan change itself grants
+            // (PlanChanges), whatever the provider invoiced for it.
+            return Outcome.ignored("invoice " + paid.invoiceRef() + " is billed for " + paid.billingReason()
+                    + ", not a period: no credits");
+        }
+        if (paid.linePriceRef() != null && paid.lineProductId() == null) {
+            return Outcome.ignored("invoice " + paid.invoiceRef() + " charges price " + paid.linePriceRef()
+                    + ", which is no plan of this catalog: no credits");
+        }
         Instant now = clock.instant();
         Optional<Subscription> known = paid.subscriptionId() == null ? Optional.empty()
                 : orders.subscriptionById(paid.provider(), paid.subscriptionId());
         String userId = paid.userId() != null ? paid.userId() : known.map(s -> s.userId().value()).orElse(null);
-        String productId = paid.productId() != null ? paid.productId() : known.map(Subscription::productId).orElse(null);
+        // The plan the invoice charged for wins over the metadata the subscription was created with: after a
+        // plan change the metadata still names the first plan.
+        String productId = paid.lineProductId() != null ? paid.lineProductId()
+                : paid.productId() != null ? paid.productId() : known.map(Subscription::productId).orElse(null);
         if ((userId == null || productId == null) && paid.orderId() != null && OrderId.isValid(paid.orderId())) {
             Optional<Order> order = orders.find(new OrderId(paid.orderId()));
             userId = userId != null ? userId : order.map(o -> o.userId().value()).orElse(null);
@@ -201,11 +222,19 @@ public final class FulfilmentService {
         if (product == null) {
             throw new RetryLaterException("product " + productId + " is not in this environment's catalog");
         }
+        if (!product.isSubscription() || !product.periodPaidBy(paid.paid())) {
+            return Outcome.ignored("invoice " + paid.invoiceRef() + " paid " + paid.paid() + " for " + productId
+                    + " (catalog price " + product.price() + "): no credits");
+        }
         UserId user = new UserId(userId);
         List<PostingEffect> effects = new ArrayList<>();
-        Subscription subscription = new Subscription(user, paid.provider(), paid.subscriptionId(), productId, "active",
+        // A late invoice.paid of a subscription that has since ended grants its (paid) period but does not
+        // make the subscription active again.
+        String status = known.filter(Subscription::isTerminal).map(Subscription::status).orElse("active");
+        Subscription subscription = new Subscription(user, paid.provider(), paid.subscriptionId(), productId, status,
                 paid.periodEnd(), known.map(Subscription::cancelAtPeriodEnd).orElse(false),
-                paid.customerRef() != null ? paid.customerRef() : known.map(Subscription::customerRef).orElse(null), now);
+                paid.customerRef() != null ? paid.customerRef() : known.map(Subscription::customerRef).orElse(null), now,
+                known.map(Subscription::eventAt).orElse(null));
         if (paid.subscriptionId() != null) {
             effects.add(new PostingEffect.RecordSubscription(subscription));
         }
@@ -261,12 +290,48 @@ public final class FulfilmentService {
             throw new RetryLaterException("subscription " + changed.subscriptionId() + " is not known yet");
         }
         Subscription s = known.get();
-        orders.saveSubscription(new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
+        if (isStale(changed, s)) {
+            return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type() + " of "
+                    + changed.occurredAt() + " is older than the state applied (" + s.eventAt() + ")");
+        }
+        // The provider's own plan switch (Stripe's billing portal) is the same plan change as our route's,
+        // with the same grant under the same key: whichever comes second replays.
+        String planDetail = "";
+        boolean live = changed.status() == null || java.util.Set.of("active", "trialing", "past_due").contains(changed.status());
+        if (live && changed.productId() != null && !changed.productId().equals(s.productId())) {
+            Product target = catalog.find(changed.productId()).filter(Product::isSubscription).orElse(null);
+            if (target != null) {
+                PlanChanges.Result result = planChanges.apply(s, target);
+                s = result.subscription();
+                planDetail = result.upgrade() ? "; upgraded to " + target.id() + " (+" + result.granted() + ")"
+                        : "; " + target.id() + " from the next period";
+            }
+        }
+        Subscription next = new Subscription(s.userId(), s.provider(), s.subscriptionId(), s.productId(),
                 changed.status() == null ? s.status() : changed.status(),
                 changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
                 changed.cancelAtPeriodEnd() == null ? s.cancelAtPeriodEnd() : changed.cancelAtPeriodEnd(),
-                s.customerRef(), clock.instant()));
-        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + changed.status());
+                s.customerRef(), clock.instant(), changed.occurredAt() == null ? s.eventAt() : changed.occurredAt());
+        if (changed.occurredAt() == null) {
+            orders.saveSubscription(next); // a provider that does not date its events (the mock): last write wins
+        } else if (!orders.saveSubscriptionIfNotStale(next)) {
+            // A newer event was applied between our read and our write.
+            return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type()
+                    + " lost to a newer event");
+        }
+        return Outcome.ignored("subscription " + changed.subscriptionId() + " is " + next.status() + planDetail);
+    }
+
+    /**
+     * Older than the last event applied, or as old and the subscription already ended (an update and a
+     * deletion in the same second: the deletion stands). Stale events change nothing.
+     */
+    private static boolean isStale(PaymentEvent.SubscriptionChanged changed, Subscription stored) {
+        if (changed.occurredAt() == null || stored.eventAt() == null) {
+            return false;
+        }
+        return changed.occurredAt().isBefore(stored.eventAt())
+                || changed.occurredAt().equals(stored.eventAt()) && stored.isTerminal();
     }
 
     /**

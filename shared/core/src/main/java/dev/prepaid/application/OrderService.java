@@ -1,5 +1,6 @@
 package dev.prepaid.application;
 
+import dev.prepaid.domain.ConflictException;
 import dev.prepaid.domain.NotFoundException;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.ValidationException;
@@ -11,11 +12,13 @@ import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RateLimitedException;
+import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.port.out.OrderStore;
 import dev.prepaid.port.out.PaymentProvider;
 import dev.prepaid.port.out.RateLimiter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,6 +64,12 @@ public final class OrderService {
                 throw new dev.prepaid.domain.IdempotencyKeyReusedException(orderId.value());
             }
             return new Created(existing.checkoutId() != null ? existing : openCheckout(existing, product), true);
+        }
+        if (product.isSubscription() && orders.subscription(user).filter(Subscription::isActive).isPresent()) {
+            // A second checkout would start a second subscription that keeps billing beside the first.
+            throw new ConflictException("subscription_active",
+                    "you already have an active subscription; change its plan instead",
+                    Map.of("changePlan", SubscriptionService.CHANGE_PLAN_ROUTE));
         }
         long retryAfter = limiter.acquire("create-order#" + user.value(), ORDERS_PER_MINUTE, 60);
         if (retryAfter > 0) {

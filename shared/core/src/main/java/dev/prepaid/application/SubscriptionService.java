@@ -5,6 +5,8 @@ import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.ValidationException;
 import dev.prepaid.domain.payment.Invoice;
 import dev.prepaid.domain.payment.SavedPaymentMethod;
+import dev.prepaid.domain.payment.Product;
+import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.Subscription;
 import dev.prepaid.port.out.OrderStore;
 import dev.prepaid.port.out.PaymentProvider;
@@ -15,14 +17,39 @@ import java.util.Optional;
 
 /** A user's subscription: what it is, cancelling it, and the provider's billing portal. */
 public final class SubscriptionService {
+    /** Where a user with an active subscription changes plan (named in the 409 of a second plan order). */
+    public static final String CHANGE_PLAN_ROUTE = "POST /api/payment/subscription/change-plan";
+
     private final OrderStore orders;
     private final Map<String, PaymentProvider> providers;
+    private final ProductCatalog catalog;
+    private final PlanChanges planChanges;
     private final Clock clock;
 
-    public SubscriptionService(OrderStore orders, Map<String, PaymentProvider> providers, Clock clock) {
+    public SubscriptionService(OrderStore orders, Map<String, PaymentProvider> providers, ProductCatalog catalog,
+                               PlanChanges planChanges, Clock clock) {
         this.orders = orders;
         this.providers = providers;
+        this.catalog = catalog;
+        this.planChanges = planChanges;
         this.clock = clock;
+    }
+
+    /**
+     * Moves the user's active subscription to plan {@code productId}: first at the provider (which bills it
+     * per the plan's proration flag), then the credits (PlanChanges: an upgrade grants the difference once,
+     * a downgrade takes effect at the period's end). The provider's own subscription event, which follows,
+     * posts under the same key and so grants nothing more. Asking for the plan one is on re-sends it to the
+     * provider (undoing a downgrade not yet in effect) and grants nothing.
+     */
+    public PlanChanges.Result changePlan(UserId user, String productId) {
+        Product target = catalog.require(productId);
+        if (!target.isSubscription()) {
+            throw new ValidationException("not_a_plan", "productId must be a subscription plan");
+        }
+        Subscription current = active(user);
+        provider(current).changePlan(current, target);
+        return planChanges.apply(current, target);
     }
 
     public Optional<Subscription> current(UserId user) {
@@ -35,7 +62,7 @@ public final class SubscriptionService {
         Subscription updated = new Subscription(user, subscription.provider(), subscription.subscriptionId(),
                 subscription.productId(), reported.status(),
                 reported.currentPeriodEnd() != null ? reported.currentPeriodEnd() : subscription.currentPeriodEnd(),
-                reported.cancelAtPeriodEnd(), subscription.customerRef(), clock.instant());
+                reported.cancelAtPeriodEnd(), subscription.customerRef(), clock.instant(), subscription.eventAt());
         orders.saveSubscription(updated);
         return updated;
     }

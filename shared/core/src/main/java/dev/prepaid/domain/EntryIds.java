@@ -35,6 +35,17 @@ public final class EntryIds {
         return "subscription_grant#" + provider + ":" + invoiceRef;
     }
 
+    /**
+     * The credits an upgrade grants: once per subscription, paid period (its end, epoch seconds, as our record
+     * had it when the change was made) and target plan, whichever of the change-plan route and the provider's
+     * subscription event posts first. Upgrading to the same plan twice in one period grants once.
+     */
+    public static String planChangeGrant(String provider, String subscriptionId, long periodEndEpochSecond,
+                                         String targetProductId) {
+        return "subscription_grant#" + provider + ":plan_change:" + subscriptionId + ":" + periodEndEpochSecond + ":"
+                + targetProductId;
+    }
+
     /** Credits taken back for one refund or one dispute. */
     public static String clawback(String provider, String refundOrDisputeRef) {
         return "clawback#" + provider + ":" + refundOrDisputeRef;

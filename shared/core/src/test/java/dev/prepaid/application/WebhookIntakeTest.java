@@ -102,6 +102,11 @@ class WebhookIntakeTest {
         }
 
         @Override
+        public void changePlan(Subscription subscription, dev.prepaid.domain.payment.Product target) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String billingPortalUrl(Subscription subscription, String returnUrl) {
             throw new UnsupportedOperationException();
         }

@@ -73,6 +73,8 @@ final class BadInputCorpus {
                 valid("userId", user, "amount", 1, "reason", "promo", "idempotencyKey", "bad-input-3"));
         jsonRoute("create-order", "/api/payment/create-order", "user:" + user, valid("productId", "trial"));
         jsonRoute("subscription-cancel", "/api/payment/subscription/cancel", "user:" + user, valid("atPeriodEnd", true));
+        // the user of the corpus has no subscription: a well-formed change is a 404 and a malformed one a 400
+        jsonRoute("change-plan", "/api/payment/subscription/change-plan", "user:" + user, valid("productId", "pro"));
         jsonRoute("billing-portal", "/api/payment/billing-portal", "user:" + user, valid("returnUrl", "https://app.test/account"));
         numbers();
         strings();

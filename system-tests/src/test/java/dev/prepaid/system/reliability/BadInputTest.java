@@ -171,6 +171,7 @@ class BadInputTest {
                 "POST /api/credits/grant", "{\"userId\": \"" + user + "\", \"amount\": 1, \"reason\": \"x\", \"idempotencyKey\": \"direct-2\"}",
                 "POST /api/payment/create-order", "{\"productId\": \"trial\"}",
                 "POST /api/payment/subscription/cancel", "{\"atPeriodEnd\": false}",
+                "POST /api/payment/subscription/change-plan", "{\"productId\": \"pro\"}",
                 "POST /api/payment/billing-portal", "{\"returnUrl\": \"https://app.test/account\"}",
                 "POST /api/admin/orders/{orderId}/reconcile", "{}",
                 "POST /api/admin/dlq/redrive", "{\"max\": 10}");

@@ -139,6 +139,7 @@ class SecurityTest {
         clean("alice's cursor", cursor, secrets);
         for (String[] write : new String[][] {
                 {"/api/payment/subscription/cancel", "{\"atPeriodEnd\": false}"},
+                {"/api/payment/subscription/change-plan", "{\"productId\": \"pro\"}"},
                 {"/api/payment/billing-portal", "{\"returnUrl\": \"https://app.test/account\"}"},
                 {"/api/payment/create-order", "{\"productId\": \"trial\", \"userId\": \"" + alice + "\"}"}}) {
             Http.Reply reply = http.json("POST", write[0], token, write[1]);

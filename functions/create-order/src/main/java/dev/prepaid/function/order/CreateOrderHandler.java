@@ -30,7 +30,7 @@ import java.util.Set;
 
 /**
  * The signed-in user's purchase routes: create an order (and its provider checkout), read and list one's
- * own orders, see and cancel one's subscription, open the billing portal, list the invoices and saved
+ * own orders, see, change the plan of and cancel one's subscription, open the billing portal, list the invoices and saved
  * cards of one's provider customer; and the public payment configuration. Read routes that need the
  * provider's API (invoices, cards) live here because this function already holds the provider keys.
  */
@@ -70,6 +70,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
                 .route("GET", "/api/payment/payment-methods", request -> paymentMethods(subscriptions, request))
                 .route("GET", "/api/payment/subscription", request -> subscription(subscriptions, request))
                 .route("POST", "/api/payment/subscription/cancel", request -> cancel(subscriptions, request))
+                .route("POST", "/api/payment/subscription/change-plan", request -> changePlan(subscriptions, request))
                 .route("POST", "/api/payment/billing-portal", request -> portal(subscriptions, returnOrigins, request)));
     }
 
@@ -231,6 +232,24 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
                 : JsonBody.parse(request, Set.of("atPeriodEnd")).optionalBoolean("atPeriodEnd");
         ObjectNode response = Json.object();
         response.set("subscription", subscriptionJson(subscriptions.cancel(user, atPeriodEnd == null || atPeriodEnd)));
+        return HttpResponses.json(200, response);
+    }
+
+    /**
+     * {@code {"productId"}} -> the subscription as it now stands, what the change granted now
+     * ({@code granted}: the upgrade's difference, 0 for a downgrade) and when the new plan's credits apply
+     * ({@code effective}: {@code now} or {@code period_end}).
+     */
+    private static APIGatewayV2HTTPResponse changePlan(SubscriptionService subscriptions, HttpRequest request) {
+        UserId user = Caller.user(request);
+        JsonBody body = JsonBody.parse(request, Set.of("productId"));
+        dev.prepaid.application.PlanChanges.Result result = subscriptions.changePlan(user, body.requiredString("productId"));
+        ObjectNode response = Json.object();
+        response.set("subscription", subscriptionJson(result.subscription()));
+        response.put("granted", result.granted().toBigDecimal());
+        response.put("replayed", result.replayed());
+        response.put("effective", result.upgrade() ? "now" : "period_end");
+        response.put("productId", body.requiredString("productId"));
         return HttpResponses.json(200, response);
     }
 

@@ -47,6 +47,7 @@ public final class NotFoundHandler extends ApiGatewayHandler {
             "GET /api/payment/config",
             "GET /api/payment/subscription",
             "POST /api/payment/subscription/cancel",
+            "POST /api/payment/subscription/change-plan",
             "POST /api/payment/billing-portal",
             "GET /api/payment/callback",
             "POST /api/payment/webhook/{provider}",

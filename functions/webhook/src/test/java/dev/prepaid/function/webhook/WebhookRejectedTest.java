@@ -52,6 +52,10 @@ class WebhookRejectedTest {
             throw new UnsupportedOperationException();
         }
 
+        public void changePlan(Subscription subscription, dev.prepaid.domain.payment.Product target) {
+            throw new UnsupportedOperationException();
+        }
+
         public String billingPortalUrl(Subscription subscription, String returnUrl) {
             throw new UnsupportedOperationException();
         }

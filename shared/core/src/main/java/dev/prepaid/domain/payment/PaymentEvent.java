@@ -33,22 +33,71 @@ public sealed interface PaymentEvent {
     }
 
     /**
-     * A subscription billing period was paid (first invoice or renewal). {@code orderId}, {@code userId}
-     * and {@code productId} come from the subscription's metadata when the provider carries it; otherwise
-     * fulfilment finds them from the subscription record.
+     * Why a subscription invoice was billed, in our words: the first period ({@code subscription_create}),
+     * a renewal ({@code subscription_cycle}), a plan change's proration ({@code subscription_update}), or
+     * anything else (a manual or threshold invoice). Only the first two are periods whose credits are due.
      */
-    record SubscriptionPaid(String provider, String eventId, String type, String invoiceRef, String subscriptionId,
-                            String paymentRef, Money paid, Instant periodEnd, String orderId, String userId,
-                            String productId, String customerRef) implements PaymentEvent {
+    enum BillingReason {
+        CREATE, CYCLE, UPDATE, OTHER;
+
+        public boolean startsPeriod() {
+            return this == CREATE || this == CYCLE;
+        }
     }
 
     /**
-     * The provider's view of a subscription changed (renewal date, cancellation, status). A null
+     * A subscription invoice was paid (first invoice, renewal, or a plan change's proration).
+     * {@code orderId}, {@code userId} and {@code productId} come from the subscription's metadata when the
+     * provider carries it; otherwise fulfilment finds them from the subscription record. Metadata says what
+     * the subscription was bought as, not what this invoice charged for: {@code lineProductId} is the plan
+     * of the invoice's subscription line (its provider price {@code linePriceRef} mapped to our product by
+     * the adapter; null when the price is not one of ours), and it wins. {@code billingReason} null means
+     * the provider does not say (the mock): the invoice is taken as a period.
+     */
+    record SubscriptionPaid(String provider, String eventId, String type, String invoiceRef, String subscriptionId,
+                            String paymentRef, Money paid, Instant periodEnd, String orderId, String userId,
+                            String productId, String customerRef, BillingReason billingReason, String linePriceRef,
+                            String lineProductId) implements PaymentEvent {
+
+        /** An invoice that does not say its reason or line price (older callers, the mock). */
+        public SubscriptionPaid(String provider, String eventId, String type, String invoiceRef, String subscriptionId,
+                                String paymentRef, Money paid, Instant periodEnd, String orderId, String userId,
+                                String productId, String customerRef) {
+            this(provider, eventId, type, invoiceRef, subscriptionId, paymentRef, paid, periodEnd, orderId, userId,
+                    productId, customerRef, null, null, null);
+        }
+
+        /** The same event with its line's price mapped to our product (null: not a price of ours). */
+        public SubscriptionPaid withLineProduct(String product) {
+            return new SubscriptionPaid(provider, eventId, type, invoiceRef, subscriptionId, paymentRef, paid, periodEnd,
+                    orderId, userId, productId, customerRef, billingReason, linePriceRef, product);
+        }
+    }
+
+    /**
+     * The provider's view of a subscription changed (renewal date, cancellation, status, plan). A null
      * {@code currentPeriodEnd} or {@code cancelAtPeriodEnd} means the event does not say (a failed renewal
      * payment says only that the subscription is {@code past_due}): what is known stays as it is.
+     * {@code occurredAt} is when the provider created the event (Stripe's {@code created}, Creem's
+     * {@code created_at}): an event older than the last one applied is stale. {@code priceRef} is the
+     * subscription item's provider price and {@code productId} our plan for it (null when the event does not
+     * say, or the price is not one of ours): a changed plan is a plan change (the billing portal's own switch).
      */
     record SubscriptionChanged(String provider, String eventId, String type, String subscriptionId, String status,
-                               Instant currentPeriodEnd, Boolean cancelAtPeriodEnd) implements PaymentEvent {
+                               Instant currentPeriodEnd, Boolean cancelAtPeriodEnd, Instant occurredAt,
+                               String priceRef, String productId) implements PaymentEvent {
+
+        /** An event that does not say when it happened or which plan the subscription is on. */
+        public SubscriptionChanged(String provider, String eventId, String type, String subscriptionId, String status,
+                                   Instant currentPeriodEnd, Boolean cancelAtPeriodEnd) {
+            this(provider, eventId, type, subscriptionId, status, currentPeriodEnd, cancelAtPeriodEnd, null, null, null);
+        }
+
+        /** The same event with its price mapped to our product (null: not a plan of this catalog). */
+        public SubscriptionChanged withProduct(String product) {
+            return new SubscriptionChanged(provider, eventId, type, subscriptionId, status, currentPeriodEnd,
+                    cancelAtPeriodEnd, occurredAt, priceRef, product);
+        }
     }
 
     /** Money went back to the customer: one refund of {@code refunded} against payment {@code paymentRef}. */

@@ -24,6 +24,9 @@ public final class ProductCatalog {
     /** The default catalog, in the syntax {@code PRODUCT_CATALOG} takes. */
     public static final String DEFAULTS = """
             # <id>.name, .price (major units), .currency, .credits, .type (one_time | subscription), .interval (month | year)
+            # subscriptions only, optional: .unpaid_periods_grant (true | false, default true: a 100%-discounted or
+            # credit-balance-paid period still grants its credits), .proration (none | always_invoice, default none:
+            # how the provider bills a plan change to this plan)
             trial.name = Trial
             trial.price = 7.90
             trial.currency = usd
@@ -63,7 +66,8 @@ public final class ProductCatalog {
         TreeSet<String> ids = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
             String[] parts = key.split("\\.");
-            if (parts.length != 2 || !java.util.Set.of("name", "price", "currency", "credits", "type", "interval").contains(parts[1])) {
+            if (parts.length != 2 || !java.util.Set.of("name", "price", "currency", "credits", "type", "interval",
+                    "unpaid_periods_grant", "proration").contains(parts[1])) {
                 throw new IllegalArgumentException("unknown product catalog key: " + key);
             }
             ids.add(parts[0]);
@@ -93,10 +97,21 @@ public final class ProductCatalog {
             return new Product(id, p.getProperty(id + ".name", id).trim(),
                     Money.of(price.trim(), p.getProperty(id + ".currency", "usd").trim()),
                     Credits.parsePositive(new BigDecimal(credits.trim()), id + ".credits"),
-                    ProductType.valueOf(type), trimmed(p.getProperty(id + ".interval")));
+                    ProductType.valueOf(type), trimmed(p.getProperty(id + ".interval")),
+                    flag(p.getProperty(id + ".unpaid_periods_grant", "true"), id + ".unpaid_periods_grant"),
+                    Product.PlanChangeProration.valueOf(p.getProperty(id + ".proration", "none").trim()
+                            .toUpperCase(Locale.ROOT)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("product " + id + " is malformed: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean flag(String value, String key) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false");
+        };
     }
 
     private static String trimmed(String value) {

@@ -48,6 +48,13 @@ public interface OrderStore {
     void saveSubscription(Subscription subscription);
 
     /**
+     * Writes a subscription state that a provider event dated {@link Subscription#eventAt()} reported, unless
+     * the stored record already reflects a newer event (or one of the same time that ended the subscription),
+     * or belongs to another subscription. Returns false when the event was stale and nothing was written.
+     */
+    boolean saveSubscriptionIfNotStale(Subscription subscription);
+
+    /**
      * Links one more provider reference to an already credited entry (idempotent). A subscription's first
      * period may be granted by the checkout (naming the invoice) or by the invoice (naming its payment
      * intent); whichever came second still leaves its reference findable by a later refund.

@@ -39,6 +39,13 @@ public interface PaymentProvider {
     /** Cancels now or at the end of the paid period; returns the subscription as the provider reports it. */
     Subscription cancelSubscription(Subscription subscription, boolean atPeriodEnd);
 
+    /**
+     * Moves the subscription to {@code target}'s price at the provider, billed per {@code target.proration()}
+     * (Stripe: the subscription item's price with proration_behavior none or always_invoice; Creem: upgrade
+     * with proration-none or proration-charge-immediately). Credits are not the provider's business: see PlanChanges.
+     */
+    void changePlan(Subscription subscription, Product target);
+
     /** A URL where the customer manages payment methods and invoices. */
     String billingPortalUrl(Subscription subscription, String returnUrl);
 

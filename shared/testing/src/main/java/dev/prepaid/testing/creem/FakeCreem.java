@@ -307,6 +307,10 @@ public final class FakeCreem implements AutoCloseable {
             String id = path.substring("/v1/subscriptions/".length(), path.length() - "/cancel".length());
             return cancelSubscription(id, body);
         }
+        if ("POST".equals(method) && path.startsWith("/v1/subscriptions/") && path.endsWith("/upgrade")) {
+            String id = path.substring("/v1/subscriptions/".length(), path.length() - "/upgrade".length());
+            return upgradeSubscription(id, body);
+        }
         if ("POST".equals(method) && "/v1/customers/billing".equals(path)) {
             String customer = body.path("customer_id").asText(null);
             if (customer == null || !customers.containsKey(customer)) {
@@ -350,6 +354,28 @@ public final class FakeCreem implements AutoCloseable {
         checkout.put("created_at", TIMESTAMP.format(now));
         checkouts.put(id, checkout);
         return new Answer(200, checkout.deepCopy());
+    }
+
+    /** Creem's upgrade: the subscription takes another product; update_behavior says how it is billed. */
+    private Answer upgradeSubscription(String id, JsonNode body) {
+        ObjectNode subscription = subscriptions.get(id);
+        if (subscription == null) {
+            return notFound("subscription");
+        }
+        Product product = products.get(body.path("product_id").asText(""));
+        if (product == null) {
+            return notFound("product");
+        }
+        String behavior = body.path("update_behavior").asText("proration-charge-immediately");
+        if (!List.of("proration-charge-immediately", "proration-charge", "proration-none").contains(behavior)) {
+            return new Answer(400, error(400, "update_behavior is not valid"));
+        }
+        if ("canceled".equals(subscription.path("status").asText())) {
+            return new Answer(400, error(400, "the subscription is canceled"));
+        }
+        subscription.set("product", productJson(product));
+        subscription.put("updated_at", TIMESTAMP.format(clock.instant()));
+        return new Answer(200, subscription.deepCopy());
     }
 
     private Answer cancelSubscription(String id, JsonNode body) {

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>POST /v1/checkout/sessions, GET /v1/checkout/sessions/{id}</li>
- *   <li>GET and POST /v1/subscriptions/{id} (cancel_at_period_end), DELETE /v1/subscriptions/{id}</li>
+ *   <li>GET and POST /v1/subscriptions/{id} (cancel_at_period_end; items[0][id] + items[0][price] with
+ *   proration_behavior none or always_invoice: a plan change, which with always_invoice creates a paid
+ *   proration invoice, billing_reason subscription_update), DELETE /v1/subscriptions/{id}</li>
  *   <li>GET /v1/invoices/{id}, GET /v1/invoices?customer=&amp;limit= (newest first)</li>
  *   <li>GET /v1/customers/{id}/payment_methods?type=&amp;limit= (the customer's saved cards)</li>
  *   <li>POST /v1/billing_portal/sessions</li>
@@ -120,6 +122,65 @@ public final class FakeStripe implements AutoCloseable {
 
     // --- test controls ------------------------------------------------------------------------------
 
+    /**
+     * Bills the subscription's next period at its item's current price, as Stripe does at the period's end:
+     * a paid invoice with billing_reason subscription_cycle (a plan change with proration none shows here
+     * first), the period moved on. Returns the invoice; wrap it with StripeWebhooks.event("invoice.paid", ...).
+     */
+    public synchronized ObjectNode renew(String subscriptionId) {
+        ObjectNode subscription = subscriptions.get(subscriptionId);
+        if (subscription == null) {
+            throw new IllegalArgumentException("no subscription " + subscriptionId);
+        }
+        ObjectNode item = (ObjectNode) subscription.path("items").path("data").path(0);
+        long periodEnd = item.path("current_period_end").asLong() + 30L * 24 * 3600;
+        item.put("current_period_start", item.path("current_period_end").asLong());
+        item.put("current_period_end", periodEnd);
+        String priceId = item.path("price").path("id").asText(null);
+        Price price = priceId == null ? null : prices.get(priceId);
+        String invoiceId = StripeWebhooks.id("in_");
+        ObjectNode invoice = StripeWebhooks.invoiceObject(invoiceId, subscriptionId, subscription.path("customer").asText(),
+                StripeWebhooks.id("pi_"), price == null ? 0 : price.unitAmount(), price == null ? "usd" : price.currency(),
+                periodEnd, metadataOf(subscription));
+        if (priceId != null) {
+            StripeWebhooks.linePrice(invoice, priceId, false);
+        }
+        subscription.put("latest_invoice", invoiceId);
+        invoices.put(invoiceId, invoice);
+        return invoice.deepCopy();
+    }
+
+    /** The invoices of one subscription, oldest first (first period, proration invoices, renewals). */
+    public synchronized List<ObjectNode> invoicesOf(String subscriptionId) {
+        List<ObjectNode> found = new ArrayList<>();
+        for (ObjectNode invoice : invoices.values()) {
+            if (subscriptionId.equals(invoice.path("subscription").asText())) {
+                found.add(invoice.deepCopy());
+            }
+        }
+        return found;
+    }
+
+    private static Map<String, String> metadataOf(ObjectNode subscription) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        subscription.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        return metadata;
+    }
+
+    private static void setItemPrice(ObjectNode subscription, String priceId) {
+        ObjectNode item = (ObjectNode) subscription.path("items").path("data").path(0);
+        if (!item.hasNonNull("id") || !item.path("id").asText().startsWith("si_")) {
+            item.put("id", StripeWebhooks.id("si_"));
+        }
+        if (priceId == null) {
+            item.remove("price");
+            item.remove("plan");
+        } else {
+            item.putObject("price").put("id", priceId).put("object", "price");
+            item.putObject("plan").put("id", priceId).put("object", "plan");
+        }
+    }
+
     /** Declares a price, so sessions for it carry amount_total and currency. Unknown prices are accepted with no amount. */
     public synchronized FakeStripe price(String priceId, long unitAmount, String currency) {
         prices.put(priceId, new Price(unitAmount, currency));
@@ -145,6 +206,8 @@ public final class FakeStripe implements AutoCloseable {
                     "subscription_data[metadata]");
             ObjectNode subscription = StripeWebhooks.subscriptionObject(subscriptionId, customer, "active", periodEnd,
                     false, metadata);
+            String priceId = sessionParams.getOrDefault(sessionId, Map.of()).get("line_items[0][price]");
+            setItemPrice(subscription, priceId);
             subscription.put("latest_invoice", invoiceId);
             subscriptions.put(subscriptionId, subscription);
             long amount = session.path("amount_total").isIntegralNumber() ? session.get("amount_total").asLong() : 0;
@@ -152,6 +215,9 @@ public final class FakeStripe implements AutoCloseable {
             ObjectNode invoice = StripeWebhooks.invoiceObject(invoiceId, subscriptionId, customer,
                     StripeWebhooks.id("pi_"), amount, currency, periodEnd, metadata);
             invoice.put("billing_reason", "subscription_create");
+            if (priceId != null) {
+                StripeWebhooks.linePrice(invoice, priceId, false);
+            }
             invoices.put(invoiceId, invoice);
             customers.add(customer);
             session.put("customer", customer);
@@ -510,6 +576,44 @@ public final class FakeStripe implements AutoCloseable {
         }
         ObjectNode metadata = subscription.withObjectProperty("metadata");
         bracketMap(params, "metadata").forEach(metadata::put);
+        String newPrice = params.get("items[0][price]");
+        if (newPrice != null) {
+            return changePrice(subscription, params.get("items[0][id]"), newPrice, params.get("proration_behavior"));
+        }
+        return new Response(200, subscription);
+    }
+
+    /**
+     * A plan change: the item takes the new price now and the period stays. With proration_behavior
+     * always_invoice, Stripe invoices the prorated difference at once (billing_reason subscription_update,
+     * lines marked proration); here the difference for the whole remaining period, paid at once.
+     */
+    private Response changePrice(ObjectNode subscription, String itemId, String newPrice, String proration) {
+        ObjectNode item = (ObjectNode) subscription.path("items").path("data").path(0);
+        if (itemId == null || !itemId.equals(item.path("id").asText())) {
+            return error(400, "invalid_request_error", "resource_missing",
+                    "No such subscription item: '" + itemId + "'", "items[0][id]");
+        }
+        if (proration != null && !List.of("none", "always_invoice", "create_prorations").contains(proration)) {
+            return error(400, "invalid_request_error", "parameter_invalid_string",
+                    "Invalid proration_behavior: " + proration, "proration_behavior");
+        }
+        String oldPrice = item.path("price").path("id").asText(null);
+        setItemPrice(subscription, newPrice);
+        if ("always_invoice".equals(proration)) {
+            Price from = oldPrice == null ? null : prices.get(oldPrice);
+            Price to = prices.get(newPrice);
+            long difference = Math.max(0, (to == null ? 0 : to.unitAmount()) - (from == null ? 0 : from.unitAmount()));
+            String invoiceId = StripeWebhooks.id("in_");
+            ObjectNode invoice = StripeWebhooks.invoiceObject(invoiceId, subscription.path("id").asText(),
+                    subscription.path("customer").asText(), StripeWebhooks.id("pi_"), difference,
+                    to == null ? "usd" : to.currency(), item.path("current_period_end").asLong(), metadataOf(subscription));
+            invoice.put("billing_reason", "subscription_update");
+            StripeWebhooks.linePrice(invoice, newPrice, false);
+            ((ObjectNode) invoice.path("lines").path("data").path(0)).put("proration", true);
+            subscription.put("latest_invoice", invoiceId);
+            invoices.put(invoiceId, invoice);
+        }
         return new Response(200, subscription);
     }
 

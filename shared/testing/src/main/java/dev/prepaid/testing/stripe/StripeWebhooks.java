@@ -168,6 +168,11 @@ public final class StripeWebhooks {
         line.put("currency", currency);
         line.put("subscription", subscriptionId);
         line.put("type", "subscription");
+        line.put("proration", false);
+        // The fixture's price is not one of any test's catalog: a line names a price only through linePrice.
+        line.remove("price");
+        line.remove("plan");
+        line.remove("pricing");
         line.set("metadata", metadata.deepCopy());
         ObjectNode period = line.putObject("period");
         period.put("start", periodStart);
@@ -175,6 +180,40 @@ public final class StripeWebhooks {
         lines.put("has_more", false);
         lines.put("total_count", 1);
         lines.put("url", "/v1/invoices/" + invoiceId + "/lines");
+        return invoice;
+    }
+
+    /**
+     * Names the price the invoice's subscription line charges, in the shape of API 2020-03-02 ({@code price}
+     * and {@code plan} objects) or, with {@code basil}, of 2025-03-31 and later
+     * ({@code pricing.price_details.price}). Returns the invoice.
+     */
+    public static ObjectNode linePrice(ObjectNode invoice, String priceId, boolean basil) {
+        ObjectNode line = (ObjectNode) invoice.path("lines").path("data").path(0);
+        line.remove("price");
+        line.remove("plan");
+        line.remove("pricing");
+        if (basil) {
+            line.putObject("pricing").put("type", "price_details").putObject("price_details").put("price", priceId);
+        } else {
+            line.putObject("price").put("id", priceId).put("object", "price");
+            line.putObject("plan").put("id", priceId).put("object", "plan");
+        }
+        return invoice;
+    }
+
+    /**
+     * Moves the invoice to the shape of API 2025-03-31 (basil): the subscription id under
+     * parent.subscription_details, no top-level subscription or subscription_details. Returns the invoice.
+     */
+    public static ObjectNode basilInvoice(ObjectNode invoice) {
+        String subscriptionId = invoice.path("subscription").asText();
+        ObjectNode details = invoice.putObject("parent").put("type", "subscription_details")
+                .putObject("subscription_details");
+        details.put("subscription", subscriptionId);
+        details.set("metadata", invoice.path("subscription_details").path("metadata").deepCopy());
+        invoice.remove("subscription");
+        invoice.remove("subscription_details");
         return invoice;
     }
 

@@ -48,6 +48,10 @@ public final class ErrorResponses {
             body.put("retryAfterSeconds", inFlight.retryAfterSeconds());
             return HttpResponses.json(409, body, Map.of("retry-after", Long.toString(inFlight.retryAfterSeconds())));
         }
+        if (e instanceof dev.prepaid.domain.ConflictException conflict) {
+            conflict.details().forEach(body::put);
+            return HttpResponses.json(409, body);
+        }
         if (e instanceof IdempotencyKeyReusedException) {
             return HttpResponses.json(409, body);
         }

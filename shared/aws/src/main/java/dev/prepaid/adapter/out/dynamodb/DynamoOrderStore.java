@@ -177,6 +177,32 @@ public final class DynamoOrderStore implements OrderStore {
         dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(subscription)));
     }
 
+    /**
+     * One conditional put: the stored record is replaced only when it is this subscription's (or absent) and
+     * no newer provider event was applied to it. A terminal record (canceled, expired) also wins a tie: Stripe
+     * dates events to the second, and an update and a deletion often share one.
+     */
+    @Override
+    public boolean saveSubscriptionIfNotStale(Subscription subscription) {
+        if (subscription.eventAt() == null) {
+            throw new IllegalArgumentException("a state event's write needs the event's time");
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(subscription))
+                    .conditionExpression("(attribute_not_exists(#pk) OR subscriptionId = :sid) AND"
+                            + " (attribute_not_exists(eventAtMs) OR eventAtMs < :at"
+                            + " OR (eventAtMs = :at AND NOT (#status IN (:canceled, :expired, :incompleteExpired))))")
+                    .expressionAttributeNames(Map.of("#pk", LedgerTable.PK, "#status", "status"))
+                    .expressionAttributeValues(Map.of(":sid", s(subscription.subscriptionId()),
+                            ":at", Attr.n(subscription.eventAt().toEpochMilli()),
+                            ":canceled", s("canceled"), ":expired", s("expired"),
+                            ":incompleteExpired", s("incomplete_expired"))));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     @Override
     public void linkPayment(PaymentLink link) {
         var put = PaymentItems.effect(table, new dev.prepaid.domain.PostingEffect.LinkPayment(link.provider(),

@@ -167,6 +167,9 @@ final class PaymentItems {
         if (sub.customerRef() != null) {
             item.put("customerRef", s(sub.customerRef()));
         }
+        if (sub.eventAt() != null) {
+            item.put("eventAtMs", n(sub.eventAt().toEpochMilli()));
+        }
         return item;
     }
 
@@ -177,7 +180,8 @@ final class PaymentItems {
         return new Subscription(new UserId(str(item, "userId")), str(item, "provider"), str(item, "subscriptionId"),
                 str(item, "productId"), str(item, "status"), periodEnd == null ? null : Instant.parse(periodEnd),
                 cancel != null && Boolean.TRUE.equals(cancel.bool()), str(item, "customerRef"),
-                updatedAt == null ? null : Instant.parse(updatedAt));
+                updatedAt == null ? null : Instant.parse(updatedAt),
+                item.containsKey("eventAtMs") ? Instant.ofEpochMilli(num(item, "eventAtMs")) : null);
     }
 
     static OrderStore.PaymentLink linkFromItem(Map<String, AttributeValue> item) {

@@ -47,6 +47,11 @@ public final class PaymentEventJson {
             text(node, "userId", e.userId());
             text(node, "productId", e.productId());
             text(node, "customerRef", e.customerRef());
+            if (e.billingReason() != null) {
+                node.put("billingReason", e.billingReason().name());
+            }
+            text(node, "linePriceRef", e.linePriceRef());
+            text(node, "lineProductId", e.lineProductId());
         } else if (event instanceof PaymentEvent.SubscriptionChanged e) {
             text(node, "subscriptionId", e.subscriptionId());
             text(node, "status", e.status());
@@ -54,6 +59,9 @@ public final class PaymentEventJson {
             if (e.cancelAtPeriodEnd() != null) {
                 node.put("cancelAtPeriodEnd", e.cancelAtPeriodEnd().booleanValue());
             }
+            instant(node, "occurredAt", e.occurredAt());
+            text(node, "priceRef", e.priceRef());
+            text(node, "productId", e.productId());
         } else if (event instanceof PaymentEvent.PaymentRefunded e) {
             text(node, "refundRef", e.refundRef());
             text(node, "paymentRef", e.paymentRef());
@@ -98,10 +106,14 @@ public final class PaymentEventJson {
                     text(node, "checkoutId"), OrderStatus.fromWireName(text(node, "outcome")));
             case "SubscriptionPaid" -> new PaymentEvent.SubscriptionPaid(provider, eventId, type, text(node, "invoiceRef"),
                     text(node, "subscriptionId"), text(node, "paymentRef"), money(node, "paid"), instant(node, "periodEnd"),
-                    text(node, "orderId"), text(node, "userId"), text(node, "productId"), text(node, "customerRef"));
+                    text(node, "orderId"), text(node, "userId"), text(node, "productId"), text(node, "customerRef"),
+                    text(node, "billingReason") == null ? null
+                            : PaymentEvent.BillingReason.valueOf(text(node, "billingReason")),
+                    text(node, "linePriceRef"), text(node, "lineProductId"));
             case "SubscriptionChanged" -> new PaymentEvent.SubscriptionChanged(provider, eventId, type,
                     text(node, "subscriptionId"), text(node, "status"), instant(node, "currentPeriodEnd"),
-                    node.path("cancelAtPeriodEnd").isBoolean() ? node.get("cancelAtPeriodEnd").booleanValue() : null);
+                    node.path("cancelAtPeriodEnd").isBoolean() ? node.get("cancelAtPeriodEnd").booleanValue() : null,
+                    instant(node, "occurredAt"), text(node, "priceRef"), text(node, "productId"));
             case "PaymentRefunded" -> new PaymentEvent.PaymentRefunded(provider, eventId, type, text(node, "refundRef"),
                     text(node, "paymentRef"), money(node, "refunded"));
             case "RefundFailed" -> new PaymentEvent.RefundFailed(provider, eventId, type, text(node, "refundRef"),

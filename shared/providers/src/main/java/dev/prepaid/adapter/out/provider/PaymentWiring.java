@@ -140,7 +140,11 @@ public final class PaymentWiring {
     }
 
     public SubscriptionService subscriptionService() {
-        return new SubscriptionService(orders(), providers, clock);
+        return new SubscriptionService(orders(), providers, catalog, planChanges(), clock);
+    }
+
+    public dev.prepaid.application.PlanChanges planChanges() {
+        return new dev.prepaid.application.PlanChanges(ledger(), catalog, clock);
     }
 
     public CheckoutConfirmation checkoutConfirmation() {

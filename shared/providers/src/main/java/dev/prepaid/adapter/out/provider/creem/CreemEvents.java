@@ -68,6 +68,7 @@ final class CreemEvents {
             throw new ValidationException("invalid_webhook", "Creem event without id or eventType");
         }
         JsonNode object = envelope.path("object");
+        Instant created = instant(envelope.path("created_at"));
         boolean known = KNOWN.contains(type) || STATUS_EVENTS.contains(type);
         if (!known) {
             return new PaymentEvent.Ignored(PROVIDER, eventId, type);
@@ -82,10 +83,12 @@ final class CreemEvents {
                 return subscriptionPaid(eventId, type, object);
             case "subscription.canceled":
                 return new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, requiredId(object, type),
-                        "canceled", instant(object.path("current_period_end_date")), false);
+                        "canceled", instant(object.path("current_period_end_date")), false, created,
+                        idOf(object.path("product")), null);
             case "subscription.expired":
                 return new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, requiredId(object, type),
-                        "expired", instant(object.path("current_period_end_date")), false);
+                        "expired", instant(object.path("current_period_end_date")), false, created,
+                        idOf(object.path("product")), null);
             case "refund.created":
                 return new PaymentEvent.PaymentRefunded(PROVIDER, eventId, type, requiredId(object, type),
                         paymentRef(object, type),
@@ -96,7 +99,7 @@ final class CreemEvents {
                 return new PaymentEvent.DisputeOpened(PROVIDER, eventId, type, requiredId(object, type),
                         paymentRef(object, type), money(object.path("amount"), object.path("currency"), type));
             default:
-                return statusChanged(eventId, type, object);
+                return statusChanged(eventId, type, object, created);
         }
     }
 
@@ -134,20 +137,25 @@ final class CreemEvents {
         JsonNode metadata = subscription.path("metadata");
         return new PaymentEvent.SubscriptionPaid(PROVIDER, eventId, type, transaction, requiredId(subscription, type),
                 transaction, paid, instant(subscription.path("current_period_end_date")), text(metadata, "orderId"),
-                text(metadata, "userId"), text(metadata, "productId"), idOf(subscription.path("customer")));
+                text(metadata, "userId"), text(metadata, "productId"), idOf(subscription.path("customer")),
+                // Creem sends subscription.paid for paid periods only (a plan change is subscription.update), and
+                // the subscription's product is the plan this period was charged for.
+                PaymentEvent.BillingReason.CYCLE, idOf(product), null);
     }
 
     /**
      * Creem says {@code scheduled_cancel} for a subscription that runs to the end of its paid period and
      * then stops; in our words that is still active, with {@code cancelAtPeriodEnd}.
      */
-    private static PaymentEvent.SubscriptionChanged statusChanged(String eventId, String type, JsonNode subscription) {
+    private static PaymentEvent.SubscriptionChanged statusChanged(String eventId, String type, JsonNode subscription,
+                                                                  Instant created) {
         String status = text(subscription, "status");
         boolean scheduled = "scheduled_cancel".equals(status) || "subscription.scheduled_cancel".equals(type);
         boolean cancelAtPeriodEnd = subscription.path("cancel_at_period_end").isBoolean()
                 ? subscription.path("cancel_at_period_end").booleanValue() || scheduled : scheduled;
         return new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, requiredId(subscription, type),
-                scheduled ? "active" : status, instant(subscription.path("current_period_end_date")), cancelAtPeriodEnd);
+                scheduled ? "active" : status, instant(subscription.path("current_period_end_date")), cancelAtPeriodEnd,
+                created, idOf(subscription.path("product")), null);
     }
 
     static String normalizeStatus(String status) {

@@ -197,7 +197,23 @@ public final class CreemPaymentProvider implements PaymentProvider {
         if (envelope == null || !envelope.isObject()) {
             throw new ValidationException("invalid_webhook", "the Creem webhook body is not a JSON object");
         }
-        return List.of(CreemEvents.map(envelope));
+        PaymentEvent event = CreemEvents.map(envelope);
+        if (event instanceof PaymentEvent.SubscriptionPaid paid && paid.linePriceRef() != null) {
+            event = paid.withLineProduct(productOf(paid.linePriceRef()));
+        } else if (event instanceof PaymentEvent.SubscriptionChanged changed && changed.priceRef() != null) {
+            event = changed.withProduct(productOf(changed.priceRef()));
+        }
+        return List.of(event);
+    }
+
+    /** Our product sold as a Creem product, or null when it is not in this environment's catalog. */
+    String productOf(String creemProductId) {
+        for (Map.Entry<String, String> entry : productIds.entrySet()) {
+            if (entry.getValue().equals(creemProductId)) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     /**
@@ -220,6 +236,20 @@ public final class CreemPaymentProvider implements PaymentProvider {
         return new Subscription(subscription.userId(), NAME, subscription.subscriptionId(), subscription.productId(),
                 status, periodEnd != null ? periodEnd : subscription.currentPeriodEnd(), cancelAtPeriodEnd,
                 subscription.customerRef(), clock.instant());
+    }
+
+    /** Creem's upgrade (also used for a downgrade): the subscription moves to the target's Creem product. */
+    @Override
+    public void changePlan(Subscription subscription, Product target) {
+        String creemProduct = productIds.get(target.id());
+        if (creemProduct == null) {
+            throw new IllegalStateException("no Creem product for " + target.id());
+        }
+        ObjectNode body = Json.object();
+        body.put("product_id", creemProduct);
+        body.put("update_behavior", target.proration() == Product.PlanChangeProration.ALWAYS_INVOICE
+                ? "proration-charge-immediately" : "proration-none");
+        send(post("/v1/subscriptions/" + encode(subscription.subscriptionId()) + "/upgrade", body), "subscription upgrade");
     }
 
     /** Creem's customer portal link; the customer is looked up from the subscription when we do not have it. */

@@ -182,6 +182,12 @@ public final class MockPaymentProvider implements PaymentProvider {
                 subscription.customerRef(), clock.instant());
     }
 
+    /** The mock bills nothing: a plan change is only what PlanChanges grants and records. */
+    @Override
+    public void changePlan(Subscription subscription, Product target) {
+        java.util.Objects.requireNonNull(target, "target");
+    }
+
     /** There is no billing portal locally: back where the user came from. */
     @Override
     public String billingPortalUrl(Subscription subscription, String returnUrl) {

@@ -38,7 +38,7 @@ final class StripeEvents {
             case "checkout.session.expired" -> List.of(checkoutClosed(eventId, type, object, OrderStatus.EXPIRED));
             case "invoice.paid" -> invoicePaid(eventId, type, object);
             case "customer.subscription.updated", "customer.subscription.deleted" ->
-                    List.of(subscriptionChanged(eventId, type, object));
+                    List.of(subscriptionChanged(eventId, type, object, instant(event, "created")));
             case "charge.refunded" -> chargeRefunded(eventId, type, object);
             case "refund.created" -> refundCreated(eventId, type, object);
             // a refund that fails (or is canceled) after it was reported: give back what its claw-back took
@@ -47,7 +47,7 @@ final class StripeEvents {
                     requireText(object, "id", eventId), paymentRef(object, eventId), money(object, "amount", null, eventId)));
             case "charge.dispute.closed" -> List.of(new PaymentEvent.DisputeClosed(PROVIDER, eventId, type,
                     requireText(object, "id", eventId), paymentRef(object, eventId), disputeWon(text(object, "status"))));
-            case "invoice.payment_failed" -> invoicePaymentFailed(eventId, type, object);
+            case "invoice.payment_failed" -> invoicePaymentFailed(eventId, type, object, instant(event, "created"));
             // everything else: acknowledged, nothing to do
             default -> ignored(eventId, type);
         };
@@ -110,7 +110,50 @@ final class StripeEvents {
         return List.of(new PaymentEvent.SubscriptionPaid(PROVIDER, eventId, type, invoiceId, subscriptionId, paymentRef,
                 money(invoice, "amount_paid", null, eventId), periodEnd,
                 subscriptionMetadata(invoice, "orderId"), subscriptionMetadata(invoice, "userId"),
-                subscriptionMetadata(invoice, "productId"), idOf(invoice, "customer")));
+                subscriptionMetadata(invoice, "productId"), idOf(invoice, "customer"),
+                billingReason(text(invoice, "billing_reason")), linePrice(invoice), null));
+    }
+
+    /** Stripe's billing_reason in our words; an invoice that does not say is not a period. */
+    static PaymentEvent.BillingReason billingReason(String reason) {
+        if (reason == null) {
+            return PaymentEvent.BillingReason.OTHER;
+        }
+        return switch (reason) {
+            case "subscription_create" -> PaymentEvent.BillingReason.CREATE;
+            case "subscription_cycle" -> PaymentEvent.BillingReason.CYCLE;
+            case "subscription_update" -> PaymentEvent.BillingReason.UPDATE;
+            default -> PaymentEvent.BillingReason.OTHER;
+        };
+    }
+
+    /**
+     * The price of the invoice's subscription line (the first line that is not a proration): {@code price}
+     * (expanded or not) and {@code plan} up to API 2025-02-24, {@code pricing.price_details.price} from
+     * 2025-03-31 (basil). Null when no line names one (the invoice then says nothing about its plan).
+     */
+    static String linePrice(JsonNode invoice) {
+        JsonNode lines = invoice.path("lines").path("data");
+        if (!lines.isArray()) {
+            return null;
+        }
+        for (JsonNode line : lines) {
+            if (line.path("proration").asBoolean(false)
+                    || line.path("parent").path("subscription_item_details").path("proration").asBoolean(false)) {
+                continue;
+            }
+            String price = idOf(line, "price");
+            if (price == null) {
+                price = idOf(line.path("pricing").path("price_details"), "price");
+            }
+            if (price == null) {
+                price = idOf(line, "plan");
+            }
+            if (price != null) {
+                return price;
+            }
+        }
+        return null;
     }
 
     /**
@@ -120,7 +163,8 @@ final class StripeEvents {
      * are. A failed first invoice ({@code subscription_create}) leaves the subscription {@code incomplete},
      * not past due, and a one-off invoice is not a subscription's: both are acknowledged, nothing to do.
      */
-    private static List<PaymentEvent> invoicePaymentFailed(String eventId, String type, JsonNode invoice) {
+    private static List<PaymentEvent> invoicePaymentFailed(String eventId, String type, JsonNode invoice,
+                                                           Instant created) {
         String subscriptionId = idOf(invoice, "subscription");
         if (subscriptionId == null) {
             subscriptionId = idOf(invoice.path("parent").path("subscription_details"), "subscription");
@@ -129,7 +173,7 @@ final class StripeEvents {
             return ignored(eventId, type);
         }
         return List.of(new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, subscriptionId, "past_due",
-                null, null));
+                null, null, created, null, null));
     }
 
     /**
@@ -152,9 +196,18 @@ final class StripeEvents {
         return null;
     }
 
-    static PaymentEvent.SubscriptionChanged subscriptionChanged(String eventId, String type, JsonNode subscription) {
+    static PaymentEvent.SubscriptionChanged subscriptionChanged(String eventId, String type, JsonNode subscription,
+                                                                Instant created) {
         return new PaymentEvent.SubscriptionChanged(PROVIDER, eventId, type, requireText(subscription, "id", eventId),
-                text(subscription, "status"), currentPeriodEnd(subscription), willCancel(subscription));
+                text(subscription, "status"), currentPeriodEnd(subscription), willCancel(subscription), created,
+                itemPrice(subscription), null);
+    }
+
+    /** The price of the subscription's (single) item: {@code price} (expanded or not), else {@code plan}. */
+    static String itemPrice(JsonNode subscription) {
+        JsonNode item = subscription.path("items").path("data").path(0);
+        String price = idOf(item, "price");
+        return price != null ? price : idOf(item, "plan");
     }
 
     /** current_period_end moved from the subscription to its items in API 2025-03-31. */

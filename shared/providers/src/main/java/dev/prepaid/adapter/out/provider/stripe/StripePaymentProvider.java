@@ -260,7 +260,32 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         if (event == null || !event.isObject()) {
             throw new IllegalArgumentException("a signed Stripe webhook is not a JSON object");
         }
-        return StripeEvents.map(event);
+        return withLineProducts(StripeEvents.map(event));
+    }
+
+    /** A paid invoice's line price mapped to our product: the price ids are this provider's configuration. */
+    private List<PaymentEvent> withLineProducts(List<PaymentEvent> events) {
+        List<PaymentEvent> mapped = new ArrayList<>(events.size());
+        for (PaymentEvent event : events) {
+            if (event instanceof PaymentEvent.SubscriptionPaid paid && paid.linePriceRef() != null) {
+                mapped.add(paid.withLineProduct(productOfPrice(paid.linePriceRef())));
+            } else if (event instanceof PaymentEvent.SubscriptionChanged changed && changed.priceRef() != null) {
+                mapped.add(changed.withProduct(productOfPrice(changed.priceRef())));
+            } else {
+                mapped.add(event);
+            }
+        }
+        return mapped;
+    }
+
+    /** Our product sold at a Stripe price, or null when the price is not in this environment's catalog. */
+    String productOfPrice(String priceId) {
+        for (Map.Entry<String, String> entry : priceIdsByProductId.entrySet()) {
+            if (entry.getValue().equals(priceId)) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     private static String header(Map<String, String> headers, String name) {
@@ -303,6 +328,37 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 StripeEvents.willCancel(result),
                 customer != null ? customer : subscription.customerRef(),
                 clock.instant());
+    }
+
+    /**
+     * The subscription's single item takes the target's price. No idempotency key: setting a price the item
+     * already has changes nothing and invoices nothing, so a retry is harmless, while a key would replay an
+     * older change (pro, then basic, then pro again within a day).
+     */
+    @Override
+    public void changePlan(Subscription subscription, Product target) {
+        Objects.requireNonNull(subscription, "subscription");
+        String id = subscription.subscriptionId();
+        String priceId = priceIdsByProductId.get(target.id());
+        if (priceId == null) {
+            throw new IllegalStateException("no Stripe price for product " + target.id() + " ("
+                    + ProductCatalog.providerIdVariable(NAME, target.id()) + ")");
+        }
+        try {
+            JsonNode current = raw(client.v1().subscriptions().retrieve(id));
+            String itemId = StripeEvents.text(current.path("items").path("data").path(0), "id");
+            if (itemId == null) {
+                throw new IllegalStateException("Stripe subscription " + id + " has no item");
+            }
+            client.v1().subscriptions().update(id, SubscriptionUpdateParams.builder()
+                    .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(priceId).build())
+                    .setProrationBehavior(target.proration() == Product.PlanChangeProration.ALWAYS_INVOICE
+                            ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
+                            : SubscriptionUpdateParams.ProrationBehavior.NONE)
+                    .build());
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("change the plan of subscription " + id, e);
+        }
     }
 
     @Override

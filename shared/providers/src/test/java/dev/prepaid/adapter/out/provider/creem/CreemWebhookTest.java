@@ -127,7 +127,8 @@ class CreemWebhookTest {
         PaymentEvent event = parse(webhook);
         assertEquals(new PaymentEvent.SubscriptionPaid("creem", webhook.eventId(), "subscription.paid",
                 bought.transaction(), bought.subscriptionId(), bought.transaction(), new Money(1990, "usd"), PERIOD_END,
-                bought.order().orderId().value(), "user-7", "basic", bought.customer()), event);
+                bought.order().orderId().value(), "user-7", "basic", bought.customer(), PaymentEvent.BillingReason.CYCLE,
+                "prod_basic_1", "basic"), event);
         assertEquals(((PaymentEvent.CheckoutPaid) parse(checkout)).invoiceRef(),
                 ((PaymentEvent.SubscriptionPaid) event).invoiceRef());
     }
@@ -140,7 +141,8 @@ class CreemWebhookTest {
 
         assertEquals(new PaymentEvent.SubscriptionPaid("creem", webhook.eventId(), "subscription.paid",
                 "tran_renewal2", bought.subscriptionId(), "tran_renewal2", new Money(1990, "usd"), next,
-                bought.order().orderId().value(), "user-7", "basic", bought.customer()), parse(webhook));
+                bought.order().orderId().value(), "user-7", "basic", bought.customer(), PaymentEvent.BillingReason.CYCLE,
+                "prod_basic_1", "basic"), parse(webhook));
     }
 
     @Test
@@ -150,7 +152,8 @@ class CreemWebhookTest {
                  "customer":"cust_2","last_transaction_id":"tran_2","current_period_end_date":"2025-04-10T12:00:00+02:00"}}""");
 
         assertEquals(new PaymentEvent.SubscriptionPaid("creem", "evt_2", "subscription.paid", "tran_2", "sub_2",
-                "tran_2", null, Instant.parse("2025-04-10T10:00:00Z"), null, null, null, "cust_2"), parse(webhook));
+                "tran_2", null, Instant.parse("2025-04-10T10:00:00Z"), null, null, null, "cust_2",
+                PaymentEvent.BillingReason.CYCLE, "prod_basic_1", "basic"), parse(webhook));
     }
 
     @Test
@@ -168,9 +171,9 @@ class CreemWebhookTest {
         CreemWebhooks.Webhook expired = CreemWebhooks.subscriptionEvent("subscription.expired", subscription);
 
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", canceled.eventId(), "subscription.canceled",
-                bought.subscriptionId(), "canceled", PERIOD_END, false), parse(canceled));
+                bought.subscriptionId(), "canceled", PERIOD_END, false), stateOnly(parse(canceled)));
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", expired.eventId(), "subscription.expired",
-                bought.subscriptionId(), "expired", PERIOD_END, false), parse(expired));
+                bought.subscriptionId(), "expired", PERIOD_END, false), stateOnly(parse(expired)));
     }
 
     @Test
@@ -182,9 +185,9 @@ class CreemWebhookTest {
         CreemWebhooks.Webhook update = CreemWebhooks.subscriptionEvent("subscription.update", subscription);
 
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", active.eventId(), "subscription.active",
-                bought.subscriptionId(), "active", PERIOD_END, false), parse(active));
+                bought.subscriptionId(), "active", PERIOD_END, false), stateOnly(parse(active)));
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", update.eventId(), "subscription.update",
-                bought.subscriptionId(), "past_due", PERIOD_END, false), parse(update));
+                bought.subscriptionId(), "past_due", PERIOD_END, false), stateOnly(parse(update)));
     }
 
     @Test
@@ -196,9 +199,9 @@ class CreemWebhookTest {
         CreemWebhooks.Webhook scheduled = CreemWebhooks.subscriptionEvent("subscription.scheduled_cancel", subscription);
 
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", update.eventId(), "subscription.update",
-                bought.subscriptionId(), "active", PERIOD_END, true), parse(update));
+                bought.subscriptionId(), "active", PERIOD_END, true), stateOnly(parse(update)));
         assertEquals(new PaymentEvent.SubscriptionChanged("creem", scheduled.eventId(), "subscription.scheduled_cancel",
-                bought.subscriptionId(), "active", PERIOD_END, true), parse(scheduled));
+                bought.subscriptionId(), "active", PERIOD_END, true), stateOnly(parse(scheduled)));
     }
 
     @Test
@@ -309,5 +312,14 @@ class CreemWebhookTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The state an event reports, without when it was created or its price (asserted in their own tests). */
+    private static dev.prepaid.domain.payment.PaymentEvent stateOnly(dev.prepaid.domain.payment.PaymentEvent event) {
+        if (event instanceof dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged c) {
+            return new dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged(c.provider(), c.eventId(), c.type(),
+                    c.subscriptionId(), c.status(), c.currentPeriodEnd(), c.cancelAtPeriodEnd());
+        }
+        return event;
     }
 }

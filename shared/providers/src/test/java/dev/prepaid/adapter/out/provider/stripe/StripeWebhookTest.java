@@ -78,7 +78,8 @@ class StripeWebhookTest {
         // the period paid for is the line's, not the invoice's period_end
         assertEquals(new PaymentEvent.SubscriptionPaid("stripe", "evt_1KJrGtJDPojXS6LN15fcthM3", "invoice.paid",
                         "in_1KJqKBJDPojXS6LNJbvLUgEy", "sub_JsuPyCPhXWfZar", "in_1KJqKBJDPojXS6LNJbvLUgEy",
-                        new Money(0, "usd"), Instant.ofEpochSecond(1645323680), null, null, null, "cus_JsuO3bmrj0QlAw"),
+                        new Money(0, "usd"), Instant.ofEpochSecond(1645323680), null, null, null, "cus_JsuO3bmrj0QlAw",
+                        PaymentEvent.BillingReason.CYCLE, "price_1IDQm5JDPojXS6LNM31hxKzp", null),
                 only(deliver(fixture("invoice_paid"))));
     }
 
@@ -172,7 +173,8 @@ class StripeWebhookTest {
     void invoicePaidForASubscriptionPeriod() {
         ObjectNode event = StripeWebhooks.invoicePaid("in_2", "sub_2", "cus_2", "pi_2", 4990, "usd", PERIOD_END, METADATA);
         assertEquals(new PaymentEvent.SubscriptionPaid("stripe", event.get("id").asText(), "invoice.paid", "in_2", "sub_2",
-                "pi_2", new Money(4990, "usd"), Instant.ofEpochSecond(PERIOD_END), ORDER, "user-42", "pro", "cus_2"),
+                "pi_2", new Money(4990, "usd"), Instant.ofEpochSecond(PERIOD_END), ORDER, "user-42", "pro", "cus_2",
+                PaymentEvent.BillingReason.CYCLE, null, null),
                 only(deliver(event)));
     }
 
@@ -192,7 +194,7 @@ class StripeWebhookTest {
         METADATA.forEach(metadata::put);
         assertEquals(new PaymentEvent.SubscriptionPaid("stripe", event.get("id").asText(), "invoice.paid", "in_3",
                 "sub_basil", "in_3", new Money(1990, "usd"), Instant.ofEpochSecond(PERIOD_END), ORDER, "user-42", "pro",
-                "cus_3"), only(deliver(event)));
+                "cus_3", PaymentEvent.BillingReason.CYCLE, null, null), only(deliver(event)));
     }
 
     @Test
@@ -235,7 +237,7 @@ class StripeWebhookTest {
         assertEquals("subscription_cycle", invoice.get("billing_reason").asText());
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", "evt_failed_1KJqKBJDPojXS6LN", "invoice.payment_failed",
                         "sub_JsuPyCPhXWfZar", "past_due", null, null),
-                only(deliver(event)));
+                stateOnly(only(deliver(event))));
     }
 
     @Test
@@ -245,7 +247,7 @@ class StripeWebhookTest {
         object(event).remove("subscription");
         object(event).putObject("parent").putObject("subscription_details").put("subscription", "sub_6");
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", event.get("id").asText(), "invoice.payment_failed",
-                "sub_6", "past_due", null, null), only(deliver(event)));
+                "sub_6", "past_due", null, null), stateOnly(only(deliver(event))));
     }
 
     @Test
@@ -271,13 +273,13 @@ class StripeWebhookTest {
                 PERIOD_END, true);
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", updated.get("id").asText(),
                 "customer.subscription.updated", "sub_7", "active", Instant.ofEpochSecond(PERIOD_END), true),
-                only(deliver(updated)));
+                stateOnly(only(deliver(updated))));
 
         ObjectNode deleted = StripeWebhooks.subscriptionEvent("customer.subscription.deleted", "sub_7", "cus_7", "canceled",
                 PERIOD_END, false);
         assertEquals(new PaymentEvent.SubscriptionChanged("stripe", deleted.get("id").asText(),
                 "customer.subscription.deleted", "sub_7", "canceled", Instant.ofEpochSecond(PERIOD_END), false),
-                only(deliver(deleted)));
+                stateOnly(only(deliver(deleted))));
     }
 
     @Test
@@ -455,5 +457,14 @@ class StripeWebhookTest {
         headers.put("Stripe-Signature", StripeWebhooks.signature(payload, "whsec_old", TS) + ",v1="
                 + StripeWebhooks.signature(payload, SECRET, TS).split("v1=")[1]);
         assertEquals(1, provider.parseWebhook(headers, payload.getBytes(StandardCharsets.UTF_8)).size());
+    }
+
+    /** The state an event reports, without when it was created or its price (asserted in their own tests). */
+    private static dev.prepaid.domain.payment.PaymentEvent stateOnly(dev.prepaid.domain.payment.PaymentEvent event) {
+        if (event instanceof dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged c) {
+            return new dev.prepaid.domain.payment.PaymentEvent.SubscriptionChanged(c.provider(), c.eventId(), c.type(),
+                    c.subscriptionId(), c.status(), c.currentPeriodEnd(), c.cancelAtPeriodEnd());
+        }
+        return event;
     }
 }
