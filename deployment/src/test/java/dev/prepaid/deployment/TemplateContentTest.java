@@ -321,7 +321,7 @@ class TemplateContentTest {
             } else {
                 assertEquals(authorizerName, properties.path("Auth").path("Authorizer").asText(),
                         id + " " + route + ": Auth.Authorizer");
-                assertEquals(expected.scopes(), scopes, id + " " + route + ": Auth.AuthorizationScopes");
+                assertEquals(expected.scopesOf(route), scopes, id + " " + route + ": Auth.AuthorizationScopes");
             }
         }));
     }
@@ -492,6 +492,19 @@ class TemplateContentTest {
                 id + ": the schedule is disabled");
         assertEquals("rate(15 minutes)", template.path("Parameters").path(expected.schedule()).path("Default").asText(),
                 expected.schedule() + " default: every 15 minutes (the SOP's schedule, and the alarms' periods)");
+    }
+
+    /**
+     * The grant cap: the credits/grant scope creates at most MaxGrant per grant (the handler's MAX_GRANT; its default
+     * without the variable is the same 1000).
+     */
+    @Test
+    void theGrantCapIsAParameterOfTheDeductFunction() {
+        JsonNode maxGrant = template.path("Parameters").path("MaxGrant");
+        assertEquals("Number", maxGrant.path("Type").asText(), "MaxGrant Type");
+        assertEquals(1000, maxGrant.path("Default").asInt(-1), "MaxGrant Default (GrantAuthority.DEFAULT_MAX_GRANT)");
+        assertEquals(ref("MaxGrant"), function(template, "DeductCreditsFunction").path("Properties").path("Environment")
+                .path("Variables").path("MAX_GRANT"), "DeductCreditsFunction MAX_GRANT");
     }
 
     /** The reconciliation's tuning parameters default to what the code does without them. */

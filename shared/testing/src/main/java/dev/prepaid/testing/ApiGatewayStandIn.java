@@ -138,7 +138,8 @@ public final class ApiGatewayStandIn implements AutoCloseable {
                     return;
                 }
                 List<String> granted = List.of(claims.getOrDefault("scope", "").trim().split("\\s+"));
-                if (!granted.containsAll(match.scopes)) {
+                // API Gateway's rule: a route with scopes is authorised when the token holds any one of them.
+                if (!match.scopes.isEmpty() && match.scopes.stream().noneMatch(granted::contains)) {
                     write(exchange, 403, Map.of("content-type", "application/json"),
                             "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8));
                     return;

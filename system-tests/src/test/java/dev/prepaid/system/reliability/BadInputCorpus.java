@@ -75,6 +75,7 @@ final class BadInputCorpus {
         jsonRoute("subscription-cancel", "/api/payment/subscription/cancel", "user:" + user, valid("atPeriodEnd", true));
         jsonRoute("billing-portal", "/api/payment/billing-portal", "user:" + user, valid("returnUrl", "https://app.test/account"));
         numbers();
+        grants();
         strings();
         queries();
         tokens();
@@ -217,6 +218,25 @@ final class BadInputCorpus {
                 "{\"deductionId\": \"usage#never-happened\", \"reason\": \"x\"}", SERVICE);
         add("refund", "not-a-deduction", "POST", "/api/credits/refund",
                 "{\"deductionId\": \"adjustment#setup\", \"reason\": \"x\"}", SERVICE);
+    }
+
+    /**
+     * Creating credits beyond what the token may (issue 10 item 5): credits/write alone (403), more than MAX_GRANT
+     * with credits/grant (422 grant_over_limit; the system runs with the default cap, 1000), a negative adjustment
+     * without credits/admin (403).
+     */
+    private void grants() {
+        String grant = "/api/credits/grant";
+        add("grant", "scope:write-only", "POST", grant,
+                body("userId", user, "amount", 1, "reason", "x", "idempotencyKey", "bad-scope"), "writer:app-backend");
+        for (String amount : List.of("1000.01", "1001", "999999999")) {
+            add("grant", "over-cap:" + amount, "POST", grant, "{\"userId\": \"" + user + "\", \"amount\": " + amount
+                    + ", \"reason\": \"x\", \"idempotencyKey\": \"bad-cap\"}", SERVICE);
+        }
+        for (String amount : List.of("-1", "-0.01")) {
+            add("grant", "negative-without-admin:" + amount, "POST", grant, "{\"userId\": \"" + user + "\", \"amount\": "
+                    + amount + ", \"reason\": \"x\", \"idempotencyKey\": \"bad-neg\"}", SERVICE);
+        }
     }
 
     /** Characters that no identifier, key or text may hold, and lengths past every bound. */
