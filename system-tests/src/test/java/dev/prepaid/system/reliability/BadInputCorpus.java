@@ -248,6 +248,19 @@ final class BadInputCorpus {
             add("grant", "userId", "POST", "/api/credits/grant",
                     body("userId", id, "amount", 1, "reason", "x", "idempotencyKey", "bad-user"), SERVICE);
         }
+        // Half a surrogate pair, as JSON escapes (the body helper would send a lone surrogate as '?', a valid id):
+        // the store would keep "a"+U+D800 and "a"+U+DC00 both as "a?", one balance for two users (issue 10 item 8).
+        for (String half : List.of("a\\ud800", "\\udc00b", "x\\udbff\\udbff", "\\ude00\\ud83d")) {
+            add("deduct", "userId:unpaired-surrogate", "POST", "/api/credits/deduct",
+                    "{\"userId\": \"" + half + "\", \"amount\": 1, \"idempotencyKey\": \"bad-surrogate\"}", SERVICE);
+            add("grant", "userId:unpaired-surrogate", "POST", "/api/credits/grant",
+                    "{\"userId\": \"" + half + "\", \"amount\": 1, \"reason\": \"x\", \"idempotencyKey\": \"bad-surrogate\"}",
+                    SERVICE);
+            add("deduct", "idempotencyKey:unpaired-surrogate", "POST", "/api/credits/deduct",
+                    "{\"userId\": \"" + user + "\", \"amount\": 1, \"idempotencyKey\": \"k" + half + "\"}", SERVICE);
+            add("refund", "idempotencyKey:unpaired-surrogate", "POST", "/api/credits/refund", "{\"deductionId\": \""
+                    + deductionId + "\", \"reason\": \"x\", \"amount\": 1, \"idempotencyKey\": \"k" + half + "\"}", SERVICE);
+        }
         List<String> keys = List.of("", "κλειδί", "with space", "hash#key", "k".repeat(256), "bell\u0007", "emoji\ud83d\ude00");
         for (String key : keys) {
             add("deduct", "idempotencyKey", "POST", "/api/credits/deduct", body("userId", user, "amount", 1, "idempotencyKey", key), SERVICE);

@@ -73,6 +73,11 @@ final class DeductFixture {
                 {"userId": "%s", "amount": %s, "idempotencyKey": "%s"}""".formatted(user, amount, key));
     }
 
+    /** A deduct with a raw body (JSON escapes as a client wrote them). */
+    Reply deduct(String body) {
+        return post("/api/credits/deduct", body);
+    }
+
     static String newUser() {
         return "user-" + UUID.randomUUID();
     }
