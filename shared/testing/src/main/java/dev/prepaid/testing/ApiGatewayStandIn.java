@@ -155,7 +155,9 @@ public final class ApiGatewayStandIn implements AutoCloseable {
                 return;
             }
             APIGatewayV2HTTPEvent event = event(exchange, method, path, headers, pathParameters, claims, match, body);
-            APIGatewayV2HTTPResponse response = match.handler.handleRequest(event, new TestContext(match.functionName));
+            Route invoked = match;
+            APIGatewayV2HTTPResponse response = FunctionScope.call(invoked.functionName,
+                    () -> invoked.handler.handleRequest(event, new TestContext(invoked.functionName)));
             byte[] out = response.getBody() == null ? new byte[0]
                     : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                     : response.getBody().getBytes(StandardCharsets.UTF_8);
