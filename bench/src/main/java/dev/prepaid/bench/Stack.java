@@ -123,7 +123,7 @@ final class Stack implements AutoCloseable {
     }
 
     static APIGatewayV2HTTPEvent grant(String user, String amount, String key) {
-        return Events.request("POST", "/api/credits/grant").service("app-backend", "credits/write")
+        return Events.request("POST", "/api/credits/grant").service("app-backend", "credits/admin")
                 .body("{\"userId\":\"" + user + "\",\"amount\":" + amount + ",\"reason\":\"bench\",\"idempotencyKey\":\""
                         + key + "\"}")
                 .build();

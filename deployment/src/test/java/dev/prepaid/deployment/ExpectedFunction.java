@@ -21,6 +21,13 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
 
     static final Map<String, ExpectedFunction> BY_LOGICAL_ID = byLogicalId();
 
+    /**
+     * Routes whose scopes differ from their function's (any one of them authorises): creating credits is not
+     * credits/write's, it needs credits/grant (capped) or credits/admin.
+     */
+    static final Map<String, List<String>> ROUTE_SCOPES = Map.of(
+            "POST /api/credits/grant", List.of(Caller.GRANT_SCOPE, Caller.ADMIN_SCOPE));
+
     ExpectedFunction {
         routes = Set.copyOf(routes);
         publicRoutes = Set.copyOf(publicRoutes);
@@ -95,6 +102,11 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
     static String logicalIdOf(ExpectedFunction function) {
         return BY_LOGICAL_ID.entrySet().stream().filter(e -> e.getValue().equals(function))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /** The scopes API Gateway must require on {@code route} (any one of them). */
+    List<String> scopesOf(String route) {
+        return routes.contains(route) ? ROUTE_SCOPES.getOrDefault(route, scopes) : scopes;
     }
 
     boolean isPublic(String route) {

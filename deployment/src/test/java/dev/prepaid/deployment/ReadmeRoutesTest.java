@@ -69,6 +69,8 @@ class ReadmeRoutesTest {
         assertEquals(new Auth(false, List.of()), routes.get("GET /api/credits/transactions"), "query string dropped");
         assertEquals(new Auth(false, List.of("credits/write")), routes.get("POST /api/credits/deduct"), "heading's scope");
         assertEquals(new Auth(false, List.of("credits/admin")), routes.get("POST /api/admin/dlq/redrive"), "heading's scope");
+        assertEquals(new Auth(false, List.of("credits/admin", "credits/grant")), routes.get("POST /api/credits/grant"),
+                "the row's scopes (any one of them)");
         assertEquals(Auth.PUBLIC, routes.get(Templates.DEFAULT_ROUTE), "the catch-all's row");
     }
 
@@ -140,7 +142,8 @@ class ReadmeRoutesTest {
                 String route = Templates.routeKey(properties);
                 String authorizer = properties.path("Auth").path("Authorizer").asText("");
                 Auth auth = authorizer.equals("NONE") ? Auth.PUBLIC
-                        : new Auth(false, Templates.texts(properties.path("Auth").path("AuthorizationScopes")));
+                        : new Auth(false, List.copyOf(new TreeSet<>(
+                                Templates.texts(properties.path("Auth").path("AuthorizationScopes")))));
                 assertTrue(routes.put(route, auth) == null, "template.yaml declares " + route + " twice");
                 servedBy.put(route, resource.getKey());
             });

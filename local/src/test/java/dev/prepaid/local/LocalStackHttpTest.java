@@ -251,7 +251,7 @@ class LocalStackHttpTest {
     @Test
     @Order(6)
     void theAppsBackendDeductsWithAServiceToken() {
-        String service = token(base, "my-app-backend", "credits/write");
+        String service = token(base, "my-app-backend", "credits/write credits/grant");
         Reply grant = call(base, "POST", "/api/credits/grant", service,
                 "{\"userId\": \"carol\", \"amount\": 50, \"reason\": \"welcome\", \"idempotencyKey\": \"welcome-carol\"}");
         assertEquals(200, grant.status(), grant.body());

@@ -21,7 +21,7 @@ class PersistenceTest {
         Options options = TestSupport.options(TestSupport.realTemplate()).withDataDir(dir);
         String userToken;
         try (LocalStack first = LocalStack.start(options)) {
-            String service = token(first.baseUrl(), "my-app-backend", "credits/write");
+            String service = token(first.baseUrl(), "my-app-backend", "credits/write credits/grant");
             assertEquals(200, call(first.baseUrl(), "POST", "/api/credits/grant", service,
                     "{\"userId\": \"dora\", \"amount\": 42, \"reason\": \"kept\", \"idempotencyKey\": \"kept-1\"}").status());
             userToken = token(first.baseUrl(), "dora", null);

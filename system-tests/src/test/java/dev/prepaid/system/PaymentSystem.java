@@ -143,9 +143,11 @@ final class PaymentSystem implements AutoCloseable {
         AdminHandler admin = new AdminHandler(env);
         NotFoundHandler notFound = new NotFoundHandler(env);
         httpHandlers = List.of(deduct, query, orders, callback, webhook, admin, notFound);
-        for (String route : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/grant")) {
+        for (String route : List.of("/api/credits/deduct", "/api/credits/refund")) {
             gateway.route("POST", route, deduct, "deduct-credits", jwt, List.of("credits/write"));
         }
+        // any one of the scopes, as in template.yaml
+        gateway.route("POST", "/api/credits/grant", deduct, "deduct-credits", jwt, List.of("credits/grant", "credits/admin"));
         for (String route : List.of("/api/credits/balance", "/api/credits/transactions", "/api/credits/usage/summary",
                 "/api/credits/usage/daily")) {
             gateway.route("GET", route, query, "credits-query", jwt, List.of());
@@ -177,7 +179,8 @@ final class PaymentSystem implements AutoCloseable {
 
     /**
      * The tests' identity provider: "Bearer user:alice" is a verified token for alice, "Bearer service:app"
-     * one with scope credits/write, "Bearer admin:ops" one with scope credits/admin. (The local runner verifies real
+     * one with scopes credits/write and credits/grant (what the app's backend holds), "Bearer writer:app" one with
+     * credits/write only, "Bearer admin:ops" one with scope credits/admin. (The local runner verifies real
      * HS256 JWTs.)
      */
     static Map<String, String> testTokens(Map<String, String> headers) {
@@ -191,7 +194,10 @@ final class PaymentSystem implements AutoCloseable {
             return Map.of("sub", token.substring(5), "exp", exp, "scope", "openid");
         }
         if (token.startsWith("service:")) {
-            return Map.of("sub", token.substring(8), "exp", exp, "scope", "credits/write");
+            return Map.of("sub", token.substring(8), "exp", exp, "scope", "credits/write credits/grant");
+        }
+        if (token.startsWith("writer:")) {
+            return Map.of("sub", token.substring(7), "exp", exp, "scope", "credits/write");
         }
         if (token.startsWith("admin:")) {
             return Map.of("sub", token.substring(6), "exp", exp, "scope", "credits/admin");

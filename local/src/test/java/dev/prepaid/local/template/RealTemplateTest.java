@@ -132,11 +132,14 @@ class RealTemplateTest {
     @Test
     void routesAuthorizersAndScopes() {
         FunctionSpec deduct = function("DeductCreditsFunction");
-        for (String path : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/grant")) {
+        for (String path : List.of("/api/credits/deduct", "/api/credits/refund")) {
             HttpRoute r = route(deduct, "POST", path);
             assertEquals("OAuth2Authorizer", r.authorizer());
             assertEquals(List.of("credits/write"), r.scopes());
         }
+        HttpRoute grant = route(deduct, "POST", "/api/credits/grant");
+        assertEquals("OAuth2Authorizer", grant.authorizer());
+        assertEquals(List.of("credits/grant", "credits/admin"), grant.scopes());
         FunctionSpec query = function("CreditsQueryFunction");
         assertTrue(route(query, "GET", "/api/credits/plans").isPublic(), "Authorizer: NONE");
         HttpRoute balance = route(query, "GET", "/api/credits/balance");

@@ -5,6 +5,7 @@ import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryIds;
 import dev.prepaid.domain.EntryType;
 import dev.prepaid.domain.Fingerprint;
+import dev.prepaid.domain.IdempotencyKeyReusedException;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.LimitCounter;
 import dev.prepaid.domain.NotFoundException;
@@ -78,15 +79,34 @@ public final class CreditService implements CreditCommands {
         Credits deducted = deduction.amount().negate();
         Credits amount = command.amount() == null ? deducted : command.amount();
         String key = command.idempotencyKey() == null ? null : command.idempotencyKey().value();
+        String fingerprint = Fingerprint.of("usage_refund", deduction.entryId(), amount.hundredths(), key);
+        if (key == null) {
+            Optional<LedgerEntry> legacy = legacyKeylessRefund(deduction.entryId());
+            if (legacy.isPresent()) {
+                if (!legacy.get().fingerprint().equals(fingerprint)) {
+                    throw new IdempotencyKeyReusedException(legacy.get().entryId());
+                }
+                return new RefundResult(legacy.get(), deduction.entryId(), true);
+            }
+        }
         Posting posting = new Posting(deduction.userId(),
                 EntryIds.usageRefund(deduction.entryId(), command.idempotencyKey()), EntryType.USAGE_REFUND, amount,
                 BalanceRule.ALLOW_NEGATIVE, key,
-                Fingerprint.of("usage_refund", deduction.entryId(), amount.hundredths(), key),
+                fingerprint,
                 command.reason(), deduction.operation(), Map.of(REASON_METADATA, command.reason()), clock.instant(),
                 Optional.of(new LimitCounter(EntryIds.refundedCounter(deduction.entryId()), amount, deducted,
                         "refund_exceeds_deduction")));
         PostingResult result = store.post(posting);
         return new RefundResult(result.entry(), deduction.entryId(), result.replayed());
+    }
+
+    /**
+     * A keyless refund stored under the old id ({@code #-}), which a client's key {@code -} can also have written:
+     * only an entry without a key is the keyless refund. One extra read, on keyless refunds only.
+     */
+    private Optional<LedgerEntry> legacyKeylessRefund(String deductionId) {
+        return store.entry(EntryIds.legacyKeylessUsageRefund(deductionId))
+                .filter(entry -> entry.type() == EntryType.USAGE_REFUND && entry.idempotencyKey() == null);
     }
 
     @Override

@@ -13,9 +13,21 @@ public final class EntryIds {
         return "usage#" + key.value();
     }
 
-    /** A refund of a deduction; without a key there is one refund per deduction. */
+    /**
+     * A refund of a deduction; without a key there is one refund per deduction, whose key segment is empty: a key
+     * has at least one character, so no client key can land on it (the old keyless segment, {@code -}, is a valid
+     * key; see {@link #legacyKeylessUsageRefund}).
+     */
     public static String usageRefund(String deductionId, IdempotencyKey refundKey) {
-        return "usage_refund#" + deductionId + "#" + (refundKey == null ? "-" : refundKey.value());
+        return "usage_refund#" + deductionId + "#" + (refundKey == null ? "" : refundKey.value());
+    }
+
+    /**
+     * Where a keyless refund was stored before its segment became empty. Still read, so that retrying a keyless
+     * refund recorded then replays it instead of refunding again; never written.
+     */
+    public static String legacyKeylessUsageRefund(String deductionId) {
+        return "usage_refund#" + deductionId + "#-";
     }
 
     public static String refundedCounter(String deductionId) {

@@ -11,6 +11,10 @@ public record IdempotencyKey(String value) {
         if (value == null || value.isEmpty()) {
             throw new ValidationException("invalid_idempotency_key", "idempotencyKey is required");
         }
+        if (Unicode.hasUnpairedSurrogate(value)) { // refused by the ASCII rule below too; named for a clear answer
+            throw new ValidationException("invalid_idempotency_key",
+                    "idempotencyKey is not valid Unicode (an unpaired surrogate)");
+        }
         if (value.length() > MAX_LENGTH) {
             throw new ValidationException("invalid_idempotency_key", "idempotencyKey is longer than " + MAX_LENGTH);
         }

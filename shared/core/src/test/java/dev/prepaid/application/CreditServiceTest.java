@@ -2,17 +2,22 @@ package dev.prepaid.application;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prepaid.domain.BalanceRule;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryType;
+import dev.prepaid.domain.Fingerprint;
 import dev.prepaid.domain.IdempotencyKey;
 import dev.prepaid.domain.IdempotencyKeyReusedException;
 import dev.prepaid.domain.InsufficientCreditsException;
 import dev.prepaid.domain.LedgerEntry;
+import dev.prepaid.domain.LimitCounter;
 import dev.prepaid.domain.LimitExceededException;
+import dev.prepaid.domain.Posting;
 import dev.prepaid.domain.NotFoundException;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.ValidationException;
@@ -265,7 +270,7 @@ class CreditServiceTest {
         assertFalse(refund.replayed());
         assertEquals("usage#k1", refund.deductionId());
         LedgerEntry entry = refund.entry();
-        assertEquals("usage_refund#usage#k1#-", entry.entryId());
+        assertEquals("usage_refund#usage#k1#", entry.entryId());
         assertEquals(EntryType.USAGE_REFUND, entry.type());
         assertEquals(USER, entry.userId());
         assertEquals(c("10"), entry.amount());
@@ -281,6 +286,49 @@ class CreditServiceTest {
         RefundResult again = service.refund(new RefundUsageCommand("usage#k1", "render failed", null, null));
         assertTrue(again.replayed());
         assertEquals(entry, again.entry());
+        assertEquals(c("10"), balance());
+    }
+
+    @Test
+    void aRefundKeyedDashAndTheKeylessRefundAreTwoRefunds() {
+        grant("10", "g1");
+        service.deduct(byAmount("k1", "4"));
+        RefundResult dash = service.refund(new RefundUsageCommand("usage#k1", "part", c("1"), key("-")));
+        RefundResult keyless = service.refund(new RefundUsageCommand("usage#k1", "rest", c("3"), null));
+        assertFalse(dash.replayed());
+        assertFalse(keyless.replayed(), "the keyless refund is not the refund keyed '-'");
+        assertNotEquals(dash.entry().entryId(), keyless.entry().entryId());
+        assertEquals(c("10"), balance());
+    }
+
+    @Test
+    void aKeylessRefundStoredUnderTheLegacyIdStillReplays() {
+        grant("10", "g1");
+        LedgerEntry deduction = service.deduct(byAmount("k1", "4")).entry();
+        // What the keyless refund of 4 wrote before its segment became empty: usage_refund#usage#k1#-, no key.
+        store.post(new Posting(USER, "usage_refund#usage#k1#-", EntryType.USAGE_REFUND, c("4"),
+                BalanceRule.ALLOW_NEGATIVE, null, Fingerprint.of("usage_refund", deduction.entryId(), 400L, null),
+                "render failed", null, Map.of("_reason", "render failed"), clock.instant(),
+                Optional.of(new LimitCounter("refunded#usage#k1", c("4"), c("4"), "refund_exceeds_deduction"))));
+        assertEquals(c("10"), balance());
+
+        RefundResult retry = service.refund(new RefundUsageCommand("usage#k1", "render failed", null, null));
+        assertTrue(retry.replayed());
+        assertEquals("usage_refund#usage#k1#-", retry.entry().entryId());
+        assertEquals(c("10"), balance(), "nothing refunded twice");
+        assertThrows(IdempotencyKeyReusedException.class,
+                () -> service.refund(new RefundUsageCommand("usage#k1", "render failed", c("1"), null)),
+                "another keyless refund of the same deduction is the same operation with other parameters");
+    }
+
+    @Test
+    void aLegacyIdWrittenByTheKeyDashIsNotTheKeylessRefund() {
+        grant("10", "g1");
+        service.deduct(byAmount("k1", "4"));
+        // before the fix, key "-" wrote usage_refund#usage#k1#- too, but with its key recorded
+        service.refund(new RefundUsageCommand("usage#k1", "part", c("1"), key("-")));
+        RefundResult keyless = service.refund(new RefundUsageCommand("usage#k1", "rest", c("3"), null));
+        assertFalse(keyless.replayed());
         assertEquals(c("10"), balance());
     }
 

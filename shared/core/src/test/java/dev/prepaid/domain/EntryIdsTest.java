@@ -21,12 +21,26 @@ class EntryIdsTest {
 
     @Test
     void refundIds() {
-        assertEquals("usage_refund#usage#req-1#-", EntryIds.usageRefund("usage#req-1", null));
+        assertEquals("usage_refund#usage#req-1#", EntryIds.usageRefund("usage#req-1", null));
         assertEquals("usage_refund#usage#req-1#r1", EntryIds.usageRefund("usage#req-1", new IdempotencyKey("r1")));
         assertNotEquals(EntryIds.usageRefund("usage#req-1", new IdempotencyKey("r1")),
                 EntryIds.usageRefund("usage#req-1", new IdempotencyKey("r2")));
         assertNotEquals(EntryIds.usageRefund("usage#req-1", null), EntryIds.usageRefund("usage#req-2", null));
         assertEquals("refunded#usage#req-1", EntryIds.refundedCounter("usage#req-1"));
+    }
+
+    @Test
+    void theKeylessRefundCannotCollideWithAnyClientKey() {
+        // "-" is a valid key (printable ASCII): it used to be the keyless refund's segment
+        assertNotEquals(EntryIds.usageRefund("usage#req-1", null), EntryIds.usageRefund("usage#req-1", new IdempotencyKey("-")));
+        assertEquals("usage_refund#usage#req-1#-", EntryIds.legacyKeylessUsageRefund("usage#req-1"),
+                "the id keyless refunds were stored under before: still read for their replay");
+        for (char c = 0x21; c <= 0x7E; c++) {
+            if (c != '#') {
+                assertNotEquals(EntryIds.usageRefund("usage#req-1", null),
+                        EntryIds.usageRefund("usage#req-1", new IdempotencyKey(String.valueOf(c))));
+            }
+        }
     }
 
     @ParameterizedTest(name = "isUsage({0}) = {1}")

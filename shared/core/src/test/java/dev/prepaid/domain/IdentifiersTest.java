@@ -63,6 +63,38 @@ class IdentifiersTest {
         assertEquals("invalid_user_id", e.code());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(value = {
+            "lone high surrogate|a\uD800",
+            "lone high surrogate first|\uD83Dsmile",
+            "lone low surrogate|a\uDC00b",
+            "reversed pair|\uDE00\uD83D",
+            "two highs|\uD83D\uD83D",
+    }, delimiter = '|')
+    void userIdRefusesUnpairedSurrogates(String what, String value) {
+        // Both spellings below would reach DynamoDB as "a?" (the UTF-8 encoder's replacement): one balance for two ids.
+        ValidationException e = assertThrows(ValidationException.class, () -> new UserId(value));
+        assertEquals("invalid_user_id", e.code());
+        assertEquals("userId is not valid Unicode (an unpaired surrogate)", e.getMessage());
+    }
+
+    @Test
+    void userIdIsNormalisedToNfcSoEitherSpellingIsOneUser() {
+        String nfd = "zoe\u0301";        // e + combining acute accent
+        String nfc = "zo\u00E9";         // precomposed e acute
+        assertEquals(new UserId(nfc), new UserId(nfd));
+        assertEquals(nfc, new UserId(nfd).value());
+        assertEquals("\uAC00", new UserId("\u1100\u1161").value(), "Hangul jamo compose");
+        assertEquals("\u212B".length(), 1);
+        assertEquals("\u00C5", new UserId("\u212B").value(), "the Angstrom sign is its canonical equivalent");
+    }
+
+    @Test
+    void theLengthLimitAppliesToTheNormalisedId() {
+        // 128 decomposed characters are 256 chars before NFC and 128 after: accepted
+        assertEquals(UserId.MAX_LENGTH, new UserId("e\u0301".repeat(UserId.MAX_LENGTH)).value().length());
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     void userIdIsRequired(String value) {
@@ -112,6 +144,14 @@ class IdentifiersTest {
     void idempotencyKeyRefusesAnythingButPrintableAscii(String what, String value) {
         ValidationException e = assertThrows(ValidationException.class, () -> new IdempotencyKey(value));
         assertEquals("invalid_idempotency_key", e.code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k\uD800", "\uDC00", "key-\uDBFF-x"})
+    void idempotencyKeyRefusesUnpairedSurrogatesByName(String value) {
+        ValidationException e = assertThrows(ValidationException.class, () -> new IdempotencyKey(value));
+        assertEquals("invalid_idempotency_key", e.code());
+        assertEquals("idempotencyKey is not valid Unicode (an unpaired surrogate)", e.getMessage());
     }
 
     @ParameterizedTest

@@ -150,7 +150,8 @@ public final class ApiGatewayStandIn implements AutoCloseable {
                     return;
                 }
                 List<String> granted = List.of(claims.getOrDefault("scope", "").trim().split("\\s+"));
-                if (!granted.containsAll(match.scopes)) {
+                // API Gateway's rule: a route with scopes is authorised when the token holds any one of them.
+                if (!match.scopes.isEmpty() && match.scopes.stream().noneMatch(granted::contains)) {
                     answer(exchange, 403, Map.of("content-type", "application/json"),
                             "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8));
                     return;
@@ -166,7 +167,9 @@ public final class ApiGatewayStandIn implements AutoCloseable {
                 return;
             }
             APIGatewayV2HTTPEvent event = event(exchange, method, path, headers, pathParameters, claims, match, body);
-            APIGatewayV2HTTPResponse response = match.handler.handleRequest(event, new TestContext(match.functionName));
+            Route invoked = match;
+            APIGatewayV2HTTPResponse response = FunctionScope.call(invoked.functionName,
+                    () -> invoked.handler.handleRequest(event, new TestContext(invoked.functionName)));
             byte[] out = response.getBody() == null ? new byte[0]
                     : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                     : response.getBody().getBytes(StandardCharsets.UTF_8);

@@ -41,7 +41,8 @@ public final class QueuePoller {
         if (messages.isEmpty()) {
             return 0;
         }
-        Set<String> failed = failedIds(handler.handleRequest(toEvent(messages), new TestContext(functionName)));
+        Set<String> failed = failedIds(FunctionScope.call(functionName,
+                () -> handler.handleRequest(toEvent(messages), new TestContext(functionName))));
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message m : messages) {
             if (!failed.contains(m.messageId())) {

@@ -77,6 +77,7 @@ final class BadInputCorpus {
         jsonRoute("change-plan", "/api/payment/subscription/change-plan", "user:" + user, valid("productId", "pro"));
         jsonRoute("billing-portal", "/api/payment/billing-portal", "user:" + user, valid("returnUrl", "https://app.test/account"));
         numbers();
+        grants();
         strings();
         queries();
         tokens();
@@ -221,6 +222,25 @@ final class BadInputCorpus {
                 "{\"deductionId\": \"adjustment#setup\", \"reason\": \"x\"}", SERVICE);
     }
 
+    /**
+     * Creating credits beyond what the token may (issue 10 item 5): credits/write alone (403), more than MAX_GRANT
+     * with credits/grant (422 grant_over_limit; the system runs with the default cap, 1000), a negative adjustment
+     * without credits/admin (403).
+     */
+    private void grants() {
+        String grant = "/api/credits/grant";
+        add("grant", "scope:write-only", "POST", grant,
+                body("userId", user, "amount", 1, "reason", "x", "idempotencyKey", "bad-scope"), "writer:app-backend");
+        for (String amount : List.of("1000.01", "1001", "999999999")) {
+            add("grant", "over-cap:" + amount, "POST", grant, "{\"userId\": \"" + user + "\", \"amount\": " + amount
+                    + ", \"reason\": \"x\", \"idempotencyKey\": \"bad-cap\"}", SERVICE);
+        }
+        for (String amount : List.of("-1", "-0.01")) {
+            add("grant", "negative-without-admin:" + amount, "POST", grant, "{\"userId\": \"" + user + "\", \"amount\": "
+                    + amount + ", \"reason\": \"x\", \"idempotencyKey\": \"bad-neg\"}", SERVICE);
+        }
+    }
+
     /** Characters that no identifier, key or text may hold, and lengths past every bound. */
     private void strings() {
         List<String> userIds = List.of("", "with space", "nul\u0000byte", "hash#tag", "\u00a0nbsp", "line\u2028sep", "tab\tchar",
@@ -229,6 +249,19 @@ final class BadInputCorpus {
             add("deduct", "userId", "POST", "/api/credits/deduct", body("userId", id, "amount", 1, "idempotencyKey", "bad-user"), SERVICE);
             add("grant", "userId", "POST", "/api/credits/grant",
                     body("userId", id, "amount", 1, "reason", "x", "idempotencyKey", "bad-user"), SERVICE);
+        }
+        // Half a surrogate pair, as JSON escapes (the body helper would send a lone surrogate as '?', a valid id):
+        // the store would keep "a"+U+D800 and "a"+U+DC00 both as "a?", one balance for two users (issue 10 item 8).
+        for (String half : List.of("a\\ud800", "\\udc00b", "x\\udbff\\udbff", "\\ude00\\ud83d")) {
+            add("deduct", "userId:unpaired-surrogate", "POST", "/api/credits/deduct",
+                    "{\"userId\": \"" + half + "\", \"amount\": 1, \"idempotencyKey\": \"bad-surrogate\"}", SERVICE);
+            add("grant", "userId:unpaired-surrogate", "POST", "/api/credits/grant",
+                    "{\"userId\": \"" + half + "\", \"amount\": 1, \"reason\": \"x\", \"idempotencyKey\": \"bad-surrogate\"}",
+                    SERVICE);
+            add("deduct", "idempotencyKey:unpaired-surrogate", "POST", "/api/credits/deduct",
+                    "{\"userId\": \"" + user + "\", \"amount\": 1, \"idempotencyKey\": \"k" + half + "\"}", SERVICE);
+            add("refund", "idempotencyKey:unpaired-surrogate", "POST", "/api/credits/refund", "{\"deductionId\": \""
+                    + deductionId + "\", \"reason\": \"x\", \"amount\": 1, \"idempotencyKey\": \"k" + half + "\"}", SERVICE);
         }
         List<String> keys = List.of("", "κλειδί", "with space", "hash#key", "k".repeat(256), "bell\u0007", "emoji\ud83d\ude00");
         for (String key : keys) {

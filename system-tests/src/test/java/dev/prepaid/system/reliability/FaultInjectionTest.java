@@ -693,7 +693,7 @@ class FaultInjectionTest {
     }
 
     private static APIGatewayV2HTTPResponse serviceCall(ApiGatewayHandler handler, String path, String body) {
-        APIGatewayV2HTTPEvent event = Events.request("POST", path).service(SERVICE_SUBJECT, "credits/write").body(body).build();
+        APIGatewayV2HTTPEvent event = Events.request("POST", path).service(SERVICE_SUBJECT, "credits/write credits/grant").body(body).build();
         return handler.handleRequest(event, new TestContext("deduct-credits"));
     }
 

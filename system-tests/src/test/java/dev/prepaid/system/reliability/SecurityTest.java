@@ -181,7 +181,11 @@ class SecurityTest {
                 "/api/admin/dlq/redrive", "{\"max\": 10}");
         for (Map.Entry<String, String> route : bodies.entrySet()) {
             boolean adminRoute = route.getKey().startsWith("/api/admin/");
-            for (String token : adminRoute ? List.of("user:" + victim, "service:app-backend") : List.of("user:" + victim)) {
+            // credits/write spends and refunds; it cannot create credits (the grant route wants credits/grant or admin)
+            List<String> tokens = adminRoute ? List.of("user:" + victim, "service:app-backend")
+                    : route.getKey().equals("/api/credits/grant") ? List.of("user:" + victim, "writer:app-backend")
+                    : List.of("user:" + victim);
+            for (String token : tokens) {
                 Http.Reply reply = http.json("POST", route.getKey(), token, route.getValue());
                 privileged++;
                 // a valid token without the route's scope: API Gateway's own 403, never 401 (the token is fine)
@@ -215,7 +219,7 @@ class SecurityTest {
                 List<Map<String, String>> callers = new ArrayList<>(List.of(
                         Map.of("sub", victim, "exp", future, "scope", "openid"),
                         Map.of("sub", victim, "exp", future)));
-                if (path.startsWith("/api/admin/")) {
+                if (path.startsWith("/api/admin/") || path.equals("/api/credits/grant")) {
                     callers.add(Map.of("sub", "app-backend", "exp", future, "scope", "credits/write"));
                 }
                 for (Map<String, String> claims : callers) {

@@ -129,7 +129,7 @@ class TransactionsRouteTest {
                 + "\"balanceAfter\":997.25,\"sequence\":3,\"operation\":\"image\",\"description\":\"image txa-image-3\","
                 + "\"metadata\":{},\"createdAt\":\"2026-02-01T00:03:00.003Z\"}"), items.get(44));
         // Sequence 11: the full refund of sequence 10's deduct.
-        assertEquals("usage_refund#usage#txa-use-10#-", items.get(36).get("entryId").asText());
+        assertEquals("usage_refund#usage#txa-use-10#", items.get(36).get("entryId").asText());
         assertEquals("usage_refund", items.get(36).get("type").asText());
         assertEquals("1.25", items.get(36).get("amount").asText());
         // The newest entry's balance-after is the balance.

@@ -29,8 +29,10 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * The app backend's write routes (scope {@code credits/write}): spend credits, give them back when the
- * work failed, and adjust them by hand. Parses and maps only; {@link CreditService} decides.
+ * The app backend's write routes: spend credits and give them back when the work failed (scope
+ * {@code credits/write}), and create or adjust them by hand (scope {@code credits/grant} up to {@code MAX_GRANT}
+ * per grant, or {@code credits/admin}; see {@link GrantAuthority}). Parses and maps only; {@link CreditService}
+ * decides.
  */
 public final class DeductCreditsHandler extends ApiGatewayHandler {
     private static final Set<String> DEDUCT_FIELDS =
@@ -50,11 +52,17 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
 
     private DeductCreditsHandler(DynamoLedgerStore store, Env env) {
         // SnapStart priming reads a sentinel balance: the SDK, its HTTP client and marshallers warm up, nothing is written.
-        super(routes(new CreditService(store, catalog(env), Clock.systemUTC())), () -> store.balance(PRIMING_USER));
+        super(routes(new CreditService(store, catalog(env), Clock.systemUTC()), GrantAuthority.fromEnv(env)),
+                () -> store.balance(PRIMING_USER));
     }
 
+    /** Wired by hand (tests): grants capped at the template's default MaxGrant. */
     public DeductCreditsHandler(CreditCommands credits) {
-        super(routes(credits));
+        this(credits, GrantAuthority.DEFAULT_MAX_GRANT);
+    }
+
+    public DeductCreditsHandler(CreditCommands credits, Credits maxGrant) {
+        super(routes(credits, new GrantAuthority(maxGrant)));
     }
 
     static final UserId PRIMING_USER = new UserId("snapstart-priming");
@@ -64,11 +72,11 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
         return catalog == null ? PricingCatalog.defaults() : PricingCatalog.parse(catalog);
     }
 
-    private static Router routes(CreditCommands credits) {
+    private static Router routes(CreditCommands credits, GrantAuthority grants) {
         return new Router()
                 .route("POST", "/api/credits/deduct", request -> deduct(credits, request))
                 .route("POST", "/api/credits/refund", request -> refund(credits, request))
-                .route("POST", "/api/credits/grant", request -> grant(credits, request));
+                .route("POST", "/api/credits/grant", request -> grant(credits, grants, request));
     }
 
     private static APIGatewayV2HTTPResponse deduct(CreditCommands credits, HttpRequest request) {
@@ -120,12 +128,15 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
         return HttpResponses.json(200, response);
     }
 
-    private static APIGatewayV2HTTPResponse grant(CreditCommands credits, HttpRequest request) {
-        Caller caller = Caller.service(request, Caller.WRITE_SCOPE);
+    private static APIGatewayV2HTTPResponse grant(CreditCommands credits, GrantAuthority grants, HttpRequest request) {
+        Caller caller = GrantAuthority.caller(request);
         JsonBody body = JsonBody.parse(request, GRANT_FIELDS);
+        UserId userId = new UserId(body.requiredString("userId"));
+        Credits amount = Credits.parse(body.requiredNumber("amount"), "amount");
+        grants.check(request, caller, amount);
         GrantCreditsCommand command = new GrantCreditsCommand(
-                new UserId(body.requiredString("userId")),
-                Credits.parse(body.requiredNumber("amount"), "amount"),
+                userId,
+                amount,
                 body.requiredString("reason"),
                 new IdempotencyKey(body.requiredString("idempotencyKey")),
                 caller.subject());

@@ -142,7 +142,11 @@ class DeductCreditsBadInputTest {
                 Arguments.of(path, "garbled expiry", Map.of("sub", "svc", "scope", "credits/write", "exp", "soon"), 401, "unauthorized"),
                 Arguments.of(path, "user token", Map.of("sub", "alice"), 403, "forbidden"),
                 Arguments.of(path, "read scope", Map.of("sub", "svc", "scope", "credits/read"), 403, "forbidden"),
-                Arguments.of(path, "scope prefix", Map.of("sub", "svc", "scope", "credits/writer"), 403, "forbidden")));
+                Arguments.of(path, "scope prefix", Map.of("sub", "svc", "scope", "credits/writer"), 403, "forbidden"),
+                // spending and creating are different powers: credits/write cannot grant, credits/grant cannot spend
+                path.endsWith("/grant")
+                        ? Arguments.of(path, "write scope", Map.of("sub", "svc", "scope", "credits/write"), 403, "forbidden")
+                        : Arguments.of(path, "grant scope", Map.of("sub", "svc", "scope", "credits/grant"), 403, "forbidden")));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {3}")

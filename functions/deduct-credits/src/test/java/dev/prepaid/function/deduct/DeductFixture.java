@@ -47,12 +47,19 @@ final class DeductFixture {
         return new Reply(response);
     }
 
+    /** As the app's backend (credits/write); a grant as an operator (credits/admin: any sign, no cap). */
     Reply post(String path, String body) {
-        return call(handler, Events.request("POST", path).service("app-backend", Caller.WRITE_SCOPE).body(body).build());
+        String scope = path.equals("/api/credits/grant") ? Caller.ADMIN_SCOPE : Caller.WRITE_SCOPE;
+        return postAs(scope, path, body);
     }
 
+    Reply postAs(String scope, String path, String body) {
+        return call(handler, Events.request("POST", path).service("app-backend", scope).body(body).build());
+    }
+
+    /** Funding as the app's backend does it: scope credits/grant, under the default cap. */
     Reply grant(String user, String amount) {
-        Reply reply = post("/api/credits/grant", """
+        Reply reply = postAs(Caller.GRANT_SCOPE, "/api/credits/grant", """
                 {"userId": "%s", "amount": %s, "reason": "test funding", "idempotencyKey": "fund-%s"}"""
                 .formatted(user, amount, UUID.randomUUID()));
         if (reply.status() != 200) {
@@ -64,6 +71,11 @@ final class DeductFixture {
     Reply deduct(String user, String amount, String key) {
         return post("/api/credits/deduct", """
                 {"userId": "%s", "amount": %s, "idempotencyKey": "%s"}""".formatted(user, amount, key));
+    }
+
+    /** A deduct with a raw body (JSON escapes as a client wrote them). */
+    Reply deduct(String body) {
+        return post("/api/credits/deduct", body);
     }
 
     static String newUser() {

@@ -13,6 +13,8 @@ import java.util.Map;
 public record Caller(String subject, Map<String, String> claims) {
     public static final String WRITE_SCOPE = "credits/write";
     public static final String ADMIN_SCOPE = "credits/admin";
+    /** Creating credits out of nothing, capped per grant; the app's backend may hold it next to credits/write. */
+    public static final String GRANT_SCOPE = "credits/grant";
 
     /** A signed-in user: their id is the token's subject and never comes from the body or the query. */
     public static UserId user(HttpRequest request) {
@@ -31,6 +33,25 @@ public record Caller(String subject, Map<String, String> claims) {
             throw new ApiException(403, "forbidden", "this route needs the scope " + scope);
         }
         return caller;
+    }
+
+    /**
+     * The app's backend or an operator, holding at least one of {@code scopes} (API Gateway's rule for a route
+     * with several AuthorizationScopes: any one of them authorises).
+     */
+    public static Caller serviceWithAnyOf(HttpRequest request, String... scopes) {
+        Caller caller = authenticated(request);
+        for (String scope : scopes) {
+            if (hasScope(request, caller, scope)) {
+                return caller;
+            }
+        }
+        throw new ApiException(403, "forbidden", "this route needs one of the scopes " + String.join(", ", scopes));
+    }
+
+    /** Whether this caller's token carries {@code scope} (the authorizer's list or the token's own claim). */
+    public boolean holds(HttpRequest request, String scope) {
+        return hasScope(request, this, scope);
     }
 
     private static Caller authenticated(HttpRequest request) {
