@@ -65,8 +65,9 @@ class LeastPrivilegeTest {
             statements.add(statement(copy, "DeductCreditsFunction", "LedgerWrite").deepCopy());
         });
         assertFails("NotFoundFunction writes ledger entries or balances", copy -> {
-            ArrayNode statements = (ArrayNode) copy.path("Resources").path("NotFoundFunction").path("Properties")
-                    .withArray("Policies").addObject().put("Version", "2012-10-17").withArray("Statement");
+            ObjectNode properties = (ObjectNode) copy.path("Resources").path("NotFoundFunction").path("Properties");
+            ArrayNode policies = properties.has("Policies") ? (ArrayNode) properties.get("Policies") : properties.putArray("Policies");
+            ArrayNode statements = policies.addObject().put("Version", "2012-10-17").putArray("Statement");
             statements.add(statement(copy, "DeductCreditsFunction", "LedgerWrite").deepCopy());
         });
         assertFails("AdminFunction LedgerWrite: LeadingKeys pattern", copy ->

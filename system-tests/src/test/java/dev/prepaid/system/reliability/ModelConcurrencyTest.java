@@ -632,6 +632,19 @@ class ModelConcurrencyTest {
                 world.count("purchase.rateLimited");
                 return;
             }
+            if (created.status() == 409 && "subscription_active".equals(created.json().path("error").asText())) {
+                // One subscription per user (issue 10): allowed only for a plan, and only once the model has seen this
+                // user pay for one (the subscription becomes active in the table after the model records it).
+                boolean subscribed;
+                synchronized (world.subscriptions) {
+                    subscribed = world.subscriptions.stream().anyMatch(s -> s.user().equals(user));
+                }
+                world.violations.check(!product.equals("trial") && subscribed,
+                        "create-order " + key + " (" + product + ") answered subscription_active for " + user
+                                + " with no subscription paid for in the model");
+                world.count("purchase.subscriptionActive");
+                return;
+            }
             if (created.status() != 201) {
                 world.violations.add("create-order " + key + " answered " + created.status() + ": " + created.body());
                 return;
