@@ -111,7 +111,7 @@ class WritePrefixesTest {
                     + pack.get("checkoutId").asText(), null, null, Map.of());
             system.refundInFull(packCheckout, pack);
             system.drain();
-            // a subscription: first period, a renewal, the portal, a cancel
+            // a subscription: first period, a renewal, the portal, a plan change, a cancel
             JsonNode plan = system.createOrder(user, "basic", null).json();
             JsonNode planCheckout = system.payAndNotify(plan);
             system.drain();
@@ -120,6 +120,10 @@ class WritePrefixesTest {
             expect(200, system.call("GET", "/api/payment/subscription", "user:" + user, null, Map.of()));
             system.call("POST", "/api/payment/billing-portal", "user:" + user,
                     "{\"returnUrl\": \"https://app.test/account\"}", Map.of());
+            // an upgrade through the route: create-order itself posts the difference (a posting path)
+            expect(200, system.call("POST", "/api/payment/subscription/change-plan", "user:" + user,
+                    "{\"productId\": \"pro\"}", Map.of()));
+            system.drain();
             system.call("POST", "/api/payment/subscription/cancel", "user:" + user, "{\"atPeriodEnd\": true}", Map.of());
             expect(200, system.call("GET", "/api/payment/orders/" + pack.get("orderId").asText(), "user:" + user, null,
                     Map.of()));
