@@ -95,7 +95,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     /** The caller's own orders, newest first: {@code ?limit=1..100&status=<order status>&cursor=<nextCursor>}. */
     private static APIGatewayV2HTTPResponse orders(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
-        int limit = intParam(request, "limit", DEFAULT_LIMIT);
+        int limit = request.wholeNumberQuery("limit", DEFAULT_LIMIT);
         String status = request.query("status");
         Optional<OrderStatus> filter = status == null || status.isEmpty() ? Optional.empty()
                 : Optional.of(OrderService.status(status));
@@ -120,7 +120,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     /** The invoices of the caller's customer at the provider, newest first ({@code ?limit=1..100}, default 20). */
     private static APIGatewayV2HTTPResponse invoices(SubscriptionService subscriptions, HttpRequest request) {
         UserId user = Caller.user(request);
-        int limit = intParam(request, "limit", DEFAULT_LIMIT);
+        int limit = request.wholeNumberQuery("limit", DEFAULT_LIMIT);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         for (Invoice invoice : subscriptions.invoices(user, limit)) {
@@ -181,17 +181,6 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
         }
     }
 
-    private static int intParam(HttpRequest request, String name, int fallback) {
-        String raw = request.query(name);
-        if (raw == null || raw.isEmpty()) {
-            return fallback;
-        }
-        // ASCII digits only: Character.isDigit would also pass other scripts' digits.
-        if (raw.length() > 9 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiException.badRequest("invalid_" + name, name + " must be a whole number");
-        }
-        return Integer.parseInt(raw);
-    }
 
     private static ObjectNode orderJson(Order order) {
         ObjectNode node = Json.object();

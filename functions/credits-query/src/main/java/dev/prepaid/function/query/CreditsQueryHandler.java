@@ -198,7 +198,7 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse transactions(CreditQueries queries, HttpRequest request) {
         UserId user = Caller.user(request);
-        int limit = intParam(request, "limit", DEFAULT_LIMIT);
+        int limit = request.wholeNumberQuery("limit", DEFAULT_LIMIT);
         String type = request.query("type");
         Optional<EntryType> filter = type == null || type.isEmpty() ? Optional.empty()
                 : Optional.of(EntryType.fromWireName(type));
@@ -245,7 +245,7 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse daily(CreditQueries queries, Clock clock, HttpRequest request) {
         UserId user = Caller.user(request);
-        int days = intParam(request, "days", DEFAULT_DAYS);
+        int days = request.wholeNumberQuery("days", DEFAULT_DAYS);
         DailyUsage usage = queries.dailyUsage(user, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), days);
         ObjectNode body = Json.object();
         ArrayNode rows = body.putArray("days");
@@ -261,17 +261,6 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         return HttpResponses.json(200, body);
     }
 
-    private static int intParam(HttpRequest request, String name, int fallback) {
-        String raw = request.query(name);
-        if (raw == null || raw.isEmpty()) {
-            return fallback;
-        }
-        // ASCII digits only: Character.isDigit would also pass other scripts' digits ("١٠").
-        if (raw.length() > 9 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiException.badRequest("invalid_" + name, name + " must be a whole number");
-        }
-        return Integer.parseInt(raw);
-    }
 
     /** An ISO-8601 instant ({@code 2026-11-01T00:00:00Z}) or a date ({@code 2026-11-01}, UTC midnight). */
     private static Instant instantParam(HttpRequest request, String name, Instant fallback, boolean startOfDay) {

@@ -54,6 +54,19 @@ public final class HttpRequest {
         return event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get(name);
     }
 
+    /** A query parameter that must be a whole number (400 {@code invalid_<name>} otherwise); absent: the fallback. */
+    public int wholeNumberQuery(String name, int fallback) {
+        String raw = query(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        // ASCII digits only: Character.isDigit would also pass other scripts' digits ("١٠").
+        if (raw.length() > 9 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiException.badRequest("invalid_" + name, name + " must be a whole number");
+        }
+        return Integer.parseInt(raw);
+    }
+
     public Map<String, String> queryParameters() {
         return event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
     }
