@@ -73,7 +73,8 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
         String table = env.required("TABLE_NAME");
         DynamoDbClient dynamo = AwsClients.dynamo(env);
         String catalog = env.optional("PRODUCT_CATALOG", null);
-        return new FulfilmentService(new DynamoLedgerStore(dynamo, table), new DynamoOrderStore(dynamo, table),
+        return new FulfilmentService(dev.prepaid.adapter.config.LedgerWiring.ledger(dynamo, env, null),
+                new DynamoOrderStore(dynamo, table),
                 catalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalog),
                 ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }

@@ -87,9 +87,13 @@ final class EntryItems {
             return Balance.empty(userId);
         }
         String updatedAt = str(item, "updatedAt");
+        Credits lowThreshold = item.containsKey(LOW_THRESHOLD) ? Credits.ofHundredths(num(item, LOW_THRESHOLD)) : null;
         return new Balance(userId, Credits.ofHundredths(num(item, "balance")), num(item, "seq"),
-                updatedAt == null ? null : Instant.parse(updatedAt));
+                updatedAt == null ? null : Instant.parse(updatedAt), lowThreshold);
     }
+
+    /** The user's own low-credits threshold (N, hundredths) on the balance item; absent: the stack's default. */
+    static final String LOW_THRESHOLD = "lowThreshold";
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
         if (value != null) {
