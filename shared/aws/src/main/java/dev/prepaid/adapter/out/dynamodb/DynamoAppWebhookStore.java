@@ -141,13 +141,14 @@ public final class DynamoAppWebhookStore {
     }
 
     /**
-     * The sweeper enqueued the event again: its place in the unsent list moves to {@code now}, so the next sweeps
-     * leave it to the queue for a while. False when the delivery function took it meanwhile.
+     * The sweeper enqueued the event again: its place in the unsent list moves to {@code nextLook}, so the sweeps
+     * until then leave it to the queue. False when the delivery function took it meanwhile.
      */
-    public boolean rearm(String eventId, Instant now) {
+    public boolean rearm(String eventId, Instant nextLook) {
+        Instant now = nextLook;
         try {
             dynamo.updateItem(b -> b.tableName(table).key(AppEventItems.eventKey(eventId))
-                    .updateExpression("SET #sk = :sk, sweptAt = :now")
+                    .updateExpression("SET #sk = :sk, nextSweepAt = :now")
                     .conditionExpression("attribute_exists(#pk)")
                     .expressionAttributeNames(Map.of("#sk", LedgerTable.GSI4_SK, "#pk", LedgerTable.GSI4_PK))
                     .expressionAttributeValues(Map.of(":sk", s(LedgerTable.timestamp(now) + "#" + eventId),

@@ -1,0 +1,112 @@
+package dev.prepaid.function.appwebhooks;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.prepaid.adapter.config.AwsClients;
+import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.config.Logs;
+import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
+import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The app-webhooks function. Two triggers, one handler:
+ * <ul>
+ *   <li>AppEventsQueue (SQS, partial batch failures): each message names an outbox event, delivered by
+ *       {@link AppWebhookDelivery}; a message that still misses an endpoint gets its visibility set to
+ *       {@link RetrySchedule#after} its receive count and is reported failed, so SQS brings it back then; after
+ *       {@link RetrySchedule#MAX_RECEIVES} receives (about 3 days) it goes to AppEventsDLQ;</li>
+ *   <li>an EventBridge schedule (every minute): its event has no {@code Records}, and the handler sweeps the outbox
+ *       for events their writer did not enqueue.</li>
+ * </ul>
+ */
+public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(AppWebhooksHandler.class);
+
+    private final AppWebhookDelivery delivery;
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public AppWebhooksHandler() {
+        this(Env.system());
+    }
+
+    /** Wired from an explicit environment (the local runner passes the template's). */
+    public AppWebhooksHandler(Env env) {
+        this(env, AwsClients.sqs(env));
+    }
+
+    private AppWebhooksHandler(Env env, SqsClient sqs) {
+        this(new AppWebhookDelivery(new DynamoAppWebhookStore(AwsClients.dynamo(env), env.required("TABLE_NAME")),
+                        new SqsAppEventQueue(() -> sqs, env.required("APP_EVENTS_QUEUE_URL")), Clock.systemUTC(),
+                        Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false"))),
+                sqs, env.required("APP_EVENTS_QUEUE_URL"));
+    }
+
+    public AppWebhooksHandler(AppWebhookDelivery delivery, SqsClient sqs, String queueUrl) {
+        this.delivery = delivery;
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (event == null || event.getRecords() == null) {
+            delivery.sweep(); // the schedule's invocation
+            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        }
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            boolean ok = Logs.withCorrelationId(context, message.getMessageId(), () -> handle(message));
+            if (!ok) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(message.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private boolean handle(SQSEvent.SQSMessage message) {
+        SqsAppEventQueue.Message parsed = SqsAppEventQueue.read(message.getBody());
+        if (parsed == null) {
+            LOG.error("unreadable app-event message {}: dropped", message.getMessageId());
+            return true;
+        }
+        AppWebhookDelivery.Result result;
+        try {
+            result = delivery.deliver(parsed);
+        } catch (RuntimeException e) {
+            LOG.warn("app event {} not delivered this time: {}", parsed.eventId(), e.toString());
+            result = AppWebhookDelivery.Result.RETRY;
+        }
+        if (result != AppWebhookDelivery.Result.RETRY) {
+            return true;
+        }
+        int receives = receiveCount(message);
+        long wait = RetrySchedule.after(receives).toSeconds();
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(message.getReceiptHandle())
+                    .visibilityTimeout((int) wait));
+        } catch (RuntimeException e) {
+            LOG.warn("could not set the retry delay of {}: {}", parsed.eventId(), e.toString());
+        }
+        LOG.info("app event {} retried in {} s (receive {} of {})", parsed.eventId(), wait, receives,
+                RetrySchedule.MAX_RECEIVES);
+        return false;
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        try {
+            return Integer.parseInt(message.getAttributes().get("ApproximateReceiveCount"));
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+}
