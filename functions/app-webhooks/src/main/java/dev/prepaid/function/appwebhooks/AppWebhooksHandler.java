@@ -33,6 +33,7 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
     private final AppWebhookDelivery delivery;
     private final SqsClient sqs;
     private final String queueUrl;
+    private final java.util.function.IntFunction<java.time.Duration> backoff;
 
     public AppWebhooksHandler() {
         this(Env.system());
@@ -51,9 +52,16 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     public AppWebhooksHandler(AppWebhookDelivery delivery, SqsClient sqs, String queueUrl) {
+        this(delivery, sqs, queueUrl, RetrySchedule::after);
+    }
+
+    /** @param backoff the wait after the n-th receive failed (tests pass a short one) */
+    public AppWebhooksHandler(AppWebhookDelivery delivery, SqsClient sqs, String queueUrl,
+                              java.util.function.IntFunction<java.time.Duration> backoff) {
         this.delivery = delivery;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.backoff = backoff;
     }
 
     @Override
@@ -90,7 +98,7 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
             return true;
         }
         int receives = receiveCount(message);
-        long wait = RetrySchedule.after(receives).toSeconds();
+        long wait = backoff.apply(receives).toSeconds();
         try {
             sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(message.getReceiptHandle())
                     .visibilityTimeout((int) wait));
