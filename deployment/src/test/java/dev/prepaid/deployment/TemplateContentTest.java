@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.out.dynamodb.LedgerTable;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.application.ClawbackPolicy;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.function.reconciliation.ReconciliationHandler;
 import dev.prepaid.local.template.CloudFormationYaml;
 import dev.prepaid.testing.FunctionScope;

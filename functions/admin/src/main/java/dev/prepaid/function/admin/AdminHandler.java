@@ -17,7 +17,7 @@ import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.math.BigDecimal;
