@@ -183,7 +183,8 @@ class WritePrefixesTest {
         ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
                 new DynamoReconciliationStore(dynamo, system.table), wiring.providers(), wiring.fulfilment(),
                 new SqsDeadLetterQueue(sqs, system.dlqUrl, system.queueUrl), settings, clock);
-        return new ReconciliationHandler(service, line -> { }, clock);
+        return new ReconciliationHandler(service,
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", line -> { }), clock);
     }
 
     private static void expect(int status, PaymentSystem.Reply reply) {
