@@ -124,9 +124,10 @@ public final class HoldService {
     }
 
     private HoldResult posted(Hold hold, Credits cost, Instant now) {
-        // Within the hold the credits were reserved: the capture may take the balance below zero only after a
-        // claw-back took them meanwhile (a debt, as a claw-back makes). Beyond it, the extra needs available funds.
-        BalanceRule rule = hold.amount().isLessThan(cost) ? BalanceRule.REQUIRE_FUNDS : BalanceRule.ALLOW_NEGATIVE;
+        // A debit like a deduct: the balance minus the holds that stay active must cover it. Within the hold it
+        // always does (the hold reserved the credits), unless a claw-back took them meanwhile: then 402 and the hold
+        // stays active (release it). Beyond the hold (allowOver) the extra comes from the available balance.
+        BalanceRule rule = BalanceRule.REQUIRE_FUNDS;
         Posting posting = new Posting(hold.userId(), EntryIds.holdCapture(hold.holdId()), EntryType.USAGE, cost.negate(),
                 rule, hold.idempotencyKey(), Fingerprint.of("capture", hold.holdId(), cost.hundredths()),
                 hold.description(), hold.operation(), Map.of(HOLD_METADATA, hold.holdId()), now, Optional.empty(),
