@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * Every catalog product's id at one provider, read at start-up: {@code <PLAIN>_<PAYMENT_ENV>} when set
- * ({@code STRIPE_PRICE_TRIAL_PRODUCTION}), else the plain {@code STRIPE_PRICE_TRIAL} / {@code CREEM_PRODUCT_TRIAL}.
+ * ({@code STRIPE_PRICE_TRIAL_PRODUCTION}), else the plain {@code STRIPE_PRICE_TRIAL} / {@code CREEM_PRODUCT_TRIAL},
+ * else the catalog file's {@code providerIds.<provider>.<test|production>} (PAYMENT_ENV picks; local uses test).
+ * The variables are overrides (a provider secret may carry them); the catalog file is the normal place.
  * A product without either is a start-up error naming both variables, not a failure at the first purchase.
  */
 public final class ProviderIds {
@@ -33,7 +35,12 @@ public final class ProviderIds {
                 value = env.optional(plain, null);
             }
             if (value == null || value.isBlank()) {
-                missing.add(plain + " (or " + perEnv + ")");
+                value = catalog.providerId(provider, product.id(), paymentEnv).orElse(null);
+            }
+            if (value == null || value.isBlank()) {
+                missing.add(plain + " (or " + perEnv + ", or providerIds." + provider + "."
+                        + ("production".equals(paymentEnv) ? "production" : "test") + " of " + product.id()
+                        + " in the catalog file)");
             } else {
                 ids.put(product.id(), value.trim());
             }
