@@ -64,6 +64,11 @@ public final class OrderService {
     public Created create(UserId user, String productId, String currency, String idempotencyKey) {
         Product product = catalog.require(productId);
         dev.prepaid.domain.payment.Money amount = product.priceFor(currency);
+        if (!amount.currency().equals(product.price().currency()) && !provider.multiCurrency()) {
+            throw new ValidationException("unsupported_currency", "the " + provider.name()
+                    + " checkout sells product " + product.id() + " in " + product.price().currency().toUpperCase(java.util.Locale.ROOT)
+                    + " only");
+        }
         if (idempotencyKey != null) {
             new dev.prepaid.domain.IdempotencyKey(idempotencyKey);
         }

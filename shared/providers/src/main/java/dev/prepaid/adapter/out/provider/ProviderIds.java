@@ -38,16 +38,16 @@ public final class ProviderIds {
                 value = catalog.providerId(provider, product.id(), paymentEnv).orElse(null);
             }
             if (value == null || value.isBlank()) {
-                missing.add(plain + " (or " + perEnv + ", or providerIds." + provider + "."
-                        + ("production".equals(paymentEnv) ? "production" : "test") + " of " + product.id()
-                        + " in the catalog file)");
+                missing.add(product.id() + ": providerIds." + provider + "."
+                        + ("production".equals(paymentEnv) ? "production" : "test") + " in the catalog file, or "
+                        + perEnv + " or " + plain);
             } else {
                 ids.put(product.id(), value.trim());
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("missing required environment variable" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing) + " (" + what + ")");
+            throw new IllegalStateException("missing provider id" + (missing.size() > 1 ? "s " : " ")
+                    + String.join("; ", missing) + " (" + what + ")");
         }
         return ids;
     }

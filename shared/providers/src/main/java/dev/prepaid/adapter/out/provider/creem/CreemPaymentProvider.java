@@ -123,6 +123,12 @@ public final class CreemPaymentProvider implements PaymentProvider {
         return URI.create(baseUrl);
     }
 
+    /** A Creem product has one price in one currency: orders pay the catalog's primary price. */
+    @Override
+    public boolean multiCurrency() {
+        return false;
+    }
+
     @Override
     public CheckoutSession createCheckout(Order order, Product product, String successUrl, String cancelUrl) {
         String creemProduct = productIds.get(product.id());

@@ -179,6 +179,11 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 // idempotency key (different ones would be Stripe's idempotency_error). Stripe itself expires the
                 // session then (checkout.session.expired), well before its 24-hour default.
                 .setExpiresAt(checkoutLifetime.expiresAt(order.createdAt()).getEpochSecond());
+        if (!order.amount().currency().equals(product.price().currency())) {
+            // Another of the catalog's currencies: the Stripe price carries it in currency_options, and the
+            // session charges it (catalog check verifies the amount there matches the catalog).
+            params.setCurrency(order.amount().currency());
+        }
         if (product.isSubscription()) {
             params.setSubscriptionData(SessionCreateParams.SubscriptionData.builder().putAllMetadata(metadata).build());
         } else {
