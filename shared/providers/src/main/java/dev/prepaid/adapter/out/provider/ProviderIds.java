@@ -51,4 +51,23 @@ public final class ProviderIds {
         }
         return ids;
     }
+
+    /** The ids that are configured (file or variables), the missing ones left out: what catalog check compares. */
+    public static Map<String, String> known(Env env, String provider, ProductCatalog catalog) {
+        String paymentEnv = env.optional("PAYMENT_ENV", "local").trim().toLowerCase(Locale.ROOT);
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Product product : catalog.all()) {
+            String value = env.optional(ProductCatalog.providerIdVariable(provider, product.id(), paymentEnv), null);
+            if (value == null || value.isBlank()) {
+                value = env.optional(ProductCatalog.providerIdVariable(provider, product.id()), null);
+            }
+            if (value == null || value.isBlank()) {
+                value = catalog.providerId(provider, product.id(), paymentEnv).orElse(null);
+            }
+            if (value != null && !value.isBlank()) {
+                ids.put(product.id(), value.trim());
+            }
+        }
+        return ids;
+    }
 }

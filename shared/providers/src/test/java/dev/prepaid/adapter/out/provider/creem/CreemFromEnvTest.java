@@ -65,7 +65,7 @@ class CreemFromEnvTest {
         env.put("CREEM_PRODUCT_PRO_TEST", "prod_pro_test");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
-        assertTrue(e.getMessage().contains("CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_PRODUCTION)"), e.getMessage());
+        assertTrue(e.getMessage().contains("pro: providerIds.creem.production in the catalog file, or CREEM_PRODUCT_PRO_PRODUCTION or CREEM_PRODUCT_PRO"), e.getMessage());
         env.put("CREEM_PRODUCT_PRO_PRODUCTION", "prod_pro_live");
         assertEquals("creem", CreemPaymentProvider.fromEnv(new Env(env), catalog).name());
     }
