@@ -194,6 +194,9 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         ObjectNode body = Json.object();
         body.put("userId", user.value());
         body.put("balance", balance.credits().toBigDecimal());
+        // held: the user's active holds (credits reserved for work in progress); available = balance - held
+        body.put("held", balance.held().toBigDecimal());
+        body.put("available", balance.available().toBigDecimal());
         if (balance.updatedAt() == null) {
             body.putNull("updatedAt");
         } else {
