@@ -65,7 +65,7 @@ class TemplateContentTest {
      * APIs and the mock provider's loopback pages. On AWS they stay unset, so the real endpoints are used.
      */
     static final Set<String> LOCAL_OVERRIDE_ENV = Set.of("STRIPE_API_BASE", "CREEM_API_BASE", "MOCK_CHECKOUT_URL",
-            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT");
+            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT", "CATALOG_FILE");
     /**
      * The provider keys: from the environment locally; on AWS from the ProviderSecrets secret, which the code
      * lays over the environment on first use and every SECRETS_TTL_SECONDS (PROVIDER_SECRETS_ARN). Never plain in
@@ -73,6 +73,23 @@ class TemplateContentTest {
      */
     static final Set<String> PROVIDER_SECRET_ENV = Set.of("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
             "CREEM_API_KEY", "CREEM_WEBHOOK_SECRET", "MOCK_WEBHOOK_SECRET");
+
+    /**
+     * Overrides of the catalog file's provider ids (STRIPE_PRICE_&lt;PRODUCT&gt;[_&lt;PAYMENT_ENV&gt;],
+     * CREEM_PRODUCT_&lt;PRODUCT&gt;...): read by ProviderIds, set locally or through the provider secret, never by the
+     * template (the catalog file carries the ids per environment).
+     */
+    static final Set<String> PROVIDER_ID_OVERRIDE_ENV = providerIdOverrides();
+
+    private static Set<String> providerIdOverrides() {
+        Set<String> names = new TreeSet<>();
+        for (Product product : ProductCatalog.defaults().all()) {
+            for (String provider : List.of("stripe", "creem")) {
+                names.add(ProductCatalog.providerIdVariable(provider, product.id()));
+            }
+        }
+        return names;
+    }
 
     /**
      * The functions built on prepaid-providers (the payment wiring): the purchase functions, and reconciliation and
@@ -161,7 +178,17 @@ class TemplateContentTest {
         assertEquals(List.of("dev", "prod"), Templates.texts(parameters.path("Stage").path("AllowedValues")));
         assertEquals("String", parameters.path("JwtIssuer").path("Type").asText());
         assertEquals("CommaDelimitedList", parameters.path("JwtAudience").path("Type").asText());
-        assertEquals("", parameters.path("PricingCatalog").path("Default").asText("missing"));
+        assertEquals(dev.prepaid.adapter.catalog.CatalogFile.DEFAULT_NAME, parameters.path("Catalog").path("Default").asText(),
+                "the template's default catalog is the code's");
+        Pattern catalogName = Pattern.compile(parameters.path("Catalog").path("AllowedPattern").asText());
+        for (String shipped : List.of("aiasmr", "smartspec", "personalink", "audiobook")) {
+            assertTrue(catalogName.matcher(shipped).matches(), shipped);
+            assertEquals(shipped, dev.prepaid.adapter.catalog.CatalogFile.shipped(shipped).name(), "shipped in the jar");
+        }
+        assertFalse(catalogName.matcher("../x").matches());
+        for (String gone : List.of("PricingCatalog", "ProductCatalog", "StripePriceTrial", "CreemProductPro")) {
+            assertFalse(parameters.has(gone), gone + ": the catalog file carries it now");
+        }
         assertEquals(fn("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")), template.path("Conditions").path("IsProd"));
         assertEquals("", parameters.path("AlarmTopicArn").path("Default").asText("missing"), "alarms need no topic");
         Pattern topic = Pattern.compile(parameters.path("AlarmTopicArn").path("AllowedPattern").asText());
@@ -184,12 +211,7 @@ class TemplateContentTest {
         for (String name : List.of("SuccessUrl", "CancelUrl")) {
             assertTrue(parameters.path(name).path("Default").asText().startsWith("https://"), name + " default");
         }
-        List<String> emptyByDefault = new ArrayList<>(List.of("ReturnUrlOrigins", "ProductCatalog"));
-        for (Product product : ProductCatalog.defaults().all()) {
-            for (String provider : List.of("stripe", "creem")) {
-                emptyByDefault.add(parameterNameOf(ProductCatalog.providerIdVariable(provider, product.id())));
-            }
-        }
+        List<String> emptyByDefault = new ArrayList<>(List.of("ReturnUrlOrigins"));
         for (String name : emptyByDefault) {
             assertEquals("String", parameters.path(name).path("Type").asText(), name + " Type");
             assertEquals("", parameters.path(name).path("Default").asText("missing"), name + " Default");
@@ -1388,6 +1410,7 @@ class TemplateContentTest {
             missing.removeAll(RUNTIME_ENV);
             missing.removeAll(LOCAL_OVERRIDE_ENV);
             missing.removeAll(PROVIDER_SECRET_ENV);
+            missing.removeAll(PROVIDER_ID_OVERRIDE_ENV);
             assertEquals(Set.of(), missing, id + ": read by the code but not set in template.yaml");
 
             Set<String> unused = new TreeSet<>(fieldNames(ownVariables));
@@ -1403,6 +1426,7 @@ class TemplateContentTest {
         Set<String> exempt = new TreeSet<>(RUNTIME_ENV);
         exempt.addAll(LOCAL_OVERRIDE_ENV);
         exempt.addAll(PROVIDER_SECRET_ENV);
+        exempt.addAll(PROVIDER_ID_OVERRIDE_ENV);
         Set<String> stale = new TreeSet<>(exempt);
         stale.removeAll(readAnywhere);
         assertEquals(Set.of(), stale, "listed as legitimately unset, but no code reads them (remove from the lists)");

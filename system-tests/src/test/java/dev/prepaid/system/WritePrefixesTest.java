@@ -99,6 +99,14 @@ class WritePrefixesTest {
                     + user + "\", \"reason\": \"part\", \"amount\": 1, \"idempotencyKey\": \"r-" + user + "\"}", Map.of()));
             expect(200, system.call("POST", "/api/credits/refund", "service:app-backend", "{\"deductionId\": \"usage#d-"
                     + user + "\", \"reason\": \"rest\", \"amount\": 4}", Map.of()));
+            // holds: one captured, one released
+            for (String end : List.of("capture", "release")) {
+                PaymentSystem.Reply created = system.call("POST", "/api/credits/holds", "service:app-backend", "{\"userId\": \""
+                        + user + "\", \"amount\": 2, \"idempotencyKey\": \"h-" + end + "-" + user + "\"}", Map.of());
+                expect(200, created);
+                String holdId = created.json().path("holdId").asText();
+                expect(200, system.call("POST", "/api/credits/holds/" + holdId + "/" + end, "service:app-backend", "{}", Map.of()));
+            }
             for (String path : List.of("/api/credits/balance", "/api/credits/transactions", "/api/credits/usage/summary",
                     "/api/credits/usage/daily")) {
                 expect(200, system.call("GET", path, "user:" + user, null, Map.of()));

@@ -43,6 +43,8 @@ final class Reconciler {
         violations.check(report.orphanEntries().isEmpty(), context + ": reconciliation found orphan entries " + report.orphanEntries());
         violations.check(report.pending().stuck() == 0, context + ": reconciliation left orders stuck " + report.pending().stuckOrderIds());
         violations.check(report.errors().isEmpty(), context + ": reconciliation could not check " + report.errors());
+        violations.check(report.holds().drifts().isEmpty(),
+                context + ": reconciliation found held unlike the active holds " + report.holds().drifts());
         violations.check(report.dlqDepth() == 0, context + ": the DLQ holds " + report.dlqDepth() + " message(s)");
     }
 }

@@ -15,7 +15,6 @@ import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.PaymentNotCreditedException;
-import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,9 +65,8 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     static FulfilmentService fromEnvironment(Env env) {
         String table = env.required("TABLE_NAME");
         DynamoDbClient dynamo = AwsClients.dynamo(env);
-        String catalog = env.optional("PRODUCT_CATALOG", null);
         return new FulfilmentService(new DynamoLedgerStore(dynamo, table), new DynamoOrderStore(dynamo, table),
-                catalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalog),
+                dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products(),
                 ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }
 

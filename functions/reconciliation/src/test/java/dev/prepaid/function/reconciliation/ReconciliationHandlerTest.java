@@ -160,7 +160,7 @@ class ReconciliationHandlerTest {
         Set<String> parts = new TreeSet<>();
         report.fieldNames().forEachRemaining(parts::add);
         assertEquals(new TreeSet<>(List.of("startedAt", "finishedAt", "pending", "completed", "orphanEntries", "drift",
-                "dlqDepth", "paymentSuccessRate", "errors", "openDrifts", "paymentMismatches")), parts);
+                "dlqDepth", "paymentSuccessRate", "errors", "openDrifts", "paymentMismatches", "holds")), parts);
         assertFalse(logs.contains(fx.vars.get("STRIPE_SECRET_KEY")), "no secret in the logs");
     }
 

@@ -43,6 +43,7 @@ final class ReconciliationRun {
     int dlqDepth = -1;
     ReconciliationReport.SuccessRate successRate;
     List<PaymentMismatch> mismatches = List.of();
+    ReconciliationReport.Holds holds = ReconciliationReport.Holds.NONE;
 
     private final Clock clock;
 
@@ -86,7 +87,7 @@ final class ReconciliationRun {
         List<ReconciliationReport.OpenDrift> open = openDrifts != null ? openDrifts
                 : found.values().stream().map(d -> ReconciliationReport.OpenDrift.of(d, startedAt, startedAt)).toList();
         return new ReconciliationReport(startedAt, clock.instant(), pending, completed, orphans, drift, dlqDepth,
-                successRate, errors, open, mismatches);
+                successRate, errors, open, mismatches, holds);
     }
 
     static Instant later(Instant a, Instant b) {

@@ -203,6 +203,7 @@ public final class ReconciliationService {
                 new CompletedOrdersCheck(ledger, store, settings.maxCompletedOrders()),
                 new BalanceDriftCheck(store, users, settings.maxUsers()),
                 new DriftItemsCheck(store, users, clock),
+                new HoldsCheck(ledger, settings.maxUsers()),
                 new DlqDepthCheck(dlq),
                 new SuccessRateCheck(store, settings.successRateWindow(), clock),
                 new PaymentMismatchesCheck(store)), settings, clock);

@@ -74,8 +74,7 @@ public final class PaymentWiring {
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.table = env.required("TABLE_NAME");
-        String catalogText = env.optional("PRODUCT_CATALOG", null);
-        this.catalog = catalogText == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalogText);
+        this.catalog = dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products();
         this.checkoutLifetime = CheckoutLifetimeConfig.fromEnv(env);
         this.providers = providers != null ? Map.copyOf(providers)
                 : ProviderSecrets.cached(env).map(secret -> secretBackedProviders(env, secret, catalog, dynamo, table))
