@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.function.reconciliation.ReconciliationHandler;
 import dev.prepaid.local.template.CloudFormationYaml;
 import dev.prepaid.testing.FunctionScope;
@@ -191,7 +191,8 @@ class WritePrefixesTest {
         ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
                 new DynamoReconciliationStore(dynamo, system.table), wiring.providers(), wiring.fulfilment(),
                 new SqsDeadLetterQueue(sqs, system.dlqUrl, system.queueUrl), settings, clock);
-        return new ReconciliationHandler(service, line -> { }, clock);
+        return new ReconciliationHandler(service,
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", line -> { }), clock);
     }
 
     private static void expect(int status, PaymentSystem.Reply reply) {

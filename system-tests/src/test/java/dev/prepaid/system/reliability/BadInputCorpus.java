@@ -316,6 +316,12 @@ final class BadInputCorpus {
         for (String product : List.of("", "platinum", "TRIAL", "trial\u0000", "../trial", "p".repeat(300), "trial ")) {
             add("create-order", "productId", "POST", "/api/payment/create-order", body("productId", product), "user:" + user);
         }
+        for (String currency : List.of("cny", "EURO", "", "u\u0000d", "c".repeat(300))) {
+            add("create-order", "currency", "POST", "/api/payment/create-order", body("productId", "trial", "currency", currency),
+                    "user:" + user);
+        }
+        add("create-order", "currency", "POST", "/api/payment/create-order", body("productId", "trial", "currency", 840),
+                "user:" + user);
         // (non-ASCII header values are left out: the JDK client turns them into '?', a valid key)
         for (String key : List.of("has space", "k".repeat(256), "a#b", "tab\tkey")) {
             add(new Probe("create-order", "idempotency-key-header", "POST", "/api/payment/create-order",

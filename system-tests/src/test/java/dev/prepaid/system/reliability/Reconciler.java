@@ -3,7 +3,7 @@ package dev.prepaid.system.reliability;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.PaymentProvider;
 import dev.prepaid.port.out.ReconciliationReport;
 import dev.prepaid.system.ReliabilityAccess;

@@ -73,9 +73,9 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
 
     static final UserId PRIMING_USER = new UserId("snapstart-priming");
 
+    /** The operation prices of the deployment's catalog file (CATALOG / CATALOG_FILE, see CatalogFile). */
     static PricingCatalog catalog(Env env) {
-        String catalog = env.optional("PRICING_CATALOG", null);
-        return catalog == null ? PricingCatalog.defaults() : PricingCatalog.parse(catalog);
+        return dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).operations();
     }
 
     private static Router routes(CreditCommands credits, GrantAuthority grants) {
