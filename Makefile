@@ -25,9 +25,10 @@ MODULE_FulfilmentFunction := fulfilment
 MODULE_ReconciliationFunction := reconciliation
 MODULE_AdminFunction := admin
 MODULE_NotFoundFunction := not-found
+MODULE_AppWebhooksFunction := app-webhooks
 
 FUNCTIONS := DeductCreditsFunction CreditsQueryFunction CreateOrderFunction CallbackFunction WebhookFunction \
-	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction
+	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction AppWebhooksFunction
 
 .PHONY: help $(addprefix build-,$(FUNCTIONS))
 
@@ -70,3 +71,6 @@ build-AdminFunction:
 
 build-NotFoundFunction:
 	$(call build_module,$(MODULE_NotFoundFunction))
+
+build-AppWebhooksFunction:
+	$(call build_module,$(MODULE_AppWebhooksFunction))

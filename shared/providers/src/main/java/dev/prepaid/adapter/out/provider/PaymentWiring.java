@@ -150,7 +150,8 @@ public final class PaymentWiring {
     }
 
     public DynamoLedgerStore ledger() {
-        return new DynamoLedgerStore(dynamo, table);
+        // the outbox: events announced to APP_EVENTS_QUEUE_URL when set (else the sweeper finds them)
+        return dev.prepaid.adapter.config.LedgerWiring.ledger(dynamo, env, sqs);
     }
 
     public DynamoOrderStore orders() {
