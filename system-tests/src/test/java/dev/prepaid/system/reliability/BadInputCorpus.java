@@ -506,6 +506,8 @@ final class BadInputCorpus {
      * the operator's scope, and other methods on its paths.
      */
     private void appWebhooks() {
+        // (http://127.0.0.1 is allowed here: the system's receivers are loopback; AppWebhookRoutesTest refuses it
+        // where the stack does not allow it, as deployed)
         String endpoints = "/api/admin/webhook-endpoints";
         for (String body : List.of(" ", "{", "{\"url\": }", "{'url': 'https://a.example'}", "{} trailing", "[1, 2")) {
             add("admin-webhook-endpoints", "broken-json", "POST", endpoints, body, ADMIN);
@@ -515,7 +517,7 @@ final class BadInputCorpus {
         }
         for (String url : List.of("\"http://a.example/h\"", "\"ftp://a.example/h\"", "\"javascript:alert(1)\"",
                 "\"/relative\"", "\"https://\"", "\"https://user:pw@a.example/h\"", "\"https://a.example/h#frag\"",
-                "\"not a url\"", "\"\"", "\"http://127.0.0.1:8080/h\"", "\"https://a.example/" + "x".repeat(3000) + "\"",
+                "\"not a url\"", "\"\"", "\"https://a.example/" + "x".repeat(3000) + "\"",
                 "5", "true", "null", "[\"https://a.example\"]", "{\"u\": 1}")) {
             add("admin-webhook-endpoints", "url:" + url.substring(0, Math.min(40, url.length())), "POST", endpoints,
                     "{\"url\": " + url + ", \"events\": [\"credits.low\"]}", ADMIN);
