@@ -53,14 +53,31 @@ public final class OrderService {
      * @param idempotencyKey the caller's {@code Idempotency-Key}, or null for a new order every time
      */
     public Created create(UserId user, String productId, String idempotencyKey) {
+        return create(user, productId, idempotencyKey, null);
+    }
+
+    /**
+     * @param paymentMethod the buyer's choice among the product's payment methods, or null for all of them;
+     *                      any other is 400 {@code unsupported_payment_method}
+     */
+    public Created create(UserId user, String productId, String idempotencyKey, String paymentMethod) {
         Product product = catalog.require(productId);
+        if (paymentMethod != null && !product.offers(paymentMethod)) {
+            throw new ValidationException("unsupported_payment_method", "product " + product.id()
+                    + " is sold with " + String.join(", ", product.paymentMethods()));
+        }
+        if (paymentMethod != null && !provider.offersPaymentMethod(paymentMethod)) {
+            throw new ValidationException("unsupported_payment_method", "the " + provider.name()
+                    + " checkout does not offer " + paymentMethod);
+        }
         if (idempotencyKey != null) {
             new dev.prepaid.domain.IdempotencyKey(idempotencyKey);
         }
         OrderId orderId = idempotencyKey == null ? OrderId.random() : OrderId.forKey(user, idempotencyKey);
         Order existing = idempotencyKey == null ? null : orders.find(orderId).orElse(null);
         if (existing != null) {
-            if (!existing.productId().equals(product.id())) {
+            if (!existing.productId().equals(product.id())
+                    || !java.util.Objects.equals(existing.paymentMethod(), paymentMethod)) {
                 throw new dev.prepaid.domain.IdempotencyKeyReusedException(orderId.value());
             }
             return new Created(existing.checkoutId() != null ? existing : openCheckout(existing, product), true);
@@ -76,7 +93,7 @@ public final class OrderService {
             throw new RateLimitedException("at most " + ORDERS_PER_MINUTE + " orders a minute", retryAfter);
         }
         Instant now = clock.instant();
-        Order order = Order.pending(orderId, user, product, provider.name(), now);
+        Order order = Order.pending(orderId, user, product, provider.name(), now, paymentMethod);
         if (!orders.create(order)) {
             // A concurrent request with the same key won the put: continue with its order.
             order = orders.find(orderId).orElseThrow();

@@ -76,12 +76,13 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse create(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "paymentMethod"));
         String key = request.header("idempotency-key");
         if (key != null && key.contains(",")) {
             throw ApiException.badRequest("invalid_idempotency_key", "send one Idempotency-Key header");
         }
-        OrderService.Created created = orders.create(user, body.requiredString("productId"), key);
+        OrderService.Created created = orders.create(user, body.requiredString("productId"), key,
+                body.optionalString("paymentMethod"));
         ObjectNode response = orderJson(created.order());
         response.put("replayed", created.replayed());
         return HttpResponses.json(201, response);
@@ -191,6 +192,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
         node.put("amount", order.amount().toMajor());
         node.put("currency", order.amount().currency());
         node.put("credits", order.credits().toBigDecimal());
+        putOrNull(node, "paymentMethod", order.paymentMethod());
         if (order.checkoutId() == null) {
             node.putNull("checkoutId");
             node.putNull("paymentUrl");
@@ -231,7 +233,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
      */
     private static APIGatewayV2HTTPResponse changePlan(SubscriptionService subscriptions, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "paymentMethod"));
         dev.prepaid.application.PlanChanges.Result result = subscriptions.changePlan(user, body.requiredString("productId"));
         ObjectNode response = Json.object();
         response.set("subscription", subscriptionJson(result.subscription()));

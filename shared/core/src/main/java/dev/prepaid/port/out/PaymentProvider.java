@@ -20,6 +20,14 @@ public interface PaymentProvider {
     String name();
 
     /**
+     * Whether a buyer may choose {@code method} (card, alipay, wechat_pay, crypto) at this provider's checkout.
+     * The checkout of an order that names no method offers what the product lists, as far as the provider can.
+     */
+    default boolean offersPaymentMethod(String method) {
+        return Product.PAYMENT_METHODS.contains(method);
+    }
+
+    /**
      * Creates the hosted checkout for an order. The order id is the provider-side idempotency key, so a
      * retry after a timeout returns the same checkout instead of a second one.
      */

@@ -179,6 +179,20 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 // idempotency key (different ones would be Stripe's idempotency_error). Stripe itself expires the
                 // session then (checkout.session.expired), well before its 24-hour default.
                 .setExpiresAt(checkoutLifetime.expiresAt(order.createdAt()).getEpochSecond());
+        List<String> methods = order.checkoutMethods(product);
+        for (String method : methods) {
+            params.addPaymentMethodType(paymentMethodType(method));
+        }
+        if (methods.contains("wechat_pay")) {
+            // Stripe requires the client for WeChat Pay in Checkout: web shows a QR code to scan.
+            params.setPaymentMethodOptions(SessionCreateParams.PaymentMethodOptions.builder()
+                    .setWechatPay(SessionCreateParams.PaymentMethodOptions.WechatPay.builder()
+                            .setClient(SessionCreateParams.PaymentMethodOptions.WechatPay.Client.WEB).build())
+                    .build());
+        }
+        if (product.allowPromotionCodes()) {
+            params.setAllowPromotionCodes(true);
+        }
         if (product.isSubscription()) {
             params.setSubscriptionData(SessionCreateParams.SubscriptionData.builder().putAllMetadata(metadata).build());
         } else {
@@ -191,6 +205,17 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         } catch (StripeException | RuntimeException e) {
             throw unavailable("create checkout for order " + orderId, e);
         }
+    }
+
+    /** Our payment method names are Stripe's {@code payment_method_types} values. */
+    static SessionCreateParams.PaymentMethodType paymentMethodType(String method) {
+        return switch (method) {
+            case "card" -> SessionCreateParams.PaymentMethodType.CARD;
+            case "alipay" -> SessionCreateParams.PaymentMethodType.ALIPAY;
+            case "wechat_pay" -> SessionCreateParams.PaymentMethodType.WECHAT_PAY;
+            case "crypto" -> SessionCreateParams.PaymentMethodType.CRYPTO; // stablecoin payments (USDC)
+            default -> throw new IllegalArgumentException("no Stripe payment method type for " + method);
+        };
     }
 
     /** Stripe replaces {CHECKOUT_SESSION_ID} in the success URL with the session's id. */
