@@ -289,6 +289,12 @@ final class BadInputCorpus {
         for (String product : List.of("", "platinum", "TRIAL", "trial\u0000", "../trial", "p".repeat(300), "trial ")) {
             add("create-order", "productId", "POST", "/api/payment/create-order", body("productId", product), "user:" + user);
         }
+        // issue 12: a payment method the product (trial: card only) does not offer, or none of ours
+        for (Object method : List.<Object>of("alipay", "crypto", "wechat_pay", "usdt_trc20", "", "CARD", "card ",
+                "card,alipay", "card\u0000", "m".repeat(300), 1)) {
+            add("create-order", "paymentMethod", "POST", "/api/payment/create-order",
+                    body("productId", "trial", "paymentMethod", method), "user:" + user);
+        }
         // (non-ASCII header values are left out: the JDK client turns them into '?', a valid key)
         for (String key : List.of("has space", "k".repeat(256), "a#b", "tab\tkey")) {
             add(new Probe("create-order", "idempotency-key-header", "POST", "/api/payment/create-order",
