@@ -28,7 +28,8 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
     private static final Pattern API_URL_PARAMETER = Pattern.compile("(?i).*api(base)?url");
     /** The runner's environment variables a local Stripe test-mode run takes (never a live key). */
     public static final Pattern STRIPE_VARIABLE = Pattern.compile(
-            "STRIPE_(SECRET_KEY|WEBHOOK_SECRET|API_BASE|PUBLISHABLE_KEY|PRICE_[A-Z0-9_]+)");
+            "STRIPE_(SECRET_KEY|WEBHOOK_SECRET|API_BASE|PUBLISHABLE_KEY|PRICE_[A-Z0-9_]+"
+            + "|PAYMENT_METHOD_CONFIGURATION_[A-Z0-9_]+)");
 
     /** The mock provider (the default locally). */
     public LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret) {

@@ -130,4 +130,30 @@ class StripePaymentMethodsTest {
         assertNull(state.paid().paymentRef());
         assertEquals(new PaymentEvent.Amounts(999, 999, 0, 0), state.paid().amounts());
     }
+
+    @Test
+    void aPaymentMethodConfigurationReplacesTheTypesUnlessTheBuyerChose() {
+        provider = new StripePaymentProvider(StripeCheckoutTest.client(fake.baseUrl()), "whsec_methods",
+                Map.of("pack", "price_pack", "plain", "price_plain", "plan", "price_plan"), Clock.systemUTC(),
+                dev.prepaid.domain.payment.CheckoutLifetime.DEFAULT, Map.of("pack", "pmc_1PackConfig"));
+        FakeStripe.Request managed = checkout("pack", null);
+        assertEquals("pmc_1PackConfig", managed.param("payment_method_configuration"));
+        assertNull(managed.param("payment_method_types[0]"));
+        FakeStripe.Request chosen = checkout("pack", "alipay");
+        assertNull(chosen.param("payment_method_configuration"));
+        assertEquals("alipay", chosen.param("payment_method_types[0]"));
+        assertNull(checkout("plain", null).param("payment_method_configuration"));
+    }
+
+    @Test
+    void aConfigurationThatIsNotAPmcIdStopsTheStart() {
+        dev.prepaid.adapter.config.Env env = new dev.prepaid.adapter.config.Env(Map.of(
+                "STRIPE_PAYMENT_METHOD_CONFIGURATION_PACK", "price_oops"));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> StripePaymentProvider.methodConfigurations(env, CATALOG, "test"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("STRIPE_PAYMENT_METHOD_CONFIGURATION_PACK"));
+        assertEquals(Map.of("pack", "pmc_test"), StripePaymentProvider.methodConfigurations(new dev.prepaid.adapter.config.Env(
+                Map.of("STRIPE_PAYMENT_METHOD_CONFIGURATION_PACK", "pmc_plain",
+                        "STRIPE_PAYMENT_METHOD_CONFIGURATION_PACK_TEST", "pmc_test")), CATALOG, "test"));
+    }
 }
