@@ -76,13 +76,13 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse create(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId", "paymentMethod"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "currency", "paymentMethod"));
         String key = request.header("idempotency-key");
         if (key != null && key.contains(",")) {
             throw ApiException.badRequest("invalid_idempotency_key", "send one Idempotency-Key header");
         }
-        OrderService.Created created = orders.create(user, body.requiredString("productId"), key,
-                body.optionalString("paymentMethod"));
+        OrderService.Created created = orders.create(user, body.requiredString("productId"),
+                body.optionalString("currency"), key, body.optionalString("paymentMethod"));
         ObjectNode response = orderJson(created.order());
         response.put("replayed", created.replayed());
         return HttpResponses.json(201, response);

@@ -47,17 +47,34 @@ public record Order(
     }
 
     public static Order pending(OrderId id, UserId user, Product product, String provider, Instant now) {
-        return pending(id, user, product, provider, now, null);
+        return pending(id, user, product, product.price(), provider, now);
     }
 
     /** @param paymentMethod one of the product's methods, or null for all of them */
     public static Order pending(OrderId id, UserId user, Product product, String provider, Instant now,
                                 String paymentMethod) {
+        return pending(id, user, product, product.price(), provider, now, paymentMethod);
+    }
+
+    /**
+     * A pending order paying {@code amount} (one of the product's prices: the currency the buyer chose) for the
+     * product's credits plus its bonus, fixed now.
+     */
+    public static Order pending(OrderId id, UserId user, Product product, Money amount, String provider, Instant now) {
+        return pending(id, user, product, amount, provider, now, null);
+    }
+
+    /** @param paymentMethod one of the product's methods, or null for all of them */
+    public static Order pending(OrderId id, UserId user, Product product, Money amount, String provider, Instant now,
+                                String paymentMethod) {
+        if (!product.prices().contains(amount)) {
+            throw new IllegalArgumentException("product " + product.id() + " is not sold for " + amount);
+        }
         if (paymentMethod != null && !product.offers(paymentMethod)) {
             throw new IllegalArgumentException("product " + product.id() + " does not offer " + paymentMethod);
         }
-        return new Order(id, user, product.id(), product.type(), provider, OrderStatus.PENDING, product.price(),
-                product.credits(), null, null, now, now, paymentMethod);
+        return new Order(id, user, product.id(), product.type(), provider, OrderStatus.PENDING, amount,
+                product.grantedCredits(), null, null, now, now, paymentMethod);
     }
 
     public Order withCheckout(String checkoutId, String paymentUrl, Instant now) {
