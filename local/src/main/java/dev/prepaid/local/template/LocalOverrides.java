@@ -117,7 +117,7 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
         }
         if (purchase && provider.equals("stripe")) {
             // the keys from the runner's environment (test mode only, checked above); a price id there wins over
-            // the template's parameter (an empty StripePrice... parameter leaves the variable empty)
+            // anything the template sets
             stripeEnv.forEach(env::put);
         }
         if (dynamoEndpoint != null) {
