@@ -81,8 +81,13 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         functions.put("AdminFunction", api("admin",
                 "dev.prepaid.function.admin.AdminHandler::handleRequest",
                 Set.of("POST /api/admin/orders/{orderId}/reconcile", "GET /api/admin/reports/drift",
-                        "GET /api/admin/dlq", "POST /api/admin/dlq/redrive"),
+                        "GET /api/admin/dlq", "POST /api/admin/dlq/redrive", "POST /api/admin/webhook-endpoints",
+                        "GET /api/admin/webhook-endpoints", "DELETE /api/admin/webhook-endpoints/{endpointId}",
+                        "POST /api/admin/webhook-deliveries/{eventId}/redeliver"),
                 Set.of(), List.of(Caller.ADMIN_SCOPE)));
+        functions.put("AppWebhooksFunction", new ExpectedFunction("app-webhooks",
+                "dev.prepaid.function.appwebhooks.AppWebhooksHandler::handleRequest",
+                Set.of(), Set.of(), List.of(), "AppEventsQueue", null));
         functions.put("NotFoundFunction", api("not-found",
                 "dev.prepaid.function.notfound.NotFoundHandler::handleRequest",
                 // the API's catch-all: JSON 404 / 405 for whatever no other route takes; an unknown route needs no token

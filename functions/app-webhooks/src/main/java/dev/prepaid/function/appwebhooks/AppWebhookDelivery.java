@@ -23,19 +23,12 @@ import org.slf4j.LoggerFactory;
  * redelivery, not since the redelivery was asked), each POST signed ({@link WebhookSignature}) and bounded by a
  * 5 s timeout, each attempt recorded. At-least-once: a 2xx marks the endpoint delivered; anything else leaves the
  * message to the queue's retry schedule, and the next receive tries only the endpoints still missing it.
- * Also the outbox sweeper: events the writers did not announce (a crash between commit and enqueue) are enqueued.
  */
 public final class AppWebhookDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(AppWebhookDelivery.class);
     static final Duration TIMEOUT = Duration.ofSeconds(5);
-    /** An event younger than this is left to its writer's own message. */
-    static final Duration SWEEP_GRACE = Duration.ofMinutes(1);
-    /** An event the sweeper enqueued is looked at again after this, if the delivery function has not taken it. */
-    static final Duration SWEEP_REARM = Duration.ofMinutes(15);
-    static final int SWEEP_MAX = 500;
 
     private final DynamoAppWebhookStore store;
-    private final SqsAppEventQueue queue;
     private final HttpClient http;
     private final Clock clock;
     private final boolean allowHttpLoopback;
@@ -43,9 +36,9 @@ public final class AppWebhookDelivery {
 
     public enum Result { DELIVERED, RETRY, DROPPED }
 
-    public AppWebhookDelivery(DynamoAppWebhookStore store, SqsAppEventQueue queue, Clock clock,
+    public AppWebhookDelivery(DynamoAppWebhookStore store, Clock clock,
                               boolean allowHttpLoopback) {
-        this(store, queue, clock, allowHttpLoopback, null);
+        this(store, clock, allowHttpLoopback, null);
     }
 
     /**
@@ -53,12 +46,10 @@ public final class AppWebhookDelivery {
      *                  trigger, docs/auto-topup.md: AUTO_TOPUP_QUEUE_URL); null: none. A failure leaves the message
      *                  to be retried, so the trigger is as durable as the outbox event.
      */
-    public AppWebhookDelivery(DynamoAppWebhookStore store, SqsAppEventQueue queue, Clock clock,
-                              boolean allowHttpLoopback,
+    public AppWebhookDelivery(DynamoAppWebhookStore store, Clock clock, boolean allowHttpLoopback,
                               java.util.function.Consumer<DynamoAppWebhookStore.OutboxEvent> autoTopup) {
         this.autoTopup = autoTopup;
         this.store = store;
-        this.queue = queue;
         this.clock = clock;
         this.allowHttpLoopback = allowHttpLoopback;
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -125,20 +116,5 @@ public final class AppWebhookDelivery {
         LOG.info("app event {} ({}) to endpoint {}: {}", event.id(), event.type(), endpoint.id(),
                 delivered ? "delivered " + status : "failed " + (status != null ? status : error));
         return delivered;
-    }
-
-    /** Enqueues the outbox events nobody announced; returns how many. */
-    public int sweep() {
-        Instant now = clock.instant();
-        int enqueued = 0;
-        for (DynamoAppWebhookStore.OutboxEvent event : store.unsent(now.minus(SWEEP_GRACE), SWEEP_MAX)) {
-            queue.enqueue(List.of(event.id()));
-            store.rearm(event.id(), now.plus(SWEEP_REARM));
-            enqueued++;
-        }
-        if (enqueued > 0) {
-            LOG.info("outbox sweep enqueued {} app event(s) not announced by their writers", enqueued);
-        }
-        return enqueued;
     }
 }

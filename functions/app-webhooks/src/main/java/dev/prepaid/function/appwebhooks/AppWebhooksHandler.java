@@ -17,15 +17,11 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The app-webhooks function. Two triggers, one handler:
- * <ul>
- *   <li>AppEventsQueue (SQS, partial batch failures): each message names an outbox event, delivered by
- *       {@link AppWebhookDelivery}; a message that still misses an endpoint gets its visibility set to
- *       {@link RetrySchedule#after} its receive count and is reported failed, so SQS brings it back then; after
- *       {@link RetrySchedule#MAX_RECEIVES} receives (about 3 days) it goes to AppEventsDLQ;</li>
- *   <li>an EventBridge schedule (every minute): its event has no {@code Records}, and the handler sweeps the outbox
- *       for events their writer did not enqueue.</li>
- * </ul>
+ * The app-webhooks function, consumer of AppEventsQueue (partial batch failures): each message names an outbox
+ * event, delivered by {@link AppWebhookDelivery}; a message that still misses an endpoint gets its visibility set
+ * to {@link RetrySchedule#after} its receive count and is reported failed, so SQS brings it back then; after
+ * {@link RetrySchedule#MAX_RECEIVES} receives (about 3 days) it goes to AppEventsDLQ. Events their writer never
+ * enqueued are enqueued by the outbox sweeper (AppEventSweeper, on the reconciliation schedule).
  */
 public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(AppWebhooksHandler.class);
@@ -46,7 +42,7 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
 
     private AppWebhooksHandler(Env env, SqsClient sqs) {
         this(new AppWebhookDelivery(new DynamoAppWebhookStore(AwsClients.dynamo(env), env.required("TABLE_NAME")),
-                        new SqsAppEventQueue(() -> sqs, env.required("APP_EVENTS_QUEUE_URL")), Clock.systemUTC(),
+                        Clock.systemUTC(),
                         Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false")),
                         autoTopupForward(sqs, env.optional("AUTO_TOPUP_QUEUE_URL", null))),
                 sqs, env.required("APP_EVENTS_QUEUE_URL"));
@@ -86,7 +82,6 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         if (event == null || event.getRecords() == null) {
-            delivery.sweep(); // the schedule's invocation
             return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
         }
         for (SQSEvent.SQSMessage message : event.getRecords()) {

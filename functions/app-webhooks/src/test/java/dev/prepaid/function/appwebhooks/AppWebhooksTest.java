@@ -12,6 +12,7 @@ import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
+import dev.prepaid.adapter.out.webhooks.AppEventSweeper;
 import dev.prepaid.adapter.out.webhooks.SigningSecrets;
 import dev.prepaid.application.CreditService;
 import dev.prepaid.domain.BalanceRule;
@@ -69,7 +70,8 @@ class AppWebhooksTest {
     private final SqsAppEventQueue appQueue = new SqsAppEventQueue(() -> sqs, queue[0]);
     private final DynamoAppWebhookStore store = new DynamoAppWebhookStore(dynamo, table);
     private final MutableClock clock = new MutableClock(Instant.now());
-    private final AppWebhookDelivery delivery = new AppWebhookDelivery(store, appQueue, clock, true);
+    private final AppWebhookDelivery delivery = new AppWebhookDelivery(store, clock, true);
+    private final AppEventSweeper sweeper = new AppEventSweeper(store, appQueue, clock);
     /** Failures come back at once: the schedule itself is RetryScheduleTest's. */
     private final AppWebhooksHandler handler = new AppWebhooksHandler(delivery, sqs, queue[0], n -> Duration.ZERO);
     private final QueuePoller poller = new QueuePoller(sqs, queue[0], handler, "app-webhooks");
@@ -239,7 +241,7 @@ class AppWebhooksTest {
         assertTrue(store.event(AppEvent.idFor(entryId, AppEventType.CREDITS_GRANTED)).isEmpty(), "no granted event");
         assertTrue(store.event(AppEvent.idFor(entryId, AppEventType.ORDER_COMPLETED)).isEmpty(), "no order event");
         assertEquals(0, depth(queue[0]), "nothing announced");
-        assertEquals(0, delivery.sweep(), "nothing for the sweeper either");
+        assertEquals(0, sweeper.sweep(), "nothing for the sweeper either");
     }
 
     @Test
@@ -254,15 +256,15 @@ class AppWebhooksTest {
         new CreditService(crashing, PricingCatalog.defaults(), Clock.systemUTC())
                 .grant(new GrantCreditsCommand(new UserId(user), Credits.of(7), "lost", new IdempotencyKey("lost-" + user), "t"));
         assertEquals(0, depth(queue[0]), "nothing was enqueued");
-        assertEquals(0, delivery.sweep(), "a fresh event is left to its writer for a minute");
+        assertEquals(0, sweeper.sweep(), "a fresh event is left to its writer for a minute");
 
         clock.advance(Duration.ofMinutes(2));
-        assertEquals(1, delivery.sweep(), "the sweeper enqueues it");
-        assertEquals(0, delivery.sweep(), "once: it is re-armed for later");
+        assertEquals(1, sweeper.sweep(), "the sweeper enqueues it");
+        assertEquals(0, sweeper.sweep(), "once: it is re-armed for later");
         drain();
         assertEquals(1, receiver.requests.size());
         clock.advance(Duration.ofHours(1));
-        assertEquals(0, delivery.sweep(), "taken by the delivery function: off the unsent list");
+        assertEquals(0, sweeper.sweep(), "taken by the delivery function: off the unsent list");
     }
 
     @Test
@@ -273,7 +275,7 @@ class AppWebhooksTest {
         new CreditService(quiet, PricingCatalog.defaults(), Clock.systemUTC())
                 .grant(new GrantCreditsCommand(new UserId(user), Credits.of(7), "q", new IdempotencyKey("q-" + user), "t"));
         clock.advance(Duration.ofMinutes(2));
-        assertEquals(1, delivery.sweep());
+        assertEquals(1, sweeper.sweep());
         drain();
         assertEquals(1, receiver.requests.size());
     }

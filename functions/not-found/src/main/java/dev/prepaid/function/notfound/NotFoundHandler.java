@@ -55,7 +55,11 @@ public final class NotFoundHandler extends ApiGatewayHandler {
             "POST /api/admin/orders/{orderId}/reconcile",
             "GET /api/admin/reports/drift",
             "GET /api/admin/dlq",
-            "POST /api/admin/dlq/redrive");
+            "POST /api/admin/dlq/redrive",
+            "POST /api/admin/webhook-endpoints",
+            "GET /api/admin/webhook-endpoints",
+            "DELETE /api/admin/webhook-endpoints/{endpointId}",
+            "POST /api/admin/webhook-deliveries/{eventId}/redeliver");
 
     /** For Lambda. */
     public NotFoundHandler() {
