@@ -65,7 +65,9 @@ class TemplateContentTest {
      * APIs and the mock provider's loopback pages. On AWS they stay unset, so the real endpoints are used.
      */
     static final Set<String> LOCAL_OVERRIDE_ENV = Set.of("STRIPE_API_BASE", "CREEM_API_BASE", "MOCK_CHECKOUT_URL",
-            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT");
+            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT",
+            // the local runner lets a local app register http://localhost endpoints; deployed stacks take https only
+            "APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK");
     /**
      * The provider keys: from the environment locally; on AWS from the ProviderSecrets secret, which the code
      * lays over the environment at start (PROVIDER_SECRETS_ARN). Never plain in the template.
@@ -753,7 +755,13 @@ class TemplateContentTest {
         // item is deleted: DynamoReconciliationStore.resolveDrift); work lists on the indexes
         expected.put("ReconciliationFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem",
                 "DeleteItem"), true));
-        expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        // DeleteItem: an app webhook endpoint (APPHOOK# only)
+        expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem",
+                "DeleteItem"), true));
+        // an outbox event with its deliveries and the endpoints (Query of the table, no index); delivery records
+        Map<String, Set<JsonNode>> appWebhooks = new TreeMap<>(dynamo(List.of("UpdateItem"), false));
+        appWebhooks.put("dynamodb:Query", Set.of(TABLE));
+        expected.put("AppWebhooksFunction", appWebhooks);
         expected.put("NotFoundFunction", dynamo(List.of(), false)); // routing only
         assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");
         expected.forEach(TemplateContentTest::assertDynamoAccess);
@@ -793,6 +801,9 @@ class TemplateContentTest {
     private static final JsonNode QUEUE = fn("Fn::GetAtt", List.of("FulfilmentQueue", "Arn"));
     private static final JsonNode DLQ = fn("Fn::GetAtt", List.of("FulfilmentDLQ", "Arn"));
     private static final JsonNode SECRET = ref("ProviderSecrets");
+    private static final JsonNode APP_EVENTS = fn("Fn::GetAtt", List.of("AppEventsQueue", "Arn"));
+    /** What every posting function holds: it announces the app events its postings wrote (docs/app-webhooks.md). */
+    private static final Grant ANNOUNCE = new Grant("sqs:SendMessage", "AppEventsQueue", APP_EVENTS);
 
     /** One IAM action on one resource (named for messages). */
     record Grant(String action, String resourceName, JsonNode resource) {
@@ -808,11 +819,17 @@ class TemplateContentTest {
      */
     static final Map<String, Set<Grant>> SQS_GRANTS = Map.of(
             "WebhookFunction", Set.of(new Grant("sqs:SendMessage", "FulfilmentQueue", QUEUE)),
-            "ReconciliationFunction", Set.of(new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ)),
+            "ReconciliationFunction", Set.of(new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ), ANNOUNCE),
             "AdminFunction", Set.of(new Grant("sqs:SendMessage", "FulfilmentQueue", QUEUE),
                     new Grant("sqs:ReceiveMessage", "FulfilmentDLQ", DLQ),
                     new Grant("sqs:DeleteMessage", "FulfilmentDLQ", DLQ),
-                    new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ)));
+                    new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ), ANNOUNCE),
+            "DeductCreditsFunction", Set.of(ANNOUNCE),
+            "CreateOrderFunction", Set.of(ANNOUNCE),
+            "CallbackFunction", Set.of(ANNOUNCE),
+            "FulfilmentFunction", Set.of(ANNOUNCE),
+            // a failed delivery's retry delay; Lambda's event source mapping receives and deletes
+            "AppWebhooksFunction", Set.of(new Grant("sqs:ChangeMessageVisibility", "AppEventsQueue", APP_EVENTS)));
 
     @Test
     void sqsActionsAreGrantedOnlyWhereTheCodeUsesThem() {
@@ -821,7 +838,7 @@ class TemplateContentTest {
 
     @Test
     void aBroaderSqsGrantIsReported() {
-        assertFails("sqs:SendMessage only on FulfilmentQueue", copy -> ((ObjectNode) statement(copy, "WebhookFunction",
+        assertFails("sqs:SendMessage only on", copy -> ((ObjectNode) statement(copy, "WebhookFunction",
                 "FulfilmentEnqueue")).put("Resource", "*"));
         assertFails("sqs actions", copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue"))
                 .putArray("Action").add("sqs:SendMessage").add("sqs:DeleteQueue"));
@@ -831,7 +848,7 @@ class TemplateContentTest {
         assertFails("policy template or managed policy for SQS", copy -> policies(copy, "CallbackFunction")
                 .addObject().putObject("SQSSendMessagePolicy").put("QueueName", "x"));
         // the DLQ's actions stay on the DLQ, and only the admin function moves messages
-        assertFails("sqs:SendMessage only on FulfilmentQueue", copy -> ((ObjectNode) statement(copy, "AdminFunction",
+        assertFails("sqs:SendMessage only on", copy -> ((ObjectNode) statement(copy, "AdminFunction",
                 "FulfilmentEnqueue")).set("Resource", DLQ));
         assertFails("sqs:ReceiveMessage only on FulfilmentDLQ", copy -> ((ObjectNode) statement(copy, "AdminFunction",
                 "DlqRedrive")).putArray("Resource").add(DLQ).add(QUEUE));
@@ -1005,6 +1022,12 @@ class TemplateContentTest {
         alarms.put("DlqDepthAlarm", new ExpectedAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible",
                 Map.of("QueueName", fn("Fn::GetAtt", List.of("FulfilmentDLQ", "QueueName"))), "Maximum",
                 300, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("AppEventsDlqDepthAlarm", new ExpectedAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                Map.of("QueueName", fn("Fn::GetAtt", List.of("AppEventsDLQ", "QueueName"))), "Maximum",
+                300, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("AppWebhooksErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
+                Map.of("FunctionName", ref("AppWebhooksFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
+                "notBreaching"));
         alarms.put("FulfilmentErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
                 Map.of("FunctionName", ref("FulfilmentFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
                 "notBreaching"));

@@ -56,6 +56,9 @@ final class PaymentSystem implements AutoCloseable {
     final SqsClient sqs;
     final String table;
     final String queueUrl;
+    /** AppEventsQueue: the app's events, consumed by app-webhooks ({@link #drainAppEvents}). */
+    final String appEventsUrl;
+    final QueuePoller appEvents;
     final String dlqUrl;
     final ApiGatewayStandIn gateway;
     final QueuePoller poller;
@@ -91,7 +94,10 @@ final class PaymentSystem implements AutoCloseable {
         queueUrl = queues[0];
         dlqUrl = queues[1];
         gateway = new ApiGatewayStandIn(0);
+        appEventsUrl = QueuePoller.createQueueWithDlq(sqs, "app-events-" + UUID.randomUUID().toString().substring(0, 8), 1)[0];
         Map<String, String> vars = new HashMap<>();
+        vars.put("APP_EVENTS_QUEUE_URL", appEventsUrl);
+        vars.put("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "true"); // the tests' receivers listen on http://127.0.0.1
         vars.put("TABLE_NAME", table);
         vars.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
         vars.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
@@ -172,9 +178,16 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("GET", "/api/admin/reports/drift", admin, "admin", jwt, List.of("credits/admin"));
         gateway.route("GET", "/api/admin/dlq", admin, "admin", jwt, List.of("credits/admin"));
         gateway.route("POST", "/api/admin/dlq/redrive", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("POST", "/api/admin/webhook-endpoints", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("GET", "/api/admin/webhook-endpoints", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", admin, "admin", jwt,
+                List.of("credits/admin"));
         // the $default route: whatever no route takes (public)
         gateway.defaultRoute(notFound, "not-found", null, List.of());
         poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(env), "fulfilment");
+        appEvents = new QueuePoller(sqs, appEventsUrl, new dev.prepaid.function.appwebhooks.AppWebhooksHandler(env),
+                "app-webhooks");
     }
 
     /**
@@ -337,6 +350,11 @@ final class PaymentSystem implements AutoCloseable {
 
     int drain() {
         return poller.drain(50);
+    }
+
+    /** Delivers the app's queued events to the registered endpoints (what AppWebhooksFunction does). */
+    int drainAppEvents() {
+        return appEvents.drain(50);
     }
 
     int queueDepth() {

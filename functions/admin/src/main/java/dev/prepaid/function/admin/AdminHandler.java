@@ -68,12 +68,20 @@ public final class AdminHandler extends ApiGatewayHandler {
      *                 http to loopback may be registered (local runs only)
      */
     public AdminHandler(ReconciliationService service, DeadLetterQueue dlq, Webhooks webhooks) {
-        super(new AppWebhookRoutes(webhooks.store(), webhooks.queue(), webhooks.allowHttpLoopback(), Clock.systemUTC())
-                .addTo(new Router()
+        this(service, dlq, new AppWebhookRoutes(webhooks.store(), webhooks.queue(), webhooks.allowHttpLoopback(),
+                Clock.systemUTC()));
+    }
+
+    private AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AppWebhookRoutes hooks) {
+        super(new Router()
                 .route("POST", "/api/admin/orders/{orderId}/reconcile", request -> reconcile(service, request))
                 .route("GET", "/api/admin/reports/drift", request -> drift(service, request))
                 .route("GET", "/api/admin/dlq", request -> depth(dlq, request))
-                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request))));
+                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request))
+                .route("POST", "/api/admin/webhook-endpoints", hooks::create)
+                .route("GET", "/api/admin/webhook-endpoints", hooks::list)
+                .route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", hooks::delete)
+                .route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", hooks::redeliver));
     }
 
     /** What the webhook routes need. */

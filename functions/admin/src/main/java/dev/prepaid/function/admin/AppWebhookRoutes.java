@@ -9,7 +9,6 @@ import dev.prepaid.adapter.in.http.HttpRequest;
 import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
-import dev.prepaid.adapter.in.http.Router;
 import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
 import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
 import dev.prepaid.adapter.out.webhooks.EndpointUrls;
@@ -54,15 +53,7 @@ final class AppWebhookRoutes {
         this.clock = clock;
     }
 
-    Router addTo(Router router) {
-        return router
-                .route("POST", "/api/admin/webhook-endpoints", this::create)
-                .route("GET", "/api/admin/webhook-endpoints", this::list)
-                .route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", this::delete)
-                .route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", this::redeliver);
-    }
-
-    private APIGatewayV2HTTPResponse create(HttpRequest request) {
+    APIGatewayV2HTTPResponse create(HttpRequest request) {
         Caller caller = Caller.service(request, Caller.ADMIN_SCOPE);
         JsonBody body = JsonBody.parse(request, Set.of("url", "events"));
         String url = body.requiredString("url");
@@ -98,7 +89,7 @@ final class AppWebhookRoutes {
         return HttpResponses.json(201, json);
     }
 
-    private APIGatewayV2HTTPResponse list(HttpRequest request) {
+    APIGatewayV2HTTPResponse list(HttpRequest request) {
         Caller.service(request, Caller.ADMIN_SCOPE);
         ObjectNode json = Json.object();
         ArrayNode endpoints = json.putArray("endpoints");
@@ -106,7 +97,7 @@ final class AppWebhookRoutes {
         return HttpResponses.json(200, json);
     }
 
-    private APIGatewayV2HTTPResponse delete(HttpRequest request) {
+    APIGatewayV2HTTPResponse delete(HttpRequest request) {
         Caller caller = Caller.service(request, Caller.ADMIN_SCOPE);
         String id = request.pathParameter("endpointId");
         if (id == null || !id.matches("we_[0-9a-f]{32}")) {
@@ -119,7 +110,7 @@ final class AppWebhookRoutes {
         return HttpResponses.json(200, Json.object().put("id", id).put("deleted", true));
     }
 
-    private APIGatewayV2HTTPResponse redeliver(HttpRequest request) {
+    APIGatewayV2HTTPResponse redeliver(HttpRequest request) {
         Caller caller = Caller.service(request, Caller.ADMIN_SCOPE);
         String eventId = request.pathParameter("eventId");
         if (eventId == null || !eventId.matches("evt_[0-9a-f]{32}")) {
