@@ -26,13 +26,15 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Auto top-up settings: {@code pk=USER#<userId>, sk=AUTOTOPUP} (docs/data-model.md, docs/auto-topup.md), every write
+ * Auto top-up settings: {@code pk=AUTOTOPUP#<userId>, sk=SETTINGS} (a prefix of its own: the worker that
+ * compare-and-sets it is not a posting path and may not write USER# items) (docs/data-model.md, docs/auto-topup.md), every write
  * conditioned on the stored {@code version}. The opt-in also sets (and the opt-out removes) {@code lowThreshold} on
  * the user's balance item in the same transaction: the ledger's posting that crosses it writes the
  * {@code credits.low} outbox event that triggers the top-up.
  */
 public final class DynamoAutoTopupStore implements AutoTopupStore {
-    static final String SK = "AUTOTOPUP";
+    public static final String PREFIX = "AUTOTOPUP#";
+    static final String SK = "SETTINGS";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -43,7 +45,7 @@ public final class DynamoAutoTopupStore implements AutoTopupStore {
     }
 
     static Map<String, AttributeValue> key(UserId user) {
-        return Map.of(LedgerTable.PK, s(LedgerTable.userPk(user.value())), LedgerTable.SK, s(SK));
+        return Map.of(LedgerTable.PK, s(PREFIX + user.value()), LedgerTable.SK, s(SK));
     }
 
     @Override
