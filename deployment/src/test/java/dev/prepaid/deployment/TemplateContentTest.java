@@ -849,8 +849,9 @@ class TemplateContentTest {
                 "FulfilmentEnqueue")).put("Resource", "*"));
         assertFails("sqs actions", copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue"))
                 .putArray("Action").add("sqs:SendMessage").add("sqs:DeleteQueue"));
+        // (every posting function announces app events: a function without any SQS right must be the one tried)
         assertFails("sqs:SendMessage is held only by", copy -> ((ArrayNode)
-                policies(copy, "CreateOrderFunction").path(0).path("Statement"))
+                policies(copy, "CreditsQueryFunction").path(0).path("Statement"))
                 .add(statement(copy, "WebhookFunction", "FulfilmentEnqueue").deepCopy()));
         assertFails("policy template or managed policy for SQS", copy -> policies(copy, "CallbackFunction")
                 .addObject().putObject("SQSSendMessagePolicy").put("QueueName", "x"));
