@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Maps ledger entries and balances to items and back. */
 final class EntryItems {
+    /** The balance item's sum of active holds (N, hundredths); absent until the user's first hold. */
+    static final String HELD = "held";
+
     private EntryItems() {
     }
 
@@ -88,8 +91,10 @@ final class EntryItems {
         }
         String updatedAt = str(item, "updatedAt");
         Credits lowThreshold = item.containsKey(LOW_THRESHOLD) ? Credits.ofHundredths(num(item, LOW_THRESHOLD)) : null;
-        return new Balance(userId, Credits.ofHundredths(num(item, "balance")), num(item, "seq"),
-                updatedAt == null ? null : Instant.parse(updatedAt), lowThreshold);
+        return new Balance(userId, Credits.ofHundredths(item.containsKey("balance") ? num(item, "balance") : 0),
+                item.containsKey("seq") ? num(item, "seq") : 0,
+                updatedAt == null ? null : Instant.parse(updatedAt),
+                Credits.ofHundredths(item.containsKey(HELD) ? num(item, HELD) : 0), lowThreshold);
     }
 
     /** The user's own low-credits threshold (N, hundredths) on the balance item; absent: the stack's default. */
