@@ -149,7 +149,8 @@ final class PaymentSystem implements AutoCloseable {
         AdminHandler admin = new AdminHandler(env);
         NotFoundHandler notFound = new NotFoundHandler(env);
         httpHandlers = List.of(deduct, query, orders, callback, webhook, admin, notFound);
-        for (String route : List.of("/api/credits/deduct", "/api/credits/refund")) {
+        for (String route : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/holds",
+                "/api/credits/holds/{holdId}/capture", "/api/credits/holds/{holdId}/release")) {
             gateway.route("POST", route, deduct, "deduct-credits", jwt, List.of("credits/write"));
         }
         // any one of the scopes, as in template.yaml
