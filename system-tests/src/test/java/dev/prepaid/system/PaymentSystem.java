@@ -171,6 +171,9 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("POST", "/api/payment/subscription/cancel", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/subscription/change-plan", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/billing-portal", orders, "create-order", jwt, List.of());
+        gateway.route("POST", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
+        gateway.route("GET", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
+        gateway.route("DELETE", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
         gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
         gateway.route("POST", "/api/payment/webhook/{provider}", webhook, "webhook", null, List.of());

@@ -83,6 +83,8 @@ final class BadInputCorpus {
         // the user of the corpus has no subscription: a well-formed change is a 404 and a malformed one a 400
         jsonRoute("change-plan", "/api/payment/subscription/change-plan", "user:" + user, valid("productId", "pro"));
         jsonRoute("billing-portal", "/api/payment/billing-portal", "user:" + user, valid("returnUrl", "https://app.test/account"));
+        // the corpus user has no saved card: a well-formed opt-in is a 409 no_saved_card, a malformed one a 400
+        jsonRoute("auto-topup", "/api/payment/auto-topup", "user:" + user, valid("productId", "trial", "threshold", 10));
         numbers();
         grants();
         strings();

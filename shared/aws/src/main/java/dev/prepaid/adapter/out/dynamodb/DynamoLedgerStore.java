@@ -262,7 +262,17 @@ public final class DynamoLedgerStore implements LedgerStore {
             values.put(":seq", n(before.sequence()));
             condition = "#seq = :seq";
         } else {
-            condition = "attribute_not_exists(" + LedgerTable.PK + ")";
+            // no entry yet; the item may exist already, holding only the user's low threshold (auto top-up opt-in)
+            condition = "attribute_not_exists(#seq)";
+        }
+        // The events were decided with this threshold: one changed since (an auto top-up opt-in, written without
+        // a new version) fails the condition like a new version does, and the posting is decided again.
+        names.put("#low", EntryItems.LOW_THRESHOLD);
+        if (before.lowThreshold() != null) {
+            values.put(":low", n(before.lowThreshold().hundredths()));
+            condition += " AND #low = :low";
+        } else {
+            condition += " AND attribute_not_exists(#low)";
         }
         Credits released = posting.releasedHeld();
         if (released.isPositive()) {
