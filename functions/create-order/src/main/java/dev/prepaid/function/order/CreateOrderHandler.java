@@ -87,13 +87,13 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse create(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId", "currency"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "currency", "paymentMethod"));
         String key = request.header("idempotency-key");
         if (key != null && key.contains(",")) {
             throw ApiException.badRequest("invalid_idempotency_key", "send one Idempotency-Key header");
         }
         OrderService.Created created = orders.create(user, body.requiredString("productId"),
-                body.optionalString("currency"), key);
+                body.optionalString("currency"), key, body.optionalString("paymentMethod"));
         ObjectNode response = orderJson(created.order());
         response.put("replayed", created.replayed());
         return HttpResponses.json(201, response);
@@ -203,6 +203,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
         node.put("amount", order.amount().toMajor());
         node.put("currency", order.amount().currency());
         node.put("credits", order.credits().toBigDecimal());
+        putOrNull(node, "paymentMethod", order.paymentMethod());
         if (order.checkoutId() == null) {
             node.putNull("checkoutId");
             node.putNull("paymentUrl");
@@ -243,7 +244,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
      */
     private static APIGatewayV2HTTPResponse changePlan(SubscriptionService subscriptions, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "paymentMethod"));
         dev.prepaid.application.PlanChanges.Result result = subscriptions.changePlan(user, body.requiredString("productId"));
         ObjectNode response = Json.object();
         response.set("subscription", subscriptionJson(result.subscription()));

@@ -20,6 +20,14 @@ public interface PaymentProvider {
     String name();
 
     /**
+     * Whether a buyer may choose {@code method} (card, alipay, wechat_pay, crypto) at this provider's checkout.
+     * The checkout of an order that names no method offers what the product lists, as far as the provider can.
+     */
+    default boolean offersPaymentMethod(String method) {
+        return Product.PAYMENT_METHODS.contains(method);
+    }
+
+    /**
      * Whether a checkout can charge a product in any of its catalog currencies (Stripe: a price with
      * {@code currency_options}, the session's {@code currency}); false when the provider sells each product in
      * its primary currency only (Creem), so an order in another currency is refused before it is written.

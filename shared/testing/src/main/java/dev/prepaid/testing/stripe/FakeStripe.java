@@ -1,5 +1,6 @@
 package dev.prepaid.testing.stripe;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -200,6 +201,23 @@ public final class FakeStripe implements AutoCloseable {
         }
     }
 
+    /** The payment_method_types a Checkout session accepts here (a subset of Stripe's). */
+    public static final List<String> PAYMENT_METHOD_TYPES = List.of("card", "alipay", "wechat_pay", "crypto",
+            "link", "sepa_debit", "us_bank_account");
+
+    /**
+     * The customer entered a promotion code worth {@code amountOff} (minor units) on an open session:
+     * total_details.amount_discount is set and amount_total lowered (never below 0). Returns a copy of the session.
+     */
+    public synchronized ObjectNode discount(String sessionId, long amountOff) {
+        ObjectNode session = requireSession(sessionId);
+        long subtotal = session.path("amount_subtotal").asLong();
+        long off = Math.min(amountOff, subtotal);
+        session.withObjectProperty("total_details").put("amount_discount", off);
+        session.put("amount_total", subtotal - off);
+        return session.deepCopy();
+    }
+
     /** Declares a price, so sessions for it carry amount_total and currency. Unknown prices are accepted with no amount. */
     public synchronized FakeStripe price(String priceId, long unitAmount, String currency) {
         prices.put(priceId, new Price(unitAmount, currency));
@@ -226,7 +244,14 @@ public final class FakeStripe implements AutoCloseable {
     public synchronized ObjectNode markPaid(String sessionId) {
         ObjectNode session = requireSession(sessionId);
         session.put("status", "complete");
-        session.put("payment_status", "paid");
+        // A 100% discount: nothing to pay (Stripe creates no payment intent then).
+        boolean free = "payment".equals(session.path("mode").asText())
+                && session.path("amount_total").isIntegralNumber() && session.get("amount_total").asLong() == 0;
+        session.put("payment_status", free ? "no_payment_required" : "paid");
+        if (free) {
+            session.putNull("payment_intent");
+            return session.deepCopy();
+        }
         if ("subscription".equals(session.path("mode").asText())) {
             String customer = session.hasNonNull("customer") ? session.get("customer").asText() : StripeWebhooks.id("cus_");
             String subscriptionId = StripeWebhooks.id("sub_");
@@ -625,6 +650,25 @@ public final class FakeStripe implements AutoCloseable {
             return error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: quantity",
                     "line_items[0][quantity]");
         }
+        List<String> methodTypes = new ArrayList<>();
+        for (int i = 0; params.containsKey("payment_method_types[" + i + "]"); i++) {
+            methodTypes.add(params.get("payment_method_types[" + i + "]"));
+        }
+        for (String type : methodTypes) {
+            if (!PAYMENT_METHOD_TYPES.contains(type)) {
+                return error(400, "invalid_request_error", "parameter_invalid_string",
+                        "Invalid payment_method_types[0]: must be one of " + PAYMENT_METHOD_TYPES, "payment_method_types");
+            }
+            if (mode.equals("subscription") && !type.equals("card")) {
+                return error(400, "invalid_request_error", null, "The payment method type `" + type
+                        + "` cannot be used in `subscription` mode.", "payment_method_types");
+            }
+        }
+        if (methodTypes.contains("wechat_pay") && params.get("payment_method_options[wechat_pay][client]") == null) {
+            return error(400, "invalid_request_error", "parameter_missing",
+                    "Missing required param: payment_method_options[wechat_pay][client].",
+                    "payment_method_options[wechat_pay][client]");
+        }
         long now = Instant.now().getEpochSecond();
         long expiresAt = now + 24 * 3600;
         String expiresParam = params.get("expires_at");
@@ -678,6 +722,10 @@ public final class FakeStripe implements AutoCloseable {
             session.putNull("amount_total");
             session.putNull("currency");
         }
+        ArrayNode types = session.putArray("payment_method_types");
+        (methodTypes.isEmpty() ? List.of("card") : methodTypes).forEach(types::add);
+        ObjectNode totals = session.putObject("total_details");
+        totals.put("amount_discount", 0).put("amount_shipping", 0).put("amount_tax", 0);
         sessions.put(id, session);
         sessionParams.put(id, Map.copyOf(params));
         sessionsCreated++;

@@ -98,7 +98,21 @@ final class StripeEvents {
         }
         return new PaymentEvent.CheckoutPaid(PROVIDER, eventId, type, orderId(session), text(session, "id"), paymentRef,
                 optionalMoney(session, "amount_total"), idOf(session, "subscription"), idOf(session, "customer"), invoice,
-                null);
+                null, amounts(session));
+    }
+
+    /**
+     * amount_subtotal and total_details (amount_discount, amount_tax, amount_shipping) of a Checkout session;
+     * null when the session has no integral subtotal (the parts that are absent count as 0).
+     */
+    static PaymentEvent.Amounts amounts(JsonNode session) {
+        JsonNode subtotal = session.get("amount_subtotal");
+        if (subtotal == null || !subtotal.isIntegralNumber()) {
+            return null;
+        }
+        JsonNode details = session.path("total_details");
+        return new PaymentEvent.Amounts(subtotal.asLong(), details.path("amount_discount").asLong(0),
+                details.path("amount_tax").asLong(0), details.path("amount_shipping").asLong(0));
     }
 
     private static PaymentEvent.CheckoutClosed checkoutClosed(String eventId, String type, JsonNode session,
