@@ -13,11 +13,14 @@ import java.util.regex.Pattern;
  *       {@code SUCCESS_URL} / {@code CANCEL_URL} (the demo page), {@code RETURN_URL_ORIGINS} (its origin);</li>
  *   <li>the purchase functions (those declaring {@code PAYMENT_PROVIDER} or {@code PROVIDER_SECRETS_ARN}): the
  *       mock provider's {@code MOCK_WEBHOOK_SECRET} (in place of Secrets Manager, so
- *       {@code PROVIDER_SECRETS_ARN} is dropped), {@code MOCK_CHECKOUT_URL} and {@code MOCK_WEBHOOK_URL}.</li>
+ *       {@code PROVIDER_SECRETS_ARN} is dropped), {@code MOCK_CHECKOUT_URL} and {@code MOCK_WEBHOOK_URL};</li>
  *   <li>with {@code --parameter PaymentProvider=stripe}: {@code PAYMENT_PROVIDER=stripe} (still
  *       {@code PAYMENT_ENV=local}, so only a test key starts) and the runner's {@code STRIPE_*} variables
  *       ({@link #STRIPE_VARIABLE}: secret key, webhook secret, price ids, publishable key, API base) in place of
  *       the mock's; a live key is refused.</li>
+ *   <li>the functions on the app-events queue ({@code APP_EVENTS_QUEUE_URL}):
+ *       {@code APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK=true}, so a local app on {@code http://localhost} can register
+ *       an endpoint (deployed stacks take https only).</li>
  * </ul>
  * Template parameters: one naming the API's public URL ({@code PublicApiUrl}: a name ending in ApiUrl) is the
  * local base URL, so {@code !Sub "${PublicApiUrl}/api/payment/callback"} is the local callback.
@@ -115,9 +118,12 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
             env.put("MOCK_CHECKOUT_URL", mockCheckoutUrl());
             env.put("MOCK_WEBHOOK_URL", mockWebhookUrl());
         }
+        if (template.containsKey("APP_EVENTS_QUEUE_URL")) {
+            env.put("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "true");
+        }
         if (purchase && provider.equals("stripe")) {
-            // the keys from the runner's environment (test mode only, checked above); a price id there wins over
-            // anything the template sets
+            // the keys from the runner's environment (test mode only, checked above); a STRIPE_PRICE_<ID> there wins
+            // over the catalog file's price id
             stripeEnv.forEach(env::put);
         }
         if (dynamoEndpoint != null) {

@@ -123,6 +123,12 @@ public final class FulfilmentService {
             // The order id is only a hint anyone can set (a Payment Link's client_reference_id): the order's
             // own provider and checkout must be the ones that were paid.
             order = named.get();
+            if (order.checkoutId() == null && order.status() == dev.prepaid.domain.payment.OrderStatus.PENDING
+                    && order.provider().equals(paid.provider()) && paid.checkoutId() != null) {
+                // Written before its checkout (or an auto top-up's payment) was attached: the writer attaches it
+                // right after the provider answers, and an off-session payment's webhook can beat that.
+                throw new RetryLaterException("order " + order.orderId() + " has no checkout attached yet");
+            }
             if (!order.provider().equals(paid.provider())) {
                 mismatch = PaymentMismatch.PROVIDER_MISMATCH;
             } else if (order.checkoutId() == null || !order.checkoutId().equals(paid.checkoutId())) {

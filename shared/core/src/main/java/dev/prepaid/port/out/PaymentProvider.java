@@ -82,4 +82,24 @@ public interface PaymentProvider {
     default List<SavedPaymentMethod> savedPaymentMethods(String customerRef) {
         return List.of();
     }
+
+    /**
+     * The card the customer's off-session payments are charged to (Stripe: the customer's
+     * {@code invoice_settings.default_payment_method}); empty when there is none, or the provider keeps none.
+     */
+    default java.util.Optional<String> defaultPaymentMethod(String customerRef) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Charges {@code paymentMethod} of {@code customerRef} for {@code order} without the customer present (auto
+     * top-up), the order id as the provider-side idempotency key and in the payment's metadata, so the provider's
+     * "payment succeeded" webhook comes back as a {@code CheckoutPaid} for the order (checkout id = payment id).
+     * A refusal (declined card, authentication required) is an answer, not an exception; the provider being
+     * unreachable is {@code ProviderUnavailableException}.
+     */
+    default dev.prepaid.domain.payment.OffSessionCharge chargeOffSession(Order order, String customerRef,
+                                                                         String paymentMethod) {
+        throw new UnsupportedOperationException(name() + " cannot charge a saved card off-session");
+    }
 }

@@ -95,6 +95,13 @@ public final class FakeStripe implements AutoCloseable {
     /** Customers Stripe would know: made by a paid subscription checkout or by a test control. */
     private final java.util.Set<String> customers = new java.util.HashSet<>();
     private final Map<String, Price> prices = new HashMap<>();
+    /** customer -> invoice_settings.default_payment_method */
+    private final Map<String, String> defaultPaymentMethods = new HashMap<>();
+    /** payment method -> decline code ({@code authentication_required} answers that code instead of card_declined) */
+    private final Map<String, String> declined = new HashMap<>();
+    private final Map<String, ObjectNode> paymentIntents = new LinkedHashMap<>();
+    /** The signed-event-ready envelopes payment intents produced, in order ({@link #paymentIntentEvents}). */
+    private final List<ObjectNode> paymentIntentEvents = new ArrayList<>();
     private long invoicesAdded;
     private final Map<String, Stored> idempotent = new HashMap<>();
     private final List<Request> requests = new ArrayList<>();
@@ -385,6 +392,49 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     /**
+     * Makes {@code paymentMethodId} the customer's {@code invoice_settings.default_payment_method} (what a
+     * subscription checkout or a SetupIntent with "save card" leaves behind). The customer becomes known.
+     */
+    public synchronized void setDefaultPaymentMethod(String customerId, String paymentMethodId) {
+        customers.add(customerId);
+        defaultPaymentMethods.put(customerId, paymentMethodId);
+    }
+
+    /** A saved card (as {@link #addCard}) made the customer's default; returns its pm_ id. */
+    public synchronized String addDefaultCard(String customerId) {
+        String id = addCard(customerId, "visa", "4242", 12, 2034).get("id").asText();
+        setDefaultPaymentMethod(customerId, id);
+        return id;
+    }
+
+    /**
+     * Off-session payments with this card fail from now on, as Stripe's test cards do: {@code declineCode}
+     * {@code insufficient_funds}, {@code generic_decline}, ... is a {@code card_error} with code
+     * {@code card_declined} (pm_card_chargeDeclined...); {@code authentication_required} is a {@code card_error}
+     * with that code (pm_card_authenticationRequired). Null makes the card pay again.
+     */
+    public synchronized void declineCard(String paymentMethodId, String declineCode) {
+        if (declineCode == null) {
+            declined.remove(paymentMethodId);
+        } else {
+            declined.put(paymentMethodId, declineCode);
+        }
+    }
+
+    /** The payment intents created, oldest first (copies). */
+    public synchronized List<ObjectNode> paymentIntents() {
+        return paymentIntents.values().stream().map(ObjectNode::deepCopy).toList();
+    }
+
+    /**
+     * The webhook envelopes Stripe would send for the payment intents created so far, oldest first (copies):
+     * {@code payment_intent.succeeded} or {@code payment_intent.payment_failed}. Sign with StripeWebhooks.headers.
+     */
+    public synchronized List<ObjectNode> paymentIntentEvents() {
+        return paymentIntentEvents.stream().map(ObjectNode::deepCopy).toList();
+    }
+
+    /**
      * An invoice of a customer (Stripe's invoice sample object with these values: a one-off or a renewal
      * the test does not need to pay through a webhook). Each one added is newer than the last. Returns a copy.
      */
@@ -510,6 +560,16 @@ public final class FakeStripe implements AutoCloseable {
                     default:
                         break;
                 }
+            }
+            if (resource.equals("payment_intents") && parts.length == 3 && method.equals("POST")) {
+                return createPaymentIntent(params);
+            }
+            if (resource.equals("payment_intents") && parts.length == 4 && method.equals("GET")) {
+                ObjectNode intent = paymentIntents.get(parts[3]);
+                return intent == null ? missing("payment_intent", parts[3]) : new Response(200, intent);
+            }
+            if (resource.equals("customers") && parts.length == 4 && method.equals("GET")) {
+                return customer(parts[3]);
             }
             if (resource.equals("prices") && parts.length == 4 && method.equals("GET")) {
                 return retrievePrice(parts[3], params);
@@ -670,6 +730,131 @@ public final class FakeStripe implements AutoCloseable {
         sessionParams.put(id, Map.copyOf(params));
         sessionsCreated++;
         return new Response(200, session);
+    }
+
+    private Response customer(String id) {
+        if (!customers.contains(id)) {
+            return missing("customer", id);
+        }
+        ObjectNode customer = StripeFixtures.object("customer");
+        customer.put("id", id);
+        customer.put("object", "customer");
+        customer.put("livemode", false);
+        ObjectNode settings = customer.has("invoice_settings") && customer.get("invoice_settings").isObject()
+                ? (ObjectNode) customer.get("invoice_settings") : customer.putObject("invoice_settings");
+        putOrNull(settings, "default_payment_method", defaultPaymentMethods.get(id));
+        return new Response(200, customer);
+    }
+
+    /**
+     * Stripe's PaymentIntent create with {@code confirm=true}: amount, currency, customer and payment_method are
+     * checked as Stripe does (a card of another customer is a 400); a declined card is a 402 {@code card_error}
+     * carrying the payment intent (status requires_payment_method) and a payment_intent.payment_failed event; a
+     * good card is status succeeded with a charge and a payment_intent.succeeded event.
+     */
+    private Response createPaymentIntent(Map<String, String> params) {
+        long amount;
+        try {
+            amount = Long.parseLong(params.getOrDefault("amount", ""));
+        } catch (NumberFormatException e) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: amount.", "amount");
+        }
+        if (amount < 50) {
+            return error(400, "invalid_request_error", "amount_too_small",
+                    "Amount must be at least $0.50 usd", "amount");
+        }
+        String currency = params.get("currency");
+        if (currency == null) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: currency.",
+                    "currency");
+        }
+        String customer = params.get("customer");
+        if (customer != null && !customers.contains(customer)) {
+            return error(400, "invalid_request_error", "resource_missing", "No such customer: '" + customer + "'",
+                    "customer");
+        }
+        String paymentMethod = params.get("payment_method");
+        boolean confirm = "true".equals(params.get("confirm"));
+        boolean offSession = "true".equals(params.get("off_session"));
+        if (offSession && !confirm) {
+            return error(400, "invalid_request_error", null,
+                    "off_session can only be passed when confirm=true.", "off_session");
+        }
+        if (paymentMethod != null) {
+            ObjectNode pm = paymentMethods.get(paymentMethod);
+            if (pm == null) {
+                return error(400, "invalid_request_error", "resource_missing",
+                        "No such PaymentMethod: '" + paymentMethod + "'", "payment_method");
+            }
+            if (customer == null || !customer.equals(pm.path("customer").asText())) {
+                return error(400, "invalid_request_error", null, "The provided PaymentMethod was previously used with"
+                        + " a PaymentIntent without Customer attachment ...", "payment_method");
+            }
+        }
+        long now = Instant.now().getEpochSecond();
+        ObjectNode intent = StripeFixtures.object("payment_intent");
+        String id = StripeWebhooks.id("pi_");
+        intent.put("id", id);
+        intent.put("object", "payment_intent");
+        intent.put("amount", amount);
+        intent.put("amount_capturable", 0);
+        intent.put("currency", currency);
+        putOrNull(intent, "customer", customer);
+        putOrNull(intent, "payment_method", paymentMethod);
+        intent.put("confirmation_method", "automatic");
+        intent.put("capture_method", "automatic");
+        intent.put("created", now);
+        intent.put("livemode", false);
+        intent.putNull("last_payment_error");
+        intent.putNull("next_action");
+        ObjectNode metadata = intent.putObject("metadata");
+        bracketMap(params, "metadata").forEach(metadata::put);
+        intent.putNull("latest_charge");
+        if (!confirm || paymentMethod == null) {
+            intent.put("status", paymentMethod == null ? "requires_payment_method" : "requires_confirmation");
+            intent.put("amount_received", 0);
+            paymentIntents.put(id, intent);
+            return new Response(200, intent);
+        }
+        String declineCode = declined.get(paymentMethod);
+        if (declineCode != null) {
+            boolean authentication = declineCode.equals("authentication_required");
+            String code = authentication ? "authentication_required" : "card_declined";
+            String message = authentication
+                    ? "Your card was declined. This transaction requires authentication."
+                    : "Your card was declined.";
+            String chargeId = StripeWebhooks.id("ch_");
+            intent.put("status", "requires_payment_method");
+            intent.put("amount_received", 0);
+            intent.put("latest_charge", chargeId);
+            ObjectNode lastError = intent.putObject("last_payment_error");
+            lastError.put("type", "card_error");
+            lastError.put("code", code);
+            lastError.put("decline_code", declineCode);
+            lastError.put("charge", chargeId);
+            lastError.put("message", message);
+            lastError.set("payment_method", paymentMethods.get(paymentMethod).deepCopy());
+            paymentIntents.put(id, intent);
+            paymentIntentEvents.add(StripeWebhooks.event("payment_intent.payment_failed", intent.deepCopy()));
+            ObjectNode body = StripeFixtures.MAPPER.createObjectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("type", "card_error");
+            error.put("code", code);
+            error.put("decline_code", declineCode);
+            error.put("charge", chargeId);
+            error.put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+            error.put("message", message);
+            error.set("payment_intent", intent.deepCopy());
+            error.set("payment_method", paymentMethods.get(paymentMethod).deepCopy());
+            error.put("request_log_url", "https://dashboard.stripe.com/test/logs");
+            return new Response(402, body);
+        }
+        intent.put("status", "succeeded");
+        intent.put("amount_received", amount);
+        intent.put("latest_charge", StripeWebhooks.id("ch_"));
+        paymentIntents.put(id, intent);
+        paymentIntentEvents.add(StripeWebhooks.event("payment_intent.succeeded", intent.deepCopy()));
+        return new Response(200, intent);
     }
 
     private Response updateSubscription(ObjectNode subscription, Map<String, String> params) {

@@ -546,6 +546,80 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         return result;
     }
 
+    /** The customer's {@code invoice_settings.default_payment_method} (expanded or not); empty without one. */
+    @Override
+    public java.util.Optional<String> defaultPaymentMethod(String customerRef) {
+        String customer = requireCustomer(customerRef);
+        JsonNode node;
+        try {
+            node = raw(client.v1().customers().retrieve(customer));
+        } catch (com.stripe.exception.InvalidRequestException e) {
+            if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+                return java.util.Optional.empty(); // a customer Stripe no longer knows has no card
+            }
+            throw unavailable("read customer " + customer, e);
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("read customer " + customer, e);
+        }
+        if (node.path("deleted").asBoolean(false)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(
+                StripeEvents.idOf(node.path("invoice_settings"), "default_payment_method"));
+    }
+
+    /**
+     * A PaymentIntent for the order's amount, {@code off_session=true, confirm=true} with the customer's saved
+     * card; metadata {@code orderId}, {@code userId}, {@code productId} and {@code autoTopup=true} (which is how
+     * its {@code payment_intent.*} webhooks are told from a checkout's own payment intent); idempotency key
+     * {@code autotopup-<orderId>}. A {@code card_error} (declined, authentication required) is a refusal.
+     */
+    @Override
+    public dev.prepaid.domain.payment.OffSessionCharge chargeOffSession(Order order, String customerRef,
+                                                                        String paymentMethod) {
+        Objects.requireNonNull(order, "order");
+        String customer = requireCustomer(customerRef);
+        if (paymentMethod == null || paymentMethod.isBlank()) {
+            throw new IllegalArgumentException("paymentMethod is required");
+        }
+        String orderId = order.orderId().value();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("orderId", orderId);
+        metadata.put("userId", order.userId().value());
+        metadata.put("productId", order.productId());
+        metadata.put(StripeEvents.AUTO_TOPUP_METADATA, "true");
+        com.stripe.param.PaymentIntentCreateParams params = com.stripe.param.PaymentIntentCreateParams.builder()
+                .setAmount(order.amount().minor())
+                .setCurrency(order.amount().currency().toLowerCase(Locale.ROOT))
+                .setCustomer(customer)
+                .setPaymentMethod(paymentMethod)
+                .setOffSession(true)
+                .setConfirm(true)
+                .putAllMetadata(metadata)
+                .build();
+        RequestOptions options = RequestOptions.builder().setIdempotencyKey("autotopup-" + orderId).build();
+        try {
+            JsonNode intent = raw(client.v1().paymentIntents().create(params, options));
+            String id = StripeEvents.text(intent, "id");
+            String status = StripeEvents.text(intent, "status");
+            if ("succeeded".equals(status) || "processing".equals(status)) {
+                return new dev.prepaid.domain.payment.OffSessionCharge.Accepted(id, status);
+            }
+            // requires_action / requires_payment_method without an error: the customer would have to be present
+            return new dev.prepaid.domain.payment.OffSessionCharge.Refused(id,
+                    "requires_action".equals(status) ? "authentication_required" : "payment_" + status, null,
+                    "the payment needs the customer (" + status + ")");
+        } catch (com.stripe.exception.CardException e) {
+            com.stripe.model.StripeError error = e.getStripeError();
+            String intent = error != null && error.getPaymentIntent() != null ? error.getPaymentIntent().getId() : null;
+            return new dev.prepaid.domain.payment.OffSessionCharge.Refused(intent,
+                    e.getCode() != null ? e.getCode() : "card_error", e.getDeclineCode(),
+                    error != null && error.getMessage() != null ? error.getMessage() : "the card was refused");
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("charge the saved card of customer " + customer + " for order " + orderId, e);
+        }
+    }
+
     private static String requireCustomer(String customerRef) {
         if (customerRef == null || !customerRef.startsWith("cus_")) {
             throw new IllegalArgumentException("not a Stripe customer id");
