@@ -768,7 +768,11 @@ class TemplateContentTest {
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Map<String, Map<String, Set<JsonNode>>> expected = new LinkedHashMap<>();
-        expected.put("DeductCreditsFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), false));
+        // Query on gsi2 only: a user's active holds (the lazy expiry of a write); no other index
+        Map<String, Set<JsonNode>> deduct = new TreeMap<>(dynamo(List.of("GetItem", "PutItem", "UpdateItem",
+                "ConditionCheckItem"), false));
+        deduct.put("dynamodb:Query", Set.of(fn("Fn::Sub", "${LedgerTable.Arn}/index/gsi2")));
+        expected.put("DeductCreditsFunction", deduct);
         expected.put("CreditsQueryFunction", dynamo(List.of("GetItem"), true));
         // DeleteItem: the auto top-up opt-out (AUTOTOPUP# only)
         expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), true));
