@@ -766,7 +766,10 @@ class TemplateContentTest {
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Map<String, Map<String, Set<JsonNode>>> expected = new LinkedHashMap<>();
-        expected.put("DeductCreditsFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), false));
+        Map<String, Set<JsonNode>> deduct = dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), false);
+        // a refused deduct or hold lists the user's active holds (GSI2) to expire the ones past their time
+        deduct.put("dynamodb:Query", Set.of(fn("Fn::Sub", "${LedgerTable.Arn}/index/gsi2")));
+        expected.put("DeductCreditsFunction", deduct);
         expected.put("CreditsQueryFunction", dynamo(List.of("GetItem"), true));
         expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem"), true));
         expected.put("CallbackFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
