@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  *   <li>{@code PENDING}, sort key {@code <createdAt>#<orderId>}: pending orders by age;</li>
  *   <li>{@code COMPLETED#<yyyy-MM-dd>}, sort key {@code <completedAt>#<orderId>}: orders completed that day;</li>
  *   <li>{@code CLOSED#<yyyy-MM-dd>}, sort key {@code <closedAt>#<orderId>}: orders that expired or failed that day;</li>
- *   <li>{@code CHANGED#<yyyy-MM-ddTHH>#<shard 0..15>}, sort key {@code <updatedAt>#<userId>}: balances whose
- *       last change fell in that hour.</li>
+ *   <li>{@code CHANGED#<yyyy-MM-ddTHH>#<shard 0..15>}, sort key {@code <first change in the hour>#<userId>}:
+ *       balances that changed in that hour (the marker is written at the hour's first change only, so the
+ *       hour's partitions are walked whole).</li>
  * </ul>
  * A cursor is {@code "<partition> <last sort key>"} (neither part contains a space: user ids may not), so a
  * walk resumes exactly after the last item handed out. Each call also stops after {@code maxQueries}
@@ -104,8 +105,15 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         if (!from.isBefore(until)) {
             return new Page<>(List.of(), null, true);
         }
-        return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(from), LedgerTable.timestamp(until), cursor,
-                limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
+        // A balance's marker is written once per hour bucket, at its first change in that hour (DynamoLedgerStore),
+        // so its sort key says when the hour's first change happened, not the last: a later change in the same
+        // hour leaves it where it was. Every bucket the window touches is therefore walked whole; users who
+        // changed in the bucket before `from` are checked again (cheap: the ledger sum is incremental), and
+        // none who changed inside the window is missed.
+        Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
+        Instant endOfLastHour = until.minusMillis(1).truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(firstHour), LedgerTable.timestamp(endOfLastHour),
+                cursor, limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
     }
 
     @Override
