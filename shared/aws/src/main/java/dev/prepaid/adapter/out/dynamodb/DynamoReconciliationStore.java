@@ -107,12 +107,13 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         }
         // A balance's marker is written once per hour bucket, at its first change in that hour (DynamoLedgerStore),
         // so its sort key says when the hour's first change happened, not the last: a later change in the same
-        // hour leaves it where it was. Every bucket the window touches is therefore walked whole; users who
-        // changed in the bucket before `from` are checked again (cheap: the ledger sum is incremental), and
-        // none who changed inside the window is missed.
+        // hour leaves it where it was. Every bucket the window touches is therefore walked whole, and the
+        // window is applied to the balance's own `updatedAt` (projected into GSI4, rewritten by every posting):
+        // the users whose last change lies in [from, until), as when the sort key moved with every posting.
         Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
         Instant endOfLastHour = until.minusMillis(1).truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
         return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(firstHour), LedgerTable.timestamp(endOfLastHour),
+                new String[] {LedgerTable.timestamp(from), LedgerTable.timestamp(until)},
                 cursor, limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
     }
 
@@ -189,6 +190,12 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
      */
     private <T> Page<T> walk(Partitions partitions, String low, String high, String cursor, int limit,
                              Function<Map<String, AttributeValue>, T> map) {
+        return walk(partitions, low, high, null, cursor, limit, map);
+    }
+
+    /** As above; with {@code updatedIn = {from, until}} only items whose {@code updatedAt} lies in {@code [from, until)}. */
+    private <T> Page<T> walk(Partitions partitions, String low, String high, String[] updatedIn, String cursor, int limit,
+                             Function<Map<String, AttributeValue>, T> map) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
@@ -224,6 +231,13 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
                         .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(lowerBound), ":high", s(high)))
                         // one more when the first item may be the one the cursor already handed out
                         .limit(limit - items.size() + (skipKey != null && startKey == null ? 1 : 0));
+                if (updatedIn != null) {
+                    query.filterExpression("#updated >= :from AND #updated < :until")
+                            .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK,
+                                    "#updated", "updatedAt"))
+                            .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(lowerBound), ":high", s(high),
+                                    ":from", s(updatedIn[0]), ":until", s(updatedIn[1])));
+                }
                 if (startKey != null) {
                     query.exclusiveStartKey(startKey);
                 }
