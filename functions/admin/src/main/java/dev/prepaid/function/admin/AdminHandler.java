@@ -15,9 +15,8 @@ import dev.prepaid.adapter.in.http.Router;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
-import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.math.BigDecimal;
@@ -70,7 +69,7 @@ public final class AdminHandler extends ApiGatewayHandler {
 
     private record Wired(ReconciliationService service, DeadLetterQueue dlq) {
         static Wired from(Env given) {
-            Env env = ProviderSecrets.overlay(given);
+            Env env = given;
             String table = env.required("TABLE_NAME");
             DynamoDbClient dynamo = AwsClients.dynamo(env);
             SqsClient sqs = AwsClients.sqs(env);

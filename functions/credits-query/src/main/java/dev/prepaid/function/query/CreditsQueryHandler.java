@@ -73,15 +73,14 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         super(routes(queries, clock, catalog, pricing));
     }
 
+    /** The products of the deployment's catalog file (CATALOG / CATALOG_FILE, see CatalogFile). */
     static ProductCatalog catalog(Env env) {
-        String text = env.optional("PRODUCT_CATALOG", null);
-        return text == null ? ProductCatalog.defaults() : ProductCatalog.parse(text);
+        return dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products();
     }
 
-    /** PRICING_CATALOG: the same operation prices deduct-credits charges (the template gives both the parameter). */
+    /** The operation prices of the same catalog file: what deduct-credits charges. */
     static PricingCatalog pricing(Env env) {
-        String text = env.optional("PRICING_CATALOG", null);
-        return text == null ? PricingCatalog.defaults() : PricingCatalog.parse(text);
+        return dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).operations();
     }
 
     static CreditQueries fromEnvironment(Env env) {
@@ -110,13 +109,20 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
             plan.put("name", product.name());
             plan.put("price", product.price().toMajor());
             plan.put("currency", product.price().currency());
+            ObjectNode prices = plan.putObject("prices");
+            product.prices().forEach(p -> prices.put(p.currency(), p.toMajor()));
             plan.put("credits", product.credits().toBigDecimal());
+            plan.put("bonusCredits", product.bonusCredits().toBigDecimal());
             plan.put("type", product.type().wireName());
             if (product.interval() == null) {
                 plan.putNull("interval");
             } else {
                 plan.put("interval", product.interval());
             }
+            ArrayNode features = plan.putArray("features");
+            product.features().forEach(features::add);
+            ArrayNode methods = plan.putArray("paymentMethods");
+            product.paymentMethods().forEach(methods::add);
         }
         return HttpResponses.json(200, body);
     }
@@ -188,6 +194,9 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         ObjectNode body = Json.object();
         body.put("userId", user.value());
         body.put("balance", balance.credits().toBigDecimal());
+        // held: the user's active holds (credits reserved for work in progress); available = balance - held
+        body.put("held", balance.held().toBigDecimal());
+        body.put("available", balance.available().toBigDecimal());
         if (balance.updatedAt() == null) {
             body.putNull("updatedAt");
         } else {

@@ -36,7 +36,7 @@ final class BalanceCache {
     /** Keeps the newest version seen; concurrent writers may report out of order. */
     synchronized void remember(Known known) {
         Known current = entries.get(known.balance().userId());
-        if (current == null || current.balance().sequence() < known.balance().sequence()) {
+        if (current == null || current.balance().sequence() <= known.balance().sequence()) { // same version: a newer held total
             entries.put(known.balance().userId(), known);
         }
     }

@@ -108,8 +108,9 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         // A balance's marker is written once per hour bucket, at its first change in that hour (DynamoLedgerStore),
         // so its sort key says when the hour's first change happened, not the last: a later change in the same
         // hour leaves it where it was. Every bucket the window touches is therefore walked whole, and the
-        // window is applied to the balance's own `updatedAt` (projected into GSI4, rewritten by every posting):
-        // the users whose last change lies in [from, until), as when the sort key moved with every posting.
+        // window is applied to the balance's own `updatedAt` (rewritten by every posting) and `heldAt` (by every hold
+        // start and end), both projected into GSI4: the users whose last change lies in [from, until), as when the
+        // sort key moved with every write.
         Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
         Instant endOfLastHour = until.minusMillis(1).truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
         return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(firstHour), LedgerTable.timestamp(endOfLastHour),
@@ -193,7 +194,7 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         return walk(partitions, low, high, null, cursor, limit, map);
     }
 
-    /** As above; with {@code updatedIn = {from, until}} only items whose {@code updatedAt} lies in {@code [from, until)}. */
+    /** As above; with {@code updatedIn = {from, until}} only items whose {@code updatedAt} or {@code heldAt} lies in {@code [from, until)}. */
     private <T> Page<T> walk(Partitions partitions, String low, String high, String[] updatedIn, String cursor, int limit,
                              Function<Map<String, AttributeValue>, T> map) {
         if (limit < 1) {
@@ -232,9 +233,10 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
                         // one more when the first item may be the one the cursor already handed out
                         .limit(limit - items.size() + (skipKey != null && startKey == null ? 1 : 0));
                 if (updatedIn != null) {
-                    query.filterExpression("#updated >= :from AND #updated < :until")
+                    // a posting moves updatedAt, a hold's start or end moves heldAt: either puts the user in the window
+                    query.filterExpression("(#updated >= :from AND #updated < :until) OR (#heldAt >= :from AND #heldAt < :until)")
                             .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK,
-                                    "#updated", "updatedAt"))
+                                    "#updated", "updatedAt", "#heldAt", "heldAt"))
                             .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(lowerBound), ":high", s(high),
                                     ":from", s(updatedIn[0]), ":until", s(updatedIn[1])));
                 }
