@@ -53,10 +53,10 @@ final class HotUser {
             grant(admin, solo, start);
             Phase reference;
 
-            // The other ways of handling a lost race (DynamoLedgerStore.HotMode), each against a solo run just before
-            // it, in this process: -Dprepaid.bench.hotModes=RETRY,BACKOFF (default RETRY). The design (QUEUE) last.
+            // The ways of handling a lost race (DynamoLedgerStore.HotMode), each against a solo run just before it,
+            // in this process: -Dprepaid.bench.hotModes=QUEUE,RETRY (the default); the store's default mode last.
             ObjectNode alternatives = section.putObject("alternatives");
-            for (String mode : System.getProperty("prepaid.bench.hotModes", "RETRY").split(",")) {
+            for (String mode : System.getProperty("prepaid.bench.hotModes", "QUEUE,RETRY").split(",")) {
                 if (mode.isBlank()) {
                     continue;
                 }
@@ -88,7 +88,7 @@ final class HotUser {
                     report.problem("hot user, mode " + mode + ": " + altProof.summary());
                 }
             }
-            dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore.benchmarkHotMode("QUEUE");
+            dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore.benchmarkHotMode(System.getProperty("prepaid.ledger.hotMode", "BACKOFF"));
 
             String hot = "hot-user-" + run;
             grant(admin, hot, start);
