@@ -56,6 +56,9 @@ final class PaymentSystem implements AutoCloseable {
     final SqsClient sqs;
     final String table;
     final String queueUrl;
+    /** AppEventsQueue: the app's events, consumed by app-webhooks ({@link #drainAppEvents}). */
+    final String appEventsUrl;
+    final QueuePoller appEvents;
     final String dlqUrl;
     final ApiGatewayStandIn gateway;
     final QueuePoller poller;
@@ -82,6 +85,14 @@ final class PaymentSystem implements AutoCloseable {
     }
 
     PaymentSystem(String provider) {
+        this(provider, null);
+    }
+
+    /**
+     * @param productCatalog a PRODUCT_CATALOG (properties syntax) instead of the defaults, or null; with Stripe each
+     *                       product's price is {@code price_<id>}, declared on the fake at the catalog's amount
+     */
+    PaymentSystem(String provider, String productCatalog) {
         this.provider = provider;
         LocalEngines engines = LocalEngines.shared();
         dynamo = TestClients.dynamo(engines.dynamoEndpoint());
@@ -91,7 +102,10 @@ final class PaymentSystem implements AutoCloseable {
         queueUrl = queues[0];
         dlqUrl = queues[1];
         gateway = new ApiGatewayStandIn(0);
+        appEventsUrl = QueuePoller.createQueueWithDlq(sqs, "app-events-" + UUID.randomUUID().toString().substring(0, 8), 1)[0];
         Map<String, String> vars = new HashMap<>();
+        vars.put("APP_EVENTS_QUEUE_URL", appEventsUrl);
+        vars.put("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "true"); // the tests' receivers listen on http://127.0.0.1
         vars.put("TABLE_NAME", table);
         vars.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
         vars.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
@@ -131,8 +145,23 @@ final class PaymentSystem implements AutoCloseable {
                 vars.put("MOCK_WEBHOOK_URL", gateway.baseUrl() + "/api/payment/webhook/mock");
             }
         }
+        ProductCatalog catalog = productCatalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(productCatalog);
+        if (productCatalog != null) {
+            vars.put("PRODUCT_CATALOG", productCatalog);
+            for (dev.prepaid.domain.payment.Product product : catalog.all()) {
+                if (stripe != null) {
+                    stripe.price("price_" + product.id(), product.price().minor(), product.price().currency());
+                    vars.put(ProductCatalog.providerIdVariable("stripe", product.id()), "price_" + product.id());
+                }
+                if (creem != null) {
+                    creem.product("prod_" + product.id(), product.price().minor(), product.price().currency(),
+                            product.isSubscription());
+                    vars.put(ProductCatalog.providerIdVariable("creem", product.id()), "prod_" + product.id());
+                }
+            }
+        }
         env = new Env(vars);
-        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(env, ProductCatalog.defaults(), dynamo, table) : null;
+        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(env, catalog, dynamo, table) : null;
 
         ApiGatewayStandIn.Authorizer jwt = PaymentSystem::testTokens;
         DeductCreditsHandler deduct = new DeductCreditsHandler(env);
@@ -143,7 +172,8 @@ final class PaymentSystem implements AutoCloseable {
         AdminHandler admin = new AdminHandler(env);
         NotFoundHandler notFound = new NotFoundHandler(env);
         httpHandlers = List.of(deduct, query, orders, callback, webhook, admin, notFound);
-        for (String route : List.of("/api/credits/deduct", "/api/credits/refund")) {
+        for (String route : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/holds",
+                "/api/credits/holds/{holdId}/capture", "/api/credits/holds/{holdId}/release")) {
             gateway.route("POST", route, deduct, "deduct-credits", jwt, List.of("credits/write"));
         }
         // any one of the scopes, as in template.yaml
@@ -164,6 +194,9 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("POST", "/api/payment/subscription/cancel", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/subscription/change-plan", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/billing-portal", orders, "create-order", jwt, List.of());
+        gateway.route("POST", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
+        gateway.route("GET", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
+        gateway.route("DELETE", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
         gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
         gateway.route("POST", "/api/payment/webhook/{provider}", webhook, "webhook", null, List.of());
@@ -172,9 +205,16 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("GET", "/api/admin/reports/drift", admin, "admin", jwt, List.of("credits/admin"));
         gateway.route("GET", "/api/admin/dlq", admin, "admin", jwt, List.of("credits/admin"));
         gateway.route("POST", "/api/admin/dlq/redrive", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("POST", "/api/admin/webhook-endpoints", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("GET", "/api/admin/webhook-endpoints", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", admin, "admin", jwt, List.of("credits/admin"));
+        gateway.route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", admin, "admin", jwt,
+                List.of("credits/admin"));
         // the $default route: whatever no route takes (public)
         gateway.defaultRoute(notFound, "not-found", null, List.of());
         poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(env), "fulfilment");
+        appEvents = new QueuePoller(sqs, appEventsUrl, new dev.prepaid.function.appwebhooks.AppWebhooksHandler(env),
+                "app-webhooks");
     }
 
     /**
@@ -337,6 +377,11 @@ final class PaymentSystem implements AutoCloseable {
 
     int drain() {
         return poller.drain(50);
+    }
+
+    /** Delivers the app's queued events to the registered endpoints (what AppWebhooksFunction does). */
+    int drainAppEvents() {
+        return appEvents.drain(50);
     }
 
     int queueDepth() {

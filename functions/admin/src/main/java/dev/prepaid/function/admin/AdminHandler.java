@@ -12,9 +12,11 @@ import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
 import dev.prepaid.adapter.in.http.Router;
+import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
 import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.DeadLetterQueue;
@@ -37,7 +39,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       items still open ({@code open}: user, size, first seen, last checked);</li>
  *   <li>{@code GET /api/admin/dlq}: the fulfilment DLQ's depth;</li>
  *   <li>{@code POST /api/admin/dlq/redrive} {@code {"max": 1..100}} (default 10): move DLQ messages back to
- *       the fulfilment queue, whose consumer handles them idempotently.</li>
+ *       the fulfilment queue, whose consumer handles them idempotently;</li>
+ *   <li>the app's webhook endpoints and redelivery ({@link AppWebhookRoutes}).</li>
  * </ul>
  * Every action is logged with the caller's subject.
  */
@@ -56,18 +59,41 @@ public final class AdminHandler extends ApiGatewayHandler {
     }
 
     private AdminHandler(Wired wired) {
-        this(wired.service(), wired.dlq());
+        this(wired.service(), wired.dlq(), wired.webhooks());
     }
 
-    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq) {
+    /**
+     * @param webhooks the app-webhook store, the app-events queue (null: redelivery answers 503) and whether plain
+     *                 http to loopback may be registered (local runs only)
+     */
+    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq, Webhooks webhooks) {
+        this(service, dlq, new AppWebhookRoutes(webhooks.store(), webhooks.queue(), webhooks.allowHttpLoopback(),
+                Clock.systemUTC()));
+    }
+
+    private AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AppWebhookRoutes hooks) {
         super(new Router()
                 .route("POST", "/api/admin/orders/{orderId}/reconcile", request -> reconcile(service, request))
                 .route("GET", "/api/admin/reports/drift", request -> drift(service, request))
                 .route("GET", "/api/admin/dlq", request -> depth(dlq, request))
-                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request)));
+                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request))
+                .route("POST", "/api/admin/webhook-endpoints", hooks::create)
+                .route("GET", "/api/admin/webhook-endpoints", hooks::list)
+                .route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", hooks::delete)
+                .route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", hooks::redeliver));
     }
 
-    private record Wired(ReconciliationService service, DeadLetterQueue dlq) {
+    /** What the webhook routes need. */
+    public record Webhooks(DynamoAppWebhookStore store, SqsAppEventQueue queue, boolean allowHttpLoopback) {
+        static Webhooks from(Env env, DynamoDbClient dynamo, SqsClient sqs) {
+            String url = env.optional("APP_EVENTS_QUEUE_URL", null);
+            return new Webhooks(new DynamoAppWebhookStore(dynamo, env.required("TABLE_NAME")),
+                    url == null ? null : new SqsAppEventQueue(() -> sqs, url),
+                    Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false")));
+        }
+    }
+
+    private record Wired(ReconciliationService service, DeadLetterQueue dlq, Webhooks webhooks) {
         static Wired from(Env given) {
             Env env = given;
             String table = env.required("TABLE_NAME");
@@ -79,7 +105,7 @@ public final class AdminHandler extends ApiGatewayHandler {
             ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
                     new DynamoReconciliationStore(dynamo, table), wiring.providers(), wiring.fulfilment(), dlq,
                     ReconciliationService.Settings.defaults().withCheckoutLifetime(wiring.checkoutLifetime()), clock);
-            return new Wired(service, dlq);
+            return new Wired(service, dlq, Webhooks.from(env, dynamo, sqs));
         }
     }
 

@@ -53,7 +53,7 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
 
     /** Wired from an explicit environment (the local runner passes the template's). */
     public DeductCreditsHandler(Env env) {
-        this(new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME")), env);
+        this(dev.prepaid.adapter.config.LedgerWiring.ledger(AwsClients.dynamo(env), env, null), env);
     }
 
     private DeductCreditsHandler(DynamoLedgerStore store, Env env) {

@@ -65,7 +65,8 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     static FulfilmentService fromEnvironment(Env env) {
         String table = env.required("TABLE_NAME");
         DynamoDbClient dynamo = AwsClients.dynamo(env);
-        return new FulfilmentService(new DynamoLedgerStore(dynamo, table), new DynamoOrderStore(dynamo, table),
+        return new FulfilmentService(dev.prepaid.adapter.config.LedgerWiring.ledger(dynamo, env, null),
+                new DynamoOrderStore(dynamo, table),
                 dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products(),
                 ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }

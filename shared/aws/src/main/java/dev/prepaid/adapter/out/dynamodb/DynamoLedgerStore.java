@@ -23,6 +23,9 @@ import dev.prepaid.domain.Posting;
 import dev.prepaid.domain.PostingEffect;
 import dev.prepaid.domain.PostingResult;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.events.AppEvent;
+import dev.prepaid.domain.events.AppEventPolicy;
+import dev.prepaid.port.out.AppEventNotifier;
 import dev.prepaid.port.out.LedgerStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,8 +60,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *   <li>the ledger entry, put under {@code attribute_not_exists}, its key derived from the idempotency
  *       key, so a retry can never write a second entry;</li>
  *   <li>optionally a limit counter, advanced under a condition that it stays within its limit (or, for a
- *       release, lowered under a condition that it stays at or above zero).</li>
+ *       release, lowered under a condition that it stays at or above zero);</li>
+ *   <li>the posting's effects, then one outbox item per app event {@link AppEventPolicy} decides the posting
+ *       produces (a grant, a claw-back, a threshold crossing, an order completed, a subscription changed), put
+ *       under {@code attribute_not_exists} with an id derived from the entry id and the event type. A plain
+ *       deduct that crosses nothing has no event and keeps its two items.</li>
  * </ol>
+ * After the commit the {@link AppEventNotifier} is told of the events written (best effort: the outbox sweeper
+ * finds any it was not told of).
  * The version comes from the instance's {@link BalanceCache}; when it is missing the balance is read
  * first, when it is stale the failed condition hands back the current item (ALL_OLD) and the posting is
  * recomputed. A failed entry condition hands back the first entry: that is the replay, with no extra read.
@@ -90,15 +99,28 @@ public final class DynamoLedgerStore implements LedgerStore {
      * on it: the conditions do that.
      */
     private final ReentrantLock[] userLocks = new ReentrantLock[256];
+    private final AppEventPolicy events;
+    private final AppEventNotifier notifier;
 
     public DynamoLedgerStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, 10_000);
     }
 
     public DynamoLedgerStore(DynamoDbClient dynamo, String table, int cachedUsers) {
+        this(dynamo, table, cachedUsers, AppEventPolicy.defaults(), AppEventNotifier.NONE);
+    }
+
+    public DynamoLedgerStore(DynamoDbClient dynamo, String table, AppEventPolicy events, AppEventNotifier notifier) {
+        this(dynamo, table, 10_000, events, notifier);
+    }
+
+    public DynamoLedgerStore(DynamoDbClient dynamo, String table, int cachedUsers, AppEventPolicy events,
+                             AppEventNotifier notifier) {
         this.dynamo = dynamo;
         this.table = table;
         this.cache = new BalanceCache(cachedUsers);
+        this.events = events;
+        this.notifier = notifier;
         for (int i = 0; i < userLocks.length; i++) {
             userLocks[i] = new ReentrantLock();
         }
@@ -173,14 +195,18 @@ public final class DynamoLedgerStore implements LedgerStore {
                     }
                     throw e;
                 }
+                List<AppEvent> produced = events.eventsOf(posting, state.balance(), entry);
                 long started = System.nanoTime();
                 try {
-                    dynamo.transactWriteItems(transaction(posting, state, entry, myTurn ? ticket : 0));
+                    dynamo.transactWriteItems(transaction(posting, state, entry, produced, myTurn ? ticket : 0));
                     cycle.observe(System.nanoTime() - started);
                     ticket = 0; // the posting itself advanced the queue
                     cache.remember(new BalanceCache.Known(new Balance(user, entry.balanceAfter(), entry.sequence(), entry.createdAt(),
-                            state.balance().held().minus(posting.releasedHeld())),
+                            state.balance().held().minus(posting.releasedHeld()), state.balance().lowThreshold()),
                             LedgerTable.changedPk(entry.createdAt(), user.value())));
+                    if (!produced.isEmpty()) {
+                        announce(produced);
+                    }
                     return new PostingResult(entry, false);
                 } catch (TransactionCanceledException cancelled) {
                     List<CancellationReason> reasons = cancelled.cancellationReasons();
@@ -250,6 +276,17 @@ public final class DynamoLedgerStore implements LedgerStore {
             if (ticket != 0 && myTurn) {
                 passTurn(user, ticket); // refused, replayed or failed in our turn: let the next writer go
             }
+        }
+    }
+
+    private void announce(List<AppEvent> produced) {
+        try {
+            notifier.committed(produced);
+        } catch (RuntimeException e) {
+            // committed and durable in the outbox: the sweeper enqueues what was not announced
+            org.slf4j.LoggerFactory.getLogger(DynamoLedgerStore.class)
+                    .warn("app events {} not announced; the outbox sweeper will: {}", produced.stream()
+                            .map(AppEvent::id).toList(), e.toString());
         }
     }
 
@@ -392,7 +429,8 @@ public final class DynamoLedgerStore implements LedgerStore {
         }
     }
 
-    private TransactWriteItemsRequest transaction(Posting posting, BalanceCache.Known known, LedgerEntry entry, long ticket) {
+    private TransactWriteItemsRequest transaction(Posting posting, BalanceCache.Known known, LedgerEntry entry,
+                                                  List<AppEvent> produced, long ticket) {
         Balance before = known.balance();
         Map<String, String> names = new HashMap<>();
         names.put("#balance", "balance");
@@ -442,7 +480,17 @@ public final class DynamoLedgerStore implements LedgerStore {
                 update += ", #served = :ticket";
             }
         } else {
-            condition = "attribute_not_exists(" + LedgerTable.PK + ")";
+            // no entry yet; the item may exist already, holding only the user's low threshold (auto top-up opt-in)
+            condition = "attribute_not_exists(#seq)";
+        }
+        // The events were decided with this threshold: one changed since (an auto top-up opt-in, written without
+        // a new version) fails the condition like a new version does, and the posting is decided again.
+        names.put("#low", EntryItems.LOW_THRESHOLD);
+        if (before.lowThreshold() != null) {
+            values.put(":low", n(before.lowThreshold().hundredths()));
+            condition += " AND #low = :low";
+        } else {
+            condition += " AND attribute_not_exists(#low)";
         }
         Credits released = posting.releasedHeld();
         if (released.isPositive()) {
@@ -458,7 +506,7 @@ public final class DynamoLedgerStore implements LedgerStore {
             values.put(":room", n(entry.balanceAfter().plus(released).hundredths()));
             condition += " AND (attribute_not_exists(#held) OR #held <= :room)";
         }
-        List<TransactWriteItem> items = new ArrayList<>(3);
+        List<TransactWriteItem> items = new ArrayList<>(3 + produced.size());
         items.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
                 .key(EntryItems.balanceKey(posting.userId()))
@@ -486,6 +534,13 @@ public final class DynamoLedgerStore implements LedgerStore {
             if (item != null) {
                 items.add(item);
             }
+        }
+        for (AppEvent event : produced) {
+            items.add(TransactWriteItem.builder().put(Put.builder()
+                    .tableName(table)
+                    .item(AppEventItems.outboxItem(event))
+                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")")
+                    .build()).build());
         }
         return TransactWriteItemsRequest.builder().transactItems(items).build();
     }
