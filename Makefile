@@ -26,9 +26,11 @@ MODULE_ReconciliationFunction := reconciliation
 MODULE_AdminFunction := admin
 MODULE_NotFoundFunction := not-found
 MODULE_AppWebhooksFunction := app-webhooks
+MODULE_AutoTopupFunction := auto-topup
 
 FUNCTIONS := DeductCreditsFunction CreditsQueryFunction CreateOrderFunction CallbackFunction WebhookFunction \
-	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction AppWebhooksFunction
+	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction AppWebhooksFunction \
+	AutoTopupFunction
 
 .PHONY: help $(addprefix build-,$(FUNCTIONS))
 
@@ -74,3 +76,6 @@ build-NotFoundFunction:
 
 build-AppWebhooksFunction:
 	$(call build_module,$(MODULE_AppWebhooksFunction))
+
+build-AutoTopupFunction:
+	$(call build_module,$(MODULE_AutoTopupFunction))

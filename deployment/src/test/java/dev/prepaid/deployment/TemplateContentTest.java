@@ -98,7 +98,7 @@ class TemplateContentTest {
      * admin, which re-check orders with their provider. Their poms must say the same.
      */
     static final Set<String> PROVIDER_FUNCTIONS = Set.of("CreateOrderFunction", "CallbackFunction", "WebhookFunction",
-            "ReconciliationFunction", "AdminFunction");
+            "ReconciliationFunction", "AdminFunction", "AutoTopupFunction");
 
     /** env.required("X") / env.optional("X", ...), or a helper handed the environment and a name: url(env, "X", ...). */
     private static final Pattern ENV_READ = Pattern.compile(
@@ -768,9 +768,14 @@ class TemplateContentTest {
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Map<String, Map<String, Set<JsonNode>>> expected = new LinkedHashMap<>();
-        expected.put("DeductCreditsFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), false));
+        // Query on gsi2 only: a user's active holds (the lazy expiry of a write); no other index
+        Map<String, Set<JsonNode>> deduct = new TreeMap<>(dynamo(List.of("GetItem", "PutItem", "UpdateItem",
+                "ConditionCheckItem"), false));
+        deduct.put("dynamodb:Query", Set.of(fn("Fn::Sub", "${LedgerTable.Arn}/index/gsi2")));
+        expected.put("DeductCreditsFunction", deduct);
         expected.put("CreditsQueryFunction", dynamo(List.of("GetItem"), true));
-        expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem"), true));
+        // DeleteItem: the auto top-up opt-out (AUTOTOPUP# only)
+        expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), true));
         expected.put("CallbackFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         expected.put("WebhookFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), false));
         expected.put("FulfilmentFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
@@ -785,6 +790,8 @@ class TemplateContentTest {
         Map<String, Set<JsonNode>> appWebhooks = new TreeMap<>(dynamo(List.of("UpdateItem"), false));
         appWebhooks.put("dynamodb:Query", Set.of(TABLE));
         expected.put("AppWebhooksFunction", appWebhooks);
+        // the settings' compare-and-set, the attempt's order, the failure events' outbox items
+        expected.put("AutoTopupFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem"), false));
         expected.put("NotFoundFunction", dynamo(List.of(), false)); // routing only
         assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");
         expected.forEach(TemplateContentTest::assertDynamoAccess);
@@ -852,7 +859,11 @@ class TemplateContentTest {
             "CallbackFunction", Set.of(ANNOUNCE),
             "FulfilmentFunction", Set.of(ANNOUNCE),
             // a failed delivery's retry delay; Lambda's event source mapping receives and deletes
-            "AppWebhooksFunction", Set.of(new Grant("sqs:ChangeMessageVisibility", "AppEventsQueue", APP_EVENTS)));
+            // ...and the auto top-up trigger of each credits.low event (docs/auto-topup.md)
+            "AppWebhooksFunction", Set.of(new Grant("sqs:ChangeMessageVisibility", "AppEventsQueue", APP_EVENTS),
+                    new Grant("sqs:SendMessage", "AutoTopupQueue", fn("Fn::GetAtt", List.of("AutoTopupQueue", "Arn")))),
+            // the failure events it writes (auto_topup.failed / disabled)
+            "AutoTopupFunction", Set.of(ANNOUNCE));
 
     @Test
     void sqsActionsAreGrantedOnlyWhereTheCodeUsesThem() {
@@ -865,6 +876,7 @@ class TemplateContentTest {
                 "FulfilmentEnqueue")).put("Resource", "*"));
         assertFails("sqs actions", copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue"))
                 .putArray("Action").add("sqs:SendMessage").add("sqs:DeleteQueue"));
+        // (every posting function announces app events: a function without any SQS right must be the one tried)
         assertFails("sqs:SendMessage is held only by", copy -> ((ArrayNode)
                 policies(copy, "CreditsQueryFunction").path(0).path("Statement"))
                 .add(statement(copy, "WebhookFunction", "FulfilmentEnqueue").deepCopy()));

@@ -85,6 +85,14 @@ final class PaymentSystem implements AutoCloseable {
     }
 
     PaymentSystem(String provider) {
+        this(provider, null);
+    }
+
+    /**
+     * @param productCatalog a PRODUCT_CATALOG (properties syntax) instead of the defaults, or null; with Stripe each
+     *                       product's price is {@code price_<id>}, declared on the fake at the catalog's amount
+     */
+    PaymentSystem(String provider, String productCatalog) {
         this.provider = provider;
         LocalEngines engines = LocalEngines.shared();
         dynamo = TestClients.dynamo(engines.dynamoEndpoint());
@@ -137,8 +145,23 @@ final class PaymentSystem implements AutoCloseable {
                 vars.put("MOCK_WEBHOOK_URL", gateway.baseUrl() + "/api/payment/webhook/mock");
             }
         }
+        ProductCatalog catalog = productCatalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(productCatalog);
+        if (productCatalog != null) {
+            vars.put("PRODUCT_CATALOG", productCatalog);
+            for (dev.prepaid.domain.payment.Product product : catalog.all()) {
+                if (stripe != null) {
+                    stripe.price("price_" + product.id(), product.price().minor(), product.price().currency());
+                    vars.put(ProductCatalog.providerIdVariable("stripe", product.id()), "price_" + product.id());
+                }
+                if (creem != null) {
+                    creem.product("prod_" + product.id(), product.price().minor(), product.price().currency(),
+                            product.isSubscription());
+                    vars.put(ProductCatalog.providerIdVariable("creem", product.id()), "prod_" + product.id());
+                }
+            }
+        }
         env = new Env(vars);
-        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(env, ProductCatalog.defaults(), dynamo, table) : null;
+        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(env, catalog, dynamo, table) : null;
 
         ApiGatewayStandIn.Authorizer jwt = PaymentSystem::testTokens;
         DeductCreditsHandler deduct = new DeductCreditsHandler(env);
@@ -171,6 +194,9 @@ final class PaymentSystem implements AutoCloseable {
         gateway.route("POST", "/api/payment/subscription/cancel", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/subscription/change-plan", orders, "create-order", jwt, List.of());
         gateway.route("POST", "/api/payment/billing-portal", orders, "create-order", jwt, List.of());
+        gateway.route("POST", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
+        gateway.route("GET", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
+        gateway.route("DELETE", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
         gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
         gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
         gateway.route("POST", "/api/payment/webhook/{provider}", webhook, "webhook", null, List.of());

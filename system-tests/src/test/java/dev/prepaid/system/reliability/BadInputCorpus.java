@@ -83,6 +83,8 @@ final class BadInputCorpus {
         // the user of the corpus has no subscription: a well-formed change is a 404 and a malformed one a 400
         jsonRoute("change-plan", "/api/payment/subscription/change-plan", "user:" + user, valid("productId", "pro"));
         jsonRoute("billing-portal", "/api/payment/billing-portal", "user:" + user, valid("returnUrl", "https://app.test/account"));
+        // the corpus user has no saved card: a well-formed opt-in is a 409 no_saved_card, a malformed one a 400
+        jsonRoute("auto-topup", "/api/payment/auto-topup", "user:" + user, valid("productId", "trial", "threshold", 10));
         numbers();
         grants();
         strings();
@@ -318,6 +320,12 @@ final class BadInputCorpus {
         }
         for (String product : List.of("", "platinum", "TRIAL", "trial\u0000", "../trial", "p".repeat(300), "trial ")) {
             add("create-order", "productId", "POST", "/api/payment/create-order", body("productId", product), "user:" + user);
+        }
+        // issue 12: a payment method the product (trial: card only) does not offer, or none of ours
+        for (Object method : List.<Object>of("alipay", "crypto", "wechat_pay", "usdt_trc20", "", "CARD", "card ",
+                "card,alipay", "card\u0000", "m".repeat(300), 1)) {
+            add("create-order", "paymentMethod", "POST", "/api/payment/create-order",
+                    body("productId", "trial", "paymentMethod", method), "user:" + user);
         }
         for (String currency : List.of("cny", "EURO", "", "u\u0000d", "c".repeat(300))) {
             add("create-order", "currency", "POST", "/api/payment/create-order", body("productId", "trial", "currency", currency),

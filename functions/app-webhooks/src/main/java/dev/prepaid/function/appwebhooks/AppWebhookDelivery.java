@@ -32,11 +32,23 @@ public final class AppWebhookDelivery {
     private final HttpClient http;
     private final Clock clock;
     private final boolean allowHttpLoopback;
+    private final java.util.function.Consumer<DynamoAppWebhookStore.OutboxEvent> autoTopup;
 
     public enum Result { DELIVERED, RETRY, DROPPED }
 
     public AppWebhookDelivery(DynamoAppWebhookStore store, Clock clock,
                               boolean allowHttpLoopback) {
+        this(store, clock, allowHttpLoopback, null);
+    }
+
+    /**
+     * @param autoTopup told of every {@code credits.low} event once, before it is marked dispatched (auto top-up's
+     *                  trigger, docs/auto-topup.md: AUTO_TOPUP_QUEUE_URL); null: none. A failure leaves the message
+     *                  to be retried, so the trigger is as durable as the outbox event.
+     */
+    public AppWebhookDelivery(DynamoAppWebhookStore store, Clock clock, boolean allowHttpLoopback,
+                              java.util.function.Consumer<DynamoAppWebhookStore.OutboxEvent> autoTopup) {
+        this.autoTopup = autoTopup;
         this.store = store;
         this.clock = clock;
         this.allowHttpLoopback = allowHttpLoopback;
@@ -52,6 +64,9 @@ public final class AppWebhookDelivery {
         EventDeliveries event = found.get();
         Instant now = clock.instant();
         if (!event.event().dispatched()) {
+            if (autoTopup != null && "credits.low".equals(event.event().type())) {
+                autoTopup.accept(event.event()); // throws: retried, not marked
+            }
             // on the queue's retry schedule from now on: the sweeper leaves it alone
             store.markDispatched(message.eventId(), now);
         }

@@ -43,8 +43,26 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
     private AppWebhooksHandler(Env env, SqsClient sqs) {
         this(new AppWebhookDelivery(new DynamoAppWebhookStore(AwsClients.dynamo(env), env.required("TABLE_NAME")),
                         Clock.systemUTC(),
-                        Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false"))),
+                        Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false")),
+                        autoTopupForward(sqs, env.optional("AUTO_TOPUP_QUEUE_URL", null))),
                 sqs, env.required("APP_EVENTS_QUEUE_URL"));
+    }
+
+    /**
+     * Auto top-up's trigger: {@code {"eventId", "userId"}} of a {@code credits.low} event on AUTO_TOPUP_QUEUE_URL
+     * (the auto-topup function's queue); none when the variable is not set.
+     */
+    public static java.util.function.Consumer<DynamoAppWebhookStore.OutboxEvent> autoTopupForward(SqsClient sqs,
+                                                                                                    String queueUrl) {
+        if (queueUrl == null || queueUrl.isBlank()) {
+            return null;
+        }
+        return event -> {
+            com.fasterxml.jackson.databind.node.ObjectNode body = dev.prepaid.adapter.in.http.Json.object();
+            body.put("eventId", event.id());
+            body.put("userId", event.userId());
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body.toString()));
+        };
     }
 
     public AppWebhooksHandler(AppWebhookDelivery delivery, SqsClient sqs, String queueUrl) {

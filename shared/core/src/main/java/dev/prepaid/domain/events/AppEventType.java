@@ -15,7 +15,11 @@ public enum AppEventType {
     /** A paid order completed (its credits landed in the same transaction). */
     ORDER_COMPLETED("order.completed"),
     /** The user's subscription record or plan changed with a posting (first period, renewal, plan change). */
-    SUBSCRIPTION_CHANGED("subscription.changed");
+    SUBSCRIPTION_CHANGED("subscription.changed"),
+    /** An auto top-up attempt failed (declined card, authentication required): docs/auto-topup.md. */
+    AUTO_TOPUP_FAILED("auto_topup.failed"),
+    /** Auto top-up was turned off after too many consecutive failures. */
+    AUTO_TOPUP_DISABLED("auto_topup.disabled");
 
     private final String wireName;
 
