@@ -321,9 +321,14 @@ public final class FulfilmentService {
                 changed.currentPeriodEnd() == null ? s.currentPeriodEnd() : changed.currentPeriodEnd(),
                 changed.cancelAtPeriodEnd() == null ? s.cancelAtPeriodEnd() : changed.cancelAtPeriodEnd(),
                 s.customerRef(), clock.instant(), changed.occurredAt() == null ? s.eventAt() : changed.occurredAt());
+        // The app hears of a change that moves no credits from the record's own write (an upgrade's plan came
+        // with its posting's event already, so it compares with the record after that posting).
+        List<dev.prepaid.domain.events.AppEvent> events =
+                dev.prepaid.domain.events.AppEventPolicy.subscriptionChanged(s, next).stream().toList();
         if (changed.occurredAt() == null) {
-            orders.saveSubscription(next); // a provider that does not date its events (the mock): last write wins
-        } else if (!orders.saveSubscriptionIfNotStale(next)) {
+            // a provider that does not date its events (the mock): last write wins
+            orders.saveSubscription(next, events);
+        } else if (!orders.saveSubscriptionIfNotStale(next, events)) {
             // A newer event was applied between our read and our write.
             return Outcome.ignored("subscription " + changed.subscriptionId() + ": " + changed.type()
                     + " lost to a newer event");

@@ -63,7 +63,8 @@ public final class SubscriptionService {
                 subscription.productId(), reported.status(),
                 reported.currentPeriodEnd() != null ? reported.currentPeriodEnd() : subscription.currentPeriodEnd(),
                 reported.cancelAtPeriodEnd(), subscription.customerRef(), clock.instant(), subscription.eventAt());
-        orders.saveSubscription(updated);
+        orders.saveSubscription(updated,
+                dev.prepaid.domain.events.AppEventPolicy.subscriptionChanged(subscription, updated).stream().toList());
         return updated;
     }
 

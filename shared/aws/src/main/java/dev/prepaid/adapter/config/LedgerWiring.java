@@ -24,6 +24,13 @@ public final class LedgerWiring {
         return new DynamoLedgerStore(dynamo, env.required("TABLE_NAME"), policy(env), notifier(env, sqs));
     }
 
+    /** The order and subscription store; its subscription events are announced like the ledger's. */
+    public static dev.prepaid.adapter.out.dynamodb.DynamoOrderStore orders(DynamoDbClient dynamo, Env env,
+                                                                           Supplier<SqsClient> sqs) {
+        return new dev.prepaid.adapter.out.dynamodb.DynamoOrderStore(dynamo, env.required("TABLE_NAME"),
+                notifier(env, sqs));
+    }
+
     public static AppEventPolicy policy(Env env) {
         String threshold = env.optional("LOW_CREDITS_THRESHOLD", null);
         if (threshold == null) {

@@ -26,7 +26,8 @@ import java.util.Map;
  *       starts below and produces nothing;</li>
  *   <li>{@code credits.depleted}: the balance goes from {@code > 0} to {@code <= 0};</li>
  *   <li>{@code order.completed}: the posting completes an order;</li>
- *   <li>{@code subscription.changed}: the posting records the subscription or sets the plan.</li>
+ *   <li>{@code subscription.changed}: the posting records the subscription or sets the plan; a record write that
+ *       moves no credits produces its own ({@link #subscriptionChanged}).</li>
  * </ul>
  * A plain deduct that crosses nothing produces no event, so its transaction keeps its two items.
  */
@@ -123,6 +124,47 @@ public final class AppEventPolicy {
             add(events, entry, AppEventType.SUBSCRIPTION_CHANGED, data);
         }
         return events;
+    }
+
+    /**
+     * The {@code subscription.changed} a subscription record write produces when it moves no credits (a cancel
+     * requested or withdrawn, canceled/deleted, past_due, unpaid, resumed, a plan switched by the provider): one
+     * when the status, the plan or {@code cancelAtPeriodEnd} differs from {@code previous}; none for a write that
+     * changes none of them, nor for a first record (the posting of its first period announces it). The id is
+     * stable per change: the subscription, the provider event's time (else the time {@code previous} was written)
+     * and the new state, so a redelivered provider event names the same event and its outbox put cannot write a
+     * second one.
+     */
+    public static java.util.Optional<AppEvent> subscriptionChanged(Subscription previous, Subscription next) {
+        if (previous == null || next == null || next.subscriptionId() == null
+                || java.util.Objects.equals(previous.status(), next.status())
+                && java.util.Objects.equals(previous.productId(), next.productId())
+                && previous.cancelAtPeriodEnd() == next.cancelAtPeriodEnd()) {
+            return java.util.Optional.empty();
+        }
+        Instant at = next.eventAt() != null && !next.eventAt().equals(previous.eventAt()) ? next.eventAt() : null;
+        String cause = at != null ? "e" + at.toEpochMilli()
+                : "u" + (previous.updatedAt() == null ? 0 : previous.updatedAt().toEpochMilli());
+        String sourceId = "subscription:" + next.provider() + ":" + next.subscriptionId() + ":" + cause + ":"
+                + next.status() + ":" + next.productId() + ":" + next.cancelAtPeriodEnd();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("userId", next.userId().value());
+        data.put("subscriptionId", next.subscriptionId());
+        data.put("provider", next.provider());
+        putIfPresent(data, "productId", next.productId());
+        putIfPresent(data, "status", next.status());
+        data.put("cancelAtPeriodEnd", next.cancelAtPeriodEnd());
+        if (next.currentPeriodEnd() != null) {
+            data.put("currentPeriodEnd", next.currentPeriodEnd().toString());
+        }
+        putIfPresent(data, "previousStatus", previous.status());
+        if (!java.util.Objects.equals(previous.productId(), next.productId())) {
+            putIfPresent(data, "previousProductId", previous.productId());
+        }
+        data.put("previousCancelAtPeriodEnd", previous.cancelAtPeriodEnd());
+        Instant created = next.updatedAt() != null ? next.updatedAt() : at != null ? at : Instant.EPOCH;
+        return java.util.Optional.of(new AppEvent(AppEvent.idFor(sourceId, AppEventType.SUBSCRIPTION_CHANGED),
+                AppEventType.SUBSCRIPTION_CHANGED, next.userId(), sourceId, created, data));
     }
 
     /**

@@ -14,7 +14,10 @@ public enum AppEventType {
     CREDITS_EXPIRED("credits.expired"),
     /** A paid order completed (its credits landed in the same transaction). */
     ORDER_COMPLETED("order.completed"),
-    /** The user's subscription record or plan changed with a posting (first period, renewal, plan change). */
+    /**
+     * The user's subscription changed: with a posting (first period, renewal, plan change) or on its own (cancel
+     * requested or withdrawn, canceled, past_due, unpaid, resumed, a provider-side plan switch).
+     */
     SUBSCRIPTION_CHANGED("subscription.changed"),
     /** An auto top-up attempt failed (declined card, authentication required): docs/auto-topup.md. */
     AUTO_TOPUP_FAILED("auto_topup.failed"),

@@ -45,14 +45,28 @@ public interface OrderStore {
 
     Optional<Subscription> subscriptionById(String provider, String subscriptionId);
 
-    void saveSubscription(Subscription subscription);
+    default void saveSubscription(Subscription subscription) {
+        saveSubscription(subscription, List.of());
+    }
+
+    /**
+     * Writes the record and, in the same transaction, the app events of the change (outbox items under
+     * {@code attribute_not_exists}: one already written makes this a replay, nothing more written); they are
+     * announced after the commit.
+     */
+    void saveSubscription(Subscription subscription, List<dev.prepaid.domain.events.AppEvent> events);
 
     /**
      * Writes a subscription state that a provider event dated {@link Subscription#eventAt()} reported, unless
      * the stored record already reflects a newer event (or one of the same time that ended the subscription),
      * or belongs to another subscription. Returns false when the event was stale and nothing was written.
      */
-    boolean saveSubscriptionIfNotStale(Subscription subscription);
+    default boolean saveSubscriptionIfNotStale(Subscription subscription) {
+        return saveSubscriptionIfNotStale(subscription, List.of());
+    }
+
+    /** {@link #saveSubscriptionIfNotStale(Subscription)} with the change's app events in the same transaction. */
+    boolean saveSubscriptionIfNotStale(Subscription subscription, List<dev.prepaid.domain.events.AppEvent> events);
 
     /**
      * Links one more provider reference to an already credited entry (idempotent). A subscription's first

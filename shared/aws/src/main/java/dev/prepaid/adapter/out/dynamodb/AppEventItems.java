@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.domain.events.AppEvent;
 import java.math.BigDecimal;
+import dev.prepaid.port.out.AppEventNotifier;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The app-webhook items (key prefix {@code APPHOOK#}, docs/data-model.md):
@@ -61,6 +65,35 @@ public final class AppEventItems {
         item.put(LedgerTable.GSI4_PK, s(UNSENT));
         item.put(LedgerTable.GSI4_SK, s(created + "#" + event.id()));
         return item;
+    }
+
+    /**
+     * The outbox put of {@code event} in a writer's transaction: {@code attribute_not_exists}, so a retried or
+     * redelivered change (same event id) cannot write a second event.
+     */
+    static TransactWriteItem outboxPut(String table, AppEvent event) {
+        return TransactWriteItem.builder().put(Put.builder()
+                .tableName(table)
+                .item(outboxItem(event))
+                .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")")
+                .build()).build();
+    }
+
+    /**
+     * Tells {@code notifier} of the events a transaction just committed. Best effort: they are durable in the
+     * outbox, and the sweeper enqueues what was not announced; never throws.
+     */
+    static void announce(AppEventNotifier notifier, List<AppEvent> committed, Class<?> writer) {
+        if (committed.isEmpty()) {
+            return;
+        }
+        try {
+            notifier.committed(committed);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(writer)
+                    .warn("app events {} not announced; the outbox sweeper will: {}", committed.stream()
+                            .map(AppEvent::id).toList(), e.toString());
+        }
     }
 
     /** What the app receives: {@code {id, type, created (epoch seconds), data}}. */

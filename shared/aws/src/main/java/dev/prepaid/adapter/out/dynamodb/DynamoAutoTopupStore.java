@@ -97,9 +97,7 @@ public final class DynamoAutoTopupStore implements AutoTopupStore {
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().put(versioned(next, expected)).build());
         for (AppEvent event : events) {
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                    .item(AppEventItems.outboxItem(event))
-                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")").build()).build());
+            items.add(AppEventItems.outboxPut(table, event));
         }
         return transact(items);
     }

@@ -280,14 +280,7 @@ public final class DynamoLedgerStore implements LedgerStore {
     }
 
     private void announce(List<AppEvent> produced) {
-        try {
-            notifier.committed(produced);
-        } catch (RuntimeException e) {
-            // committed and durable in the outbox: the sweeper enqueues what was not announced
-            org.slf4j.LoggerFactory.getLogger(DynamoLedgerStore.class)
-                    .warn("app events {} not announced; the outbox sweeper will: {}", produced.stream()
-                            .map(AppEvent::id).toList(), e.toString());
-        }
+        AppEventItems.announce(notifier, produced, DynamoLedgerStore.class);
     }
 
     // --- the per-user queue of a hot balance -------------------------------------------------------------
@@ -536,11 +529,7 @@ public final class DynamoLedgerStore implements LedgerStore {
             }
         }
         for (AppEvent event : produced) {
-            items.add(TransactWriteItem.builder().put(Put.builder()
-                    .tableName(table)
-                    .item(AppEventItems.outboxItem(event))
-                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")")
-                    .build()).build());
+            items.add(AppEventItems.outboxPut(table, event));
         }
         return TransactWriteItemsRequest.builder().transactItems(items).build();
     }

@@ -8,6 +8,8 @@ import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.payment.OrderPage;
 import dev.prepaid.domain.payment.OrderStatus;
 import dev.prepaid.domain.payment.Subscription;
+import dev.prepaid.domain.events.AppEvent;
+import dev.prepaid.port.out.AppEventNotifier;
 import dev.prepaid.port.out.OrderStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,21 +19,34 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Orders, subscriptions and payment links in the ledger table (docs/data-model.md). */
 public final class DynamoOrderStore implements OrderStore {
     /** Items read per query when a status filter is on, and queries per page at most. */
     static final int MAX_FILTERED_PAGE = 100;
     static final int MAX_FILTERED_ROUNDS = 5;
+    private static final String CCF = "ConditionalCheckFailed";
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final AppEventNotifier notifier;
 
+    /** Subscription events written to the outbox and left to the sweeper (nothing announces them). */
     public DynamoOrderStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, AppEventNotifier.NONE);
+    }
+
+    /** @param notifier told of the subscription events a record write committed (LedgerWiring.notifier) */
+    public DynamoOrderStore(DynamoDbClient dynamo, String table, AppEventNotifier notifier) {
         this.dynamo = dynamo;
         this.table = table;
+        this.notifier = notifier == null ? AppEventNotifier.NONE : notifier;
     }
 
     @Override
@@ -179,34 +194,72 @@ public final class DynamoOrderStore implements OrderStore {
     }
 
     @Override
-    public void saveSubscription(Subscription subscription) {
-        dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(subscription)));
+    public void saveSubscription(Subscription subscription, List<AppEvent> events) {
+        write(Put.builder().tableName(table).item(PaymentItems.toItem(subscription)).build(), events);
     }
 
     /**
      * One conditional put: the stored record is replaced only when it is this subscription's (or absent) and
      * no newer provider event was applied to it. A terminal record (canceled, expired) also wins a tie: Stripe
-     * dates events to the second, and an update and a deletion often share one.
+     * dates events to the second, and an update and a deletion often share one. With events, the put and their
+     * outbox items are one transaction.
      */
     @Override
-    public boolean saveSubscriptionIfNotStale(Subscription subscription) {
+    public boolean saveSubscriptionIfNotStale(Subscription subscription, List<AppEvent> events) {
         if (subscription.eventAt() == null) {
             throw new IllegalArgumentException("a state event's write needs the event's time");
         }
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(PaymentItems.toItem(subscription))
-                    .conditionExpression("(attribute_not_exists(#pk) OR subscriptionId = :sid) AND"
-                            + " (attribute_not_exists(eventAtMs) OR eventAtMs < :at"
-                            + " OR (eventAtMs = :at AND NOT (#status IN (:canceled, :expired, :incompleteExpired))))")
-                    .expressionAttributeNames(Map.of("#pk", LedgerTable.PK, "#status", "status"))
-                    .expressionAttributeValues(Map.of(":sid", s(subscription.subscriptionId()),
-                            ":at", Attr.n(subscription.eventAt().toEpochMilli()),
-                            ":canceled", s("canceled"), ":expired", s("expired"),
-                            ":incompleteExpired", s("incomplete_expired"))));
-            return true;
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
-            return false;
+        return write(Put.builder().tableName(table).item(PaymentItems.toItem(subscription))
+                .conditionExpression("(attribute_not_exists(#pk) OR subscriptionId = :sid) AND"
+                        + " (attribute_not_exists(eventAtMs) OR eventAtMs < :at"
+                        + " OR (eventAtMs = :at AND NOT (#status IN (:canceled, :expired, :incompleteExpired))))")
+                .expressionAttributeNames(Map.of("#pk", LedgerTable.PK, "#status", "status"))
+                .expressionAttributeValues(Map.of(":sid", s(subscription.subscriptionId()),
+                        ":at", Attr.n(subscription.eventAt().toEpochMilli()),
+                        ":canceled", s("canceled"), ":expired", s("expired"),
+                        ":incompleteExpired", s("incomplete_expired"))).build(), events);
+    }
+
+    /**
+     * The record's put, alone or with the outbox items of its events in one transaction (announced after the
+     * commit). False when the record's own condition failed. When only an event's item already existed, the same
+     * change from the same cause was committed before (a redelivered provider event racing the first delivery):
+     * nothing is written again and the write counts as done.
+     */
+    private boolean write(Put record, List<AppEvent> events) {
+        if (events == null || events.isEmpty()) {
+            try {
+                dynamo.putItem(b -> b.tableName(record.tableName()).item(record.item())
+                        .conditionExpression(record.conditionExpression())
+                        .expressionAttributeNames(record.expressionAttributeNames().isEmpty() ? null
+                                : record.expressionAttributeNames())
+                        .expressionAttributeValues(record.expressionAttributeValues().isEmpty() ? null
+                                : record.expressionAttributeValues()));
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
         }
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().put(record).build());
+        events.forEach(event -> items.add(AppEventItems.outboxPut(table, event)));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(items));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (reasons == null || reasons.isEmpty()) {
+                throw e;
+            }
+            if (CCF.equals(reasons.get(0).code())) {
+                return false;
+            }
+            if (reasons.stream().skip(1).anyMatch(r -> CCF.equals(r.code()))) {
+                return true; // this change's event is in the outbox already: written by the first delivery
+            }
+            throw e;
+        }
+        AppEventItems.announce(notifier, events, DynamoOrderStore.class);
+        return true;
     }
 
     @Override

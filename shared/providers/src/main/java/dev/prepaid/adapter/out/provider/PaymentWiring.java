@@ -155,7 +155,8 @@ public final class PaymentWiring {
     }
 
     public DynamoOrderStore orders() {
-        return new DynamoOrderStore(dynamo, table);
+        // subscription changes that move no credits write their own outbox events, announced the same way
+        return dev.prepaid.adapter.config.LedgerWiring.orders(dynamo, env, sqs);
     }
 
     public FulfilmentService fulfilment() {
