@@ -537,8 +537,9 @@ final class BadInputCorpus {
                     "{\"url\": " + url + ", \"events\": [\"credits.low\"]}", ADMIN);
         }
         for (String events : List.of("[]", "[\"credits.everything\"]", "[\"CREDITS.LOW\"]", "\"credits.low\"", "[1]",
-                "[null]", "null", "{\"credits.low\": true}", "[\"credits.low\", \"credits.low\", \"credits.low\", "
-                        + "\"credits.low\", \"credits.low\", \"credits.low\", \"credits.low\", \"credits.low\"]")) {
+                "[null]", "null", "{\"credits.low\": true}",
+                // more entries than there are event types (a repeated type alone is folded into one)
+                "[" + String.join(", ", java.util.Collections.nCopies(20, "\"credits.low\"")) + "]")) {
             add("admin-webhook-endpoints", "events:" + events.substring(0, Math.min(40, events.length())), "POST", endpoints,
                     "{\"url\": \"https://a.example/h\", \"events\": " + events + "}", ADMIN);
         }

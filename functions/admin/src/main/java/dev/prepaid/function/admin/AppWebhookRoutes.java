@@ -75,10 +75,7 @@ final class AppWebhookRoutes {
                 throw ApiException.badRequest("invalid_events", "unknown event type: " + JsonBody.printable(name))
                         .detail("allowed", java.util.Arrays.stream(AppEventType.values()).map(AppEventType::wireName).toList());
             }
-            if (!events.add(name)) {
-                // a list that names a type twice is a client's mistake, not a wish for two deliveries
-                throw ApiException.badRequest("invalid_events", "event type listed twice: " + JsonBody.printable(name));
-            }
+            events.add(name);
         }
         if (store.endpoints().size() >= MAX_ENDPOINTS) {
             throw new ApiException(409, "too_many_endpoints", "at most " + MAX_ENDPOINTS + " endpoints; delete one first");
