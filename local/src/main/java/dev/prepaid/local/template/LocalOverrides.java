@@ -17,13 +17,34 @@ import java.util.regex.Pattern;
  * </ul>
  * Template parameters: one naming the API's public URL ({@code PublicApiUrl}: a name ending in ApiUrl) is the
  * local base URL, so {@code !Sub "${PublicApiUrl}/api/payment/callback"} is the local callback.
+ * <p>
+ * With a {@code providerKeys} overlay ({@link #withProviderKeys}: system-tests and bench, which pay through a
+ * fake Stripe or Creem) the template's own parameters decide the provider, payment environment and URLs (nothing
+ * is replaced by the mock's), and the purchase functions get {@code providerKeys} in place of Secrets Manager,
+ * as {@code ProviderSecrets.overlay} lays the secret over the environment when deployed.
  */
-public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret) {
+public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret,
+                             Map<String, String> providerKeys) {
     public static final String ISSUER = "prepaid-local";
     private static final Pattern API_URL_PARAMETER = Pattern.compile("(?i).*api(base)?url");
 
     public LocalOverrides {
         baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        providerKeys = providerKeys == null ? null : Map.copyOf(providerKeys);
+    }
+
+    /** The local runner's: the mock provider everywhere. */
+    public LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret) {
+        this(baseUrl, dynamoEndpoint, sqsEndpoint, mockWebhookSecret, null);
+    }
+
+    /**
+     * The template's parameters as given (provider, payment environment, URLs), only the endpoints local, and
+     * {@code keys} (the provider's API key, webhook secret, API base of its fake) on every purchase function.
+     */
+    public static LocalOverrides withProviderKeys(String baseUrl, String dynamoEndpoint, String sqsEndpoint,
+                                                  Map<String, String> keys) {
+        return new LocalOverrides(baseUrl, dynamoEndpoint, sqsEndpoint, null, keys);
     }
 
     public String successUrl() {
@@ -45,25 +66,37 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
     /** The function's environment: the template's, with the local overrides. */
     public Map<String, String> apply(Map<String, String> template) {
         Map<String, String> env = new LinkedHashMap<>(template);
+        boolean purchase = template.containsKey("PAYMENT_PROVIDER") || template.containsKey("PROVIDER_SECRETS_ARN");
+        if (providerKeys != null) {
+            env.remove("PROVIDER_SECRETS_ARN"); // the keys are laid over the environment here
+            if (purchase) {
+                env.putAll(providerKeys);
+            }
+            endpoints(env);
+            return env;
+        }
         replaceDeclared(env, "PAYMENT_PROVIDER", "mock");
         replaceDeclared(env, "PAYMENT_ENV", "local");
         replaceDeclared(env, "SUCCESS_URL", successUrl());
         replaceDeclared(env, "CANCEL_URL", cancelUrl());
         replaceDeclared(env, "RETURN_URL_ORIGINS", baseUrl);
-        boolean purchase = template.containsKey("PAYMENT_PROVIDER") || template.containsKey("PROVIDER_SECRETS_ARN");
         env.remove("PROVIDER_SECRETS_ARN"); // no Secrets Manager locally: the secrets are in the environment
         if (purchase) {
             env.put("MOCK_WEBHOOK_SECRET", mockWebhookSecret);
             env.put("MOCK_CHECKOUT_URL", mockCheckoutUrl());
             env.put("MOCK_WEBHOOK_URL", mockWebhookUrl());
         }
+        endpoints(env);
+        return env;
+    }
+
+    private void endpoints(Map<String, String> env) {
         if (dynamoEndpoint != null) {
             env.put("DYNAMODB_ENDPOINT", dynamoEndpoint);
         }
         if (sqsEndpoint != null) {
             env.put("SQS_ENDPOINT", sqsEndpoint);
         }
-        return env;
     }
 
     /**
