@@ -2,7 +2,6 @@ package dev.prepaid.function.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
@@ -12,22 +11,16 @@ import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
-import dev.prepaid.adapter.out.provider.ProviderSecrets;
-import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
+import dev.prepaid.wiring.AdminWiring;
 import dev.prepaid.application.ReconciliationService;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Operator routes, every one behind the scope {@code credits/admin} (API Gateway checks it on the route;
@@ -47,17 +40,18 @@ public final class AdminHandler extends ApiGatewayHandler {
     static final int DEFAULT_REDRIVE = 10;
     static final int MAX_REDRIVE = 100;
 
+    /** Lambda's entry point: the services from the one wiring place. */
     public AdminHandler() {
-        this(Env.system());
+        this(AdminWiring.services(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public AdminHandler(Env env) {
-        this(Wired.from(env));
+        this(AdminWiring.services(env));
     }
 
-    private AdminHandler(Wired wired) {
-        this(wired.service(), wired.dlq());
+    public AdminHandler(AdminWiring.Services services) {
+        this(services.service(), services.dlq());
     }
 
     public AdminHandler(ReconciliationService service, DeadLetterQueue dlq) {
@@ -66,22 +60,6 @@ public final class AdminHandler extends ApiGatewayHandler {
                 .route("GET", "/api/admin/reports/drift", request -> drift(service, request))
                 .route("GET", "/api/admin/dlq", request -> depth(dlq, request))
                 .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request)));
-    }
-
-    private record Wired(ReconciliationService service, DeadLetterQueue dlq) {
-        static Wired from(Env given) {
-            Env env = ProviderSecrets.overlay(given);
-            String table = env.required("TABLE_NAME");
-            DynamoDbClient dynamo = AwsClients.dynamo(env);
-            SqsClient sqs = AwsClients.sqs(env);
-            DeadLetterQueue dlq = new SqsDeadLetterQueue(sqs, env.required("FULFILMENT_DLQ_URL"), env.required("FULFILMENT_QUEUE_URL"));
-            Clock clock = Clock.systemUTC();
-            PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
-            ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
-                    new DynamoReconciliationStore(dynamo, table), wiring.providers(), wiring.fulfilment(), dlq,
-                    ReconciliationService.Settings.defaults().withCheckoutLifetime(wiring.checkoutLifetime()), clock);
-            return new Wired(service, dlq);
-        }
     }
 
     private static APIGatewayV2HTTPResponse reconcile(ReconciliationService service, HttpRequest request) {

@@ -1,7 +1,7 @@
 package dev.prepaid.function.order;
 
 import dev.prepaid.adapter.config.Env;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;

@@ -48,7 +48,7 @@ class PricesRouteTest {
     void pricingCatalogFromTheEnvironmentReplacesTheDefaults() throws Exception {
         Env env = new Env(Map.of("PRICING_CATALOG", "chat.base = 0.25\nchat.option.model.small = 1\nchat.option.model.large = 4\n"));
         JsonNode operations = prices(new CreditsQueryHandler(null, Clock.systemUTC(), ProductCatalog.defaults(),
-                CreditsQueryHandler.pricing(env))).get("operations");
+                dev.prepaid.wiring.CreditsQueryWiring.pricing(env))).get("operations");
         assertEquals(1, operations.size());
         assertEquals("{\"operation\":\"chat\",\"base\":0.25,\"unit\":{\"kind\":\"call\"},\"options\":[{\"param\":\"model\","
                 + "\"default\":null,\"multipliers\":{\"large\":4,\"small\":1}}],\"thresholds\":[]}", operations.get(0).toString());

@@ -1,32 +1,26 @@
 package dev.prepaid.function.fulfilment;
 
+import dev.prepaid.wiring.FulfilmentWiring;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
-import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
-import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
 import dev.prepaid.adapter.out.sqs.PaymentEventJson;
-import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.PaymentNotCreditedException;
-import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.domain.payment.RetryLaterException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.in.http.Json;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The fulfilment queue's consumer. Each message is one verified payment event; each is handled on its own
@@ -51,12 +45,12 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     private final Consumer<String> metricsOut;
 
     public FulfilmentHandler() {
-        this(Env.system());
+        this(FulfilmentWiring.services(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public FulfilmentHandler(Env env) {
-        this(fromEnvironment(env));
+        this(FulfilmentWiring.services(env));
     }
 
     public FulfilmentHandler(FulfilmentService fulfilment) {
@@ -67,15 +61,6 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     public FulfilmentHandler(FulfilmentService fulfilment, Consumer<String> metricsOut) {
         this.fulfilment = fulfilment;
         this.metricsOut = metricsOut;
-    }
-
-    static FulfilmentService fromEnvironment(Env env) {
-        String table = env.required("TABLE_NAME");
-        DynamoDbClient dynamo = AwsClients.dynamo(env);
-        String catalog = env.optional("PRODUCT_CATALOG", null);
-        return new FulfilmentService(new DynamoLedgerStore(dynamo, table), new DynamoOrderStore(dynamo, table),
-                catalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalog),
-                ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }
 
     @Override

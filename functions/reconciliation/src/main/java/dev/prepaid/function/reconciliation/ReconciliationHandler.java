@@ -5,27 +5,20 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
 import dev.prepaid.adapter.in.http.Json;
-import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
-import dev.prepaid.adapter.out.provider.ProviderSecrets;
-import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
+import dev.prepaid.wiring.ReconciliationWiring;
 import dev.prepaid.application.ReconciliationService;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
 
 /**
@@ -48,13 +41,14 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
     private final Consumer<String> metricsOut;
     private final Clock clock;
 
+    /** Lambda's entry point: the services from the one wiring place. */
     public ReconciliationHandler() {
-        this(Env.system());
+        this(ReconciliationWiring.services(Env.system()), System.out::println, Clock.systemUTC());
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public ReconciliationHandler(Env env) {
-        this(fromEnvironment(env), System.out::println, Clock.systemUTC());
+        this(ReconciliationWiring.services(env), System.out::println, Clock.systemUTC());
     }
 
     /**
@@ -66,50 +60,6 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         this.clock = clock;
     }
 
-    static ReconciliationService fromEnvironment(Env given) {
-        Env env = ProviderSecrets.overlay(given);
-        String table = env.required("TABLE_NAME");
-        String queueUrl = env.required("FULFILMENT_QUEUE_URL");
-        String dlqUrl = env.required("FULFILMENT_DLQ_URL");
-        ReconciliationService.Settings settings = ReconciliationService.Settings.defaults()
-                .withMaxUsers(positive("RECONCILE_MAX_USERS",
-                        env.optional("RECONCILE_MAX_USERS", Integer.toString(ReconciliationService.Settings.DEFAULT_MAX_USERS))))
-                .withPendingAfter(Duration.ofMinutes(positive("RECONCILE_PENDING_AFTER_MINUTES",
-                        env.optional("RECONCILE_PENDING_AFTER_MINUTES",
-                                Long.toString(ReconciliationService.Settings.DEFAULT_PENDING_AFTER.toMinutes())))))
-                .withSettleLag(Duration.ofSeconds(nonNegative("RECONCILE_SETTLE_SECONDS",
-                        env.optional("RECONCILE_SETTLE_SECONDS", "60"))))
-                .withFullResumAfter(Duration.ofDays(nonNegative("RECONCILE_FULL_SUM_DAYS",
-                        env.optional("RECONCILE_FULL_SUM_DAYS",
-                                Long.toString(ReconciliationService.Settings.DEFAULT_FULL_RESUM_AFTER.toDays())))));
-        DynamoDbClient dynamo = AwsClients.dynamo(env);
-        SqsClient sqs = AwsClients.sqs(env);
-        Clock clock = Clock.systemUTC();
-        PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
-        return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
-                wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl),
-                settings.withCheckoutLifetime(wiring.checkoutLifetime()), clock);
-    }
-
-    private static int positive(String name, String value) {
-        int parsed = (int) nonNegative(name, value);
-        if (parsed < 1) {
-            throw new IllegalStateException(name + " must be at least 1");
-        }
-        return parsed;
-    }
-
-    private static long nonNegative(String name, String value) {
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed < 0 || parsed > 1_000_000) {
-                throw new IllegalStateException(name + " must be between 0 and 1000000");
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(name + " must be a whole number");
-        }
-    }
 
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
