@@ -312,7 +312,7 @@ public final class LocalStack implements AutoCloseable {
         TemplateStack.route(gateway, specs, spec -> {
             HandlerInvoker handler = running.get(spec.logicalId());
             return (event, context) -> (APIGatewayV2HTTPResponse) handler.invoke(event, context);
-        }, tokens);
+        }, tokens, FunctionSpec::logicalId);
     }
 
     private void startPollers() {

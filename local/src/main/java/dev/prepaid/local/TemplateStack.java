@@ -143,18 +143,19 @@ public final class TemplateStack {
     /**
      * Routes every HttpApi event of {@code functions} on {@code gateway} as API Gateway would: each method of an
      * ANY route, the literal paths before those with {parameters}, the $default route as the catch-all; protected
-     * routes through {@code authorizer} with the event's scopes (any one of them).
+     * routes through {@code authorizer} with the event's scopes (any one of them); {@code names} is the name each
+     * function runs under (its logical id, or {@link #moduleName}).
      */
     public static void route(ApiGatewayStandIn gateway, List<FunctionSpec> functions,
                              Function<FunctionSpec, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers,
-                             ApiGatewayStandIn.Authorizer authorizer) {
+                             ApiGatewayStandIn.Authorizer authorizer, Function<FunctionSpec, String> names) {
         record Routed(String method, FunctionSpec.HttpRoute route, FunctionSpec function) {
         }
         List<Routed> routed = new ArrayList<>();
         for (FunctionSpec f : functions) {
             for (FunctionSpec.HttpRoute route : f.routes()) {
                 if (route.isDefault()) {
-                    gateway.defaultRoute(handlers.apply(f), f.logicalId(), route.isPublic() ? null : authorizer, route.scopes());
+                    gateway.defaultRoute(handlers.apply(f), names.apply(f), route.isPublic() ? null : authorizer, route.scopes());
                     continue;
                 }
                 for (String method : route.method().equals("ANY") ? ANY_METHODS : List.of(route.method())) {
@@ -165,9 +166,16 @@ public final class TemplateStack {
         // API Gateway picks the most specific route: literal segments before {parameters}.
         routed.sort(Comparator.comparingLong((Routed r) -> r.route().path().chars().filter(c -> c == '{').count()));
         for (Routed r : routed) {
-            gateway.route(r.method(), r.route().path(), handlers.apply(r.function()), r.function().logicalId(),
+            gateway.route(r.method(), r.route().path(), handlers.apply(r.function()), names.apply(r.function()),
                     r.route().isPublic() ? null : authorizer, r.route().scopes());
         }
+    }
+
+    /** The function's module name, as the build and the logs name it: DeductCreditsFunction is deduct-credits. */
+    public static String moduleName(FunctionSpec function) {
+        String id = function.logicalId().endsWith("Function")
+                ? function.logicalId().substring(0, function.logicalId().length() - "Function".length()) : function.logicalId();
+        return id.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String require(Map<String, String> map, String logicalId, String what) {

@@ -152,8 +152,10 @@ final class PaymentSystem implements AutoCloseable {
             }
         }
         httpHandlers = List.copyOf(handlers.values());
-        TemplateStack.route(gateway, routed, function -> handlers.get(function.logicalId()), PaymentSystem::testTokens);
-        poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(new Env(fulfilment.environment())), fulfilment.logicalId());
+        TemplateStack.route(gateway, routed, function -> handlers.get(function.logicalId()), PaymentSystem::testTokens,
+                TemplateStack::moduleName);
+        poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(new Env(fulfilment.environment())),
+                TemplateStack.moduleName(fulfilment));
     }
 
     /** The function's handler class (the template's Handler), built from the function's own environment. */
