@@ -276,8 +276,12 @@ async function generateVideo() {
   const button = $('#generate');
   button.disabled = true;
   try {
-    const reply = await call('POST', '/demo/generate-video');
-    if (reply.status === 200) {
+    const failing = $('#simulate-failure') && $('#simulate-failure').checked;
+    const reply = await call('POST', '/demo/generate-video' + (failing ? '?fail=true' : ''));
+    if (reply.status === 502 && reply.body && reply.body.error === 'video_failed') {
+      say('The render failed: the hold of ' + credits(reply.body.released) + ' credits was released, nothing used.', 'error');
+      await refresh();
+    } else if (reply.status === 200) {
       $('#balance').textContent = credits(reply.body.balance);
       say('Video on its way (' + reply.body.videoId + '): ' + credits(Math.abs(Number(reply.body.amount))) + ' credits used, '
         + credits(reply.body.balance) + ' left.', 'ok');

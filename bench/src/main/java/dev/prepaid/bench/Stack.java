@@ -73,11 +73,9 @@ final class Stack implements AutoCloseable {
         parameters.put("SuccessUrl", "https://app.bench.test/billing/success");
         parameters.put("CancelUrl", "https://app.bench.test/billing/cancel");
         parameters.put("ReturnUrlOrigins", "https://app.bench.test");
-        parameters.put("StripePriceTrial", "price_trial");
-        parameters.put("StripePriceBasic", "price_basic");
-        parameters.put("StripePricePro", "price_pro");
         Map<String, String> keys = Map.of("STRIPE_SECRET_KEY", "sk_test_bench_key_000000000000",
-                "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET, "STRIPE_API_BASE", stripe.baseUrl());
+                "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET, "STRIPE_API_BASE", stripe.baseUrl(),
+                "STRIPE_PRICE_TRIAL", "price_trial", "STRIPE_PRICE_BASIC", "price_basic", "STRIPE_PRICE_PRO", "price_pro");
         String base = "https://api.bench.test";
         template = TemplateStack.create(TemplateStack.repositoryTemplate(), parameters, base, dynamo, sqs,
                 "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-", 30,

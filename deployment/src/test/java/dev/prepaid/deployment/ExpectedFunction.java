@@ -45,7 +45,9 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         Map<String, ExpectedFunction> functions = new LinkedHashMap<>();
         functions.put("DeductCreditsFunction", api("deduct-credits",
                 "dev.prepaid.function.deduct.DeductCreditsHandler::handleRequest",
-                Set.of("POST /api/credits/deduct", "POST /api/credits/refund", "POST /api/credits/grant"),
+                Set.of("POST /api/credits/deduct", "POST /api/credits/refund", "POST /api/credits/grant",
+                        "POST /api/credits/holds", "POST /api/credits/holds/{holdId}/capture",
+                        "POST /api/credits/holds/{holdId}/release"),
                 Set.of(), List.of(Caller.WRITE_SCOPE)));
         functions.put("CreditsQueryFunction", api("credits-query",
                 "dev.prepaid.function.query.CreditsQueryHandler::handleRequest",

@@ -114,6 +114,7 @@ class ReadmeConfigurationTest {
                 covered.add(name);
                 Set<String> expected = setOn.containsKey(name) ? setOn.get(name)
                         : TemplateContentTest.PROVIDER_SECRET_ENV.contains(name) ? withSecret : Set.of();
+                // (provider id overrides, STRIPE_PRICE_<PRODUCT>: unset in the template, the catalog file has the ids)
                 assertEquals(new TreeSet<>(expected), new TreeSet<>(readmeModules), name + ": README.md says "
                         + new TreeSet<>(readmeModules) + ", template.yaml sets it on " + new TreeSet<>(expected)
                         + (setOn.containsKey(name) ? "" : " (not set in the template: through the provider secret or not at all)"));

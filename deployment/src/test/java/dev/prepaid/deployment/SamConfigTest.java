@@ -153,7 +153,7 @@ class SamConfigTest {
         assertBroken("no default and not given", good, o -> o.remove("PublicApiUrl"));
         assertBroken("AllowedValues", good, o -> o.put("PaymentEnv", "live"));
         assertBroken("AllowedPattern", good, o -> o.put("PublicApiUrl", "https://api.example.com/"));
-        assertBroken("provider key", good, o -> o.put("StripePriceTrial", "sk_live_abc"));
+        assertBroken("provider key", good, o -> o.put("CancelUrl", "sk_live_abc"));
         assertThrows(AssertionError.class, () -> parse("[dev.deploy.parameters]\nparameter_overrides = [\n"
                 + "    \"Stage=dev\",\n    \"Stage=prod\",\n]\n"), "a parameter given twice");
         assertThrows(AssertionError.class, () -> parse("[dev.deploy.parameters]\nparameter_overrides = \"Stage=dev\"\n"),

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.out.dynamodb.LedgerTable;
 import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.application.ClawbackPolicy;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.payment.Product;
 import dev.prepaid.domain.payment.ProductCatalog;
@@ -65,13 +65,31 @@ class TemplateContentTest {
      * APIs and the mock provider's loopback pages. On AWS they stay unset, so the real endpoints are used.
      */
     static final Set<String> LOCAL_OVERRIDE_ENV = Set.of("STRIPE_API_BASE", "CREEM_API_BASE", "MOCK_CHECKOUT_URL",
-            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT");
+            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT", "CATALOG_FILE");
     /**
      * The provider keys: from the environment locally; on AWS from the ProviderSecrets secret, which the code
-     * lays over the environment at start (PROVIDER_SECRETS_ARN). Never plain in the template.
+     * lays over the environment on first use and every SECRETS_TTL_SECONDS (PROVIDER_SECRETS_ARN). Never plain in
+     * the template.
      */
     static final Set<String> PROVIDER_SECRET_ENV = Set.of("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
             "CREEM_API_KEY", "CREEM_WEBHOOK_SECRET", "MOCK_WEBHOOK_SECRET");
+
+    /**
+     * Overrides of the catalog file's provider ids (STRIPE_PRICE_&lt;PRODUCT&gt;[_&lt;PAYMENT_ENV&gt;],
+     * CREEM_PRODUCT_&lt;PRODUCT&gt;...): read by ProviderIds, set locally or through the provider secret, never by the
+     * template (the catalog file carries the ids per environment).
+     */
+    static final Set<String> PROVIDER_ID_OVERRIDE_ENV = providerIdOverrides();
+
+    private static Set<String> providerIdOverrides() {
+        Set<String> names = new TreeSet<>();
+        for (Product product : ProductCatalog.defaults().all()) {
+            for (String provider : List.of("stripe", "creem")) {
+                names.add(ProductCatalog.providerIdVariable(provider, product.id()));
+            }
+        }
+        return names;
+    }
 
     /**
      * The functions built on prepaid-providers (the payment wiring): the purchase functions, and reconciliation and
@@ -160,7 +178,17 @@ class TemplateContentTest {
         assertEquals(List.of("dev", "prod"), Templates.texts(parameters.path("Stage").path("AllowedValues")));
         assertEquals("String", parameters.path("JwtIssuer").path("Type").asText());
         assertEquals("CommaDelimitedList", parameters.path("JwtAudience").path("Type").asText());
-        assertEquals("", parameters.path("PricingCatalog").path("Default").asText("missing"));
+        assertEquals(dev.prepaid.adapter.catalog.CatalogFile.DEFAULT_NAME, parameters.path("Catalog").path("Default").asText(),
+                "the template's default catalog is the code's");
+        Pattern catalogName = Pattern.compile(parameters.path("Catalog").path("AllowedPattern").asText());
+        for (String shipped : List.of("aiasmr", "smartspec", "personalink", "audiobook")) {
+            assertTrue(catalogName.matcher(shipped).matches(), shipped);
+            assertEquals(shipped, dev.prepaid.adapter.catalog.CatalogFile.shipped(shipped).name(), "shipped in the jar");
+        }
+        assertFalse(catalogName.matcher("../x").matches());
+        for (String gone : List.of("PricingCatalog", "ProductCatalog", "StripePriceTrial", "CreemProductPro")) {
+            assertFalse(parameters.has(gone), gone + ": the catalog file carries it now");
+        }
         assertEquals(fn("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")), template.path("Conditions").path("IsProd"));
         assertEquals("", parameters.path("AlarmTopicArn").path("Default").asText("missing"), "alarms need no topic");
         Pattern topic = Pattern.compile(parameters.path("AlarmTopicArn").path("AllowedPattern").asText());
@@ -183,12 +211,7 @@ class TemplateContentTest {
         for (String name : List.of("SuccessUrl", "CancelUrl")) {
             assertTrue(parameters.path(name).path("Default").asText().startsWith("https://"), name + " default");
         }
-        List<String> emptyByDefault = new ArrayList<>(List.of("ReturnUrlOrigins", "ProductCatalog"));
-        for (Product product : ProductCatalog.defaults().all()) {
-            for (String provider : List.of("stripe", "creem")) {
-                emptyByDefault.add(parameterNameOf(ProductCatalog.providerIdVariable(provider, product.id())));
-            }
-        }
+        List<String> emptyByDefault = new ArrayList<>(List.of("ReturnUrlOrigins"));
         for (String name : emptyByDefault) {
             assertEquals("String", parameters.path(name).path("Type").asText(), name + " Type");
             assertEquals("", parameters.path(name).path("Default").asText("missing"), name + " Default");
@@ -989,6 +1012,28 @@ class TemplateContentTest {
             "functions/webhook/src/main/java/dev/prepaid/function/webhook/WebhookHandler.java";
     private static final Pattern EMF_METRIC = Pattern.compile("metric\\(metrics,\\s*\"([A-Za-z]+)\",\\s*\"([A-Za-z]+)\"\\)");
     private static final Pattern EMF_CONSTANT = Pattern.compile("static final String (NAMESPACE|SERVICE)\\s*=\\s*\"([^\"]+)\"");
+    /** Through shared/aws's MetricsPublisher (Powertools metrics): line.metric("Name", value, Unit.COUNT). */
+    private static final Pattern PUBLISHED_METRIC = Pattern.compile(
+            "\\.metric\\(\\s*(?:\"([A-Za-z]+)\"|metric),[^;]*?Unit\\.([A-Z]+)\\)");
+    private static final Pattern PUBLISHER_CONSTANT = Pattern.compile(
+            "static final String (?:DEFAULT_)?(NAMESPACE|SERVICE)\\s*=\\s*\"([^\"]+)\"");
+    private static final String METRICS_PUBLISHER_SOURCE =
+            "shared/aws/src/main/java/dev/prepaid/adapter/out/metrics/MetricsPublisher.java";
+
+    /** The metrics a handler publishes through MetricsPublisher, name to EMF unit. */
+    private static Map<String, String> publishedMetrics(String source) {
+        Map<String, String> units = new TreeMap<>();
+        Matcher metric = PUBLISHED_METRIC.matcher(source);
+        while (metric.find()) {
+            String unit = switch (metric.group(2)) {
+                case "COUNT" -> "Count";
+                case "PERCENT" -> "Percent";
+                default -> metric.group(2);
+            };
+            units.put(metric.group(1) != null ? metric.group(1) : "(named by the caller)", unit);
+        }
+        return units;
+    }
 
     /**
      * The SOP's thresholds (payment success rate under 90%, any drift, a non-empty DLQ, any fulfilment error,
@@ -1045,21 +1090,23 @@ class TemplateContentTest {
     @Test
     void theReconciliationAlarmsWatchMetricsTheCodePublishes() {
         String source = Templates.read(root.resolve(RECONCILIATION_SOURCE));
+        String publisher = Templates.read(root.resolve(METRICS_PUBLISHER_SOURCE));
         Map<String, String> constants = new TreeMap<>();
-        Matcher constant = EMF_CONSTANT.matcher(source);
+        Matcher constant = PUBLISHER_CONSTANT.matcher(publisher);
         while (constant.find()) {
             constants.put(constant.group(1), constant.group(2));
         }
-        Map<String, String> units = new TreeMap<>();
-        Matcher metric = EMF_METRIC.matcher(source);
-        while (metric.find()) {
-            units.put(metric.group(1), metric.group(2));
-        }
+        assertEquals(Set.of("NAMESPACE", "SERVICE"), constants.keySet(), METRICS_PUBLISHER_SOURCE + ": " + constants);
+        assertEquals(constants.get("NAMESPACE"), template.path("Globals").path("Function").path("Environment")
+                .path("Variables").path("POWERTOOLS_METRICS_NAMESPACE").asText(),
+                "the metrics' namespace (Globals POWERTOOLS_METRICS_NAMESPACE) is the code's default and the alarms'");
+        assertTrue(publisher.contains("DimensionSet.of(\"Service\", SERVICE)"),
+                METRICS_PUBLISHER_SOURCE + ": the metrics' only dimension is Service");
+        Map<String, String> units = publishedMetrics(source);
         assertTrue(units.keySet().containsAll(Set.of("StuckOrders", "CreditDrift", "PaymentSuccessRate")),
-                RECONCILIATION_SOURCE + ": the scan for metric(metrics, \"Name\", \"Unit\") is broken: " + units);
+                RECONCILIATION_SOURCE + ": the scan for .metric(\"Name\", value, Unit.X) is broken: " + units);
         assertEquals("Percent", units.get("PaymentSuccessRate"), "the 90 threshold is a percentage");
-        assertTrue(source.contains("directive.putArray(\"Dimensions\").addArray().add(\"Service\")"),
-                RECONCILIATION_SOURCE + ": the metrics' only dimension is Service");
+        assertTrue(source.contains("MetricsPublisher"), RECONCILIATION_SOURCE + ": publishes through MetricsPublisher");
         assertTrue(units.keySet().containsAll(Set.of("MissingEntries", "OrphanEntries", "ReconciliationErrors")),
                 RECONCILIATION_SOURCE + ": publishes its findings as metrics: " + units);
         // The webhook's refusals: their own EMF line, dimensions Service and Reason.
@@ -1080,14 +1127,10 @@ class TemplateContentTest {
         assertEquals(constants, webhookConstants, WEBHOOK_SOURCE + ": the same namespace and Service as reconciliation");
         // the fulfilment consumer counts refused payment events under the metric names FulfilmentService declares
         String fulfilmentHandler = Templates.read(root.resolve(FULFILMENT_HANDLER_SOURCE));
-        Map<String, String> fulfilmentConstants = new TreeMap<>();
-        Matcher fulfilmentConstant = EMF_CONSTANT.matcher(fulfilmentHandler);
-        while (fulfilmentConstant.find()) {
-            fulfilmentConstants.put(fulfilmentConstant.group(1), fulfilmentConstant.group(2));
-        }
-        assertEquals(constants, fulfilmentConstants, FULFILMENT_HANDLER_SOURCE + ": the same namespace and Service");
-        assertTrue(fulfilmentHandler.contains("directive.putArray(\"Dimensions\").addArray().add(\"Service\")"),
-                FULFILMENT_HANDLER_SOURCE + ": the metrics' only dimension is Service");
+        assertTrue(fulfilmentHandler.contains("MetricsPublisher"),
+                FULFILMENT_HANDLER_SOURCE + ": the same namespace and Service (MetricsPublisher)");
+        assertEquals(Map.of("(named by the caller)", "Count"), publishedMetrics(fulfilmentHandler),
+                FULFILMENT_HANDLER_SOURCE + ": one Count per refused event");
         Set<String> fulfilmentMetrics = new java.util.TreeSet<>();
         Matcher declared = Pattern.compile("static final String [A-Z_]+ = \"([A-Za-z]+)\";")
                 .matcher(Templates.read(root.resolve(FULFILMENT_SERVICE_SOURCE)));
@@ -1367,6 +1410,7 @@ class TemplateContentTest {
             missing.removeAll(RUNTIME_ENV);
             missing.removeAll(LOCAL_OVERRIDE_ENV);
             missing.removeAll(PROVIDER_SECRET_ENV);
+            missing.removeAll(PROVIDER_ID_OVERRIDE_ENV);
             assertEquals(Set.of(), missing, id + ": read by the code but not set in template.yaml");
 
             Set<String> unused = new TreeSet<>(fieldNames(ownVariables));
@@ -1382,6 +1426,7 @@ class TemplateContentTest {
         Set<String> exempt = new TreeSet<>(RUNTIME_ENV);
         exempt.addAll(LOCAL_OVERRIDE_ENV);
         exempt.addAll(PROVIDER_SECRET_ENV);
+        exempt.addAll(PROVIDER_ID_OVERRIDE_ENV);
         Set<String> stale = new TreeSet<>(exempt);
         stale.removeAll(readAnywhere);
         assertEquals(Set.of(), stale, "listed as legitimately unset, but no code reads them (remove from the lists)");
@@ -1428,18 +1473,22 @@ class TemplateContentTest {
     }
 
     /**
-     * The functions on the payment wiring (the purchase functions, reconciliation, admin) read ProviderSecrets
-     * while they start. A SnapStart snapshot would freeze what it
-     * held at publication: keys put afterwards would never be seen, and a placeholder failing the start-up
-     * checks would fail the publication itself. (If the code learns to re-read the secret after a restore,
-     * this can go.)
+     * SnapStart on every function (Globals, no function turns it off): the functions on the payment wiring read
+     * ProviderSecrets on first use after the restore and again every SECRETS_TTL_SECONDS (CachedSecret), never at
+     * init, so no key is in a snapshot and a rotation needs no redeploy.
      */
     @Test
-    void theFunctionsReadingTheSecretAtStartDoNotSnapshotIt() {
+    void everyFunctionIsSnapStartedAndTheSecretReadersRereadTheSecret() {
         functions(template).forEach((id, function) -> {
             String snapStart = Templates.functionProperty(template, function, "SnapStart").path("ApplyOn").asText("None");
-            assertEquals(PROVIDER_FUNCTIONS.contains(id) ? "None" : "PublishedVersions", snapStart, id + " SnapStart");
+            assertEquals("PublishedVersions", snapStart, id + " SnapStart");
+            if (PROVIDER_FUNCTIONS.contains(id)) {
+                assertEquals(ref("SecretsTtlSeconds"), ownVariables(function).path("SECRETS_TTL_SECONDS"), id);
+            }
         });
+        JsonNode ttl = template.path("Parameters").path("SecretsTtlSeconds");
+        assertEquals(300, ttl.path("Default").asInt(), "five minutes");
+        assertTrue(template.path("Parameters").path("SecretsVersion").isMissingNode(), "no redeploy to rotate");
     }
 
     @Test

@@ -67,7 +67,7 @@ final class Banner {
 
                 Local only:
                       POST   /dev/token                             {"sub": "alice", "scope": "credits/write"} -> {"token", "expiresIn"}
-                      POST   /demo/generate-video                   the demo app's backend: deducts 20 credits for the signed-in user
+                      POST   /demo/generate-video                   the demo app's backend: holds 20 credits, captures them (?fail=true: releases)
                       GET    /mock/checkout/{id}                    the mock provider's hosted checkout (POST .../pay, .../cancel)
 
                 Try it with curl:

@@ -17,6 +17,11 @@ public final class LocalRunner {
             // readable one-line logs for a person at a terminal (the deployed functions log JSON)
             System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
         }
+        if (args.length >= 2 && args[0].equals("catalog") && args[1].equals("check")) {
+            // ./run-local catalog check [--catalog NAME | --catalog-file PATH] [--payment-env test|production]
+            dev.prepaid.adapter.out.provider.CatalogCheck.main(java.util.Arrays.copyOfRange(args, 2, args.length));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args, root(), System.getenv());

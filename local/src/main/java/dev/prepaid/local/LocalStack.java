@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
-import dev.prepaid.domain.payment.ProductCatalog;
 import dev.prepaid.local.auth.LocalTokens;
 import dev.prepaid.local.template.FunctionSpec;
 import dev.prepaid.local.template.Intrinsics;
@@ -290,10 +289,9 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> env = f.spec().environment();
             if (f.running() && "mock".equals(env.get("PAYMENT_PROVIDER")) && env.containsKey("MOCK_WEBHOOK_SECRET")) {
                 Env e = new Env(env);
-                String catalog = e.optional("PRODUCT_CATALOG", null);
                 DynamoDbClient client = AwsClients.dynamo(e);
                 closeables.add(client);
-                return MockPaymentProvider.fromEnv(e, catalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalog),
+                return MockPaymentProvider.fromEnv(e, dev.prepaid.adapter.catalog.CatalogFile.fromEnv(e).products(),
                         client, e.required("TABLE_NAME"));
             }
         }

@@ -227,7 +227,12 @@ class LocalStackHttpTest {
         Reply first = call(base, "POST", "/demo/generate-video", user, null);
         assertEquals(200, first.status(), first.body());
         assertEquals(0, first.json().get("balance").decimalValue().compareTo(new BigDecimal("80")), first.body());
-        assertEquals("video_generation", first.json().get("price").get("operation").asText());
+        assertEquals("video_generation", first.json().get("operation").asText());
+        assertEquals("captured", first.json().get("status").asText(), "held, then captured");
+        Reply failed = call(base, "POST", "/demo/generate-video?fail=true", user, null);
+        assertEquals(502, failed.status(), failed.body());
+        assertEquals("video_failed", failed.json().get("error").asText());
+        assertEquals(0, balance(user).compareTo(new BigDecimal("80")), "a failed render releases its hold: nothing used");
         assertTrue(first.json().get("videoId").asText().startsWith("demo_vid_"));
         assertEquals(0, balance(user).compareTo(new BigDecimal("80")));
         for (int expected : new int[] {60, 40, 20, 0}) {

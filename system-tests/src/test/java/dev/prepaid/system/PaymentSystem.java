@@ -101,14 +101,15 @@ final class PaymentSystem implements AutoCloseable {
         parameters.put("SuccessUrl", SUCCESS_URL);
         parameters.put("CancelUrl", CANCEL_URL);
         parameters.put("ReturnUrlOrigins", "https://app.test");
-        // the provider keys, which the deployed functions get from ProviderSecrets
+        // the provider keys, which the deployed functions get from ProviderSecrets, and the fake's product ids
+        // (variables overriding the catalog file's ids)
         Map<String, String> keys = new HashMap<>();
         switch (provider) {
             case "stripe" -> {
                 stripe.price("price_trial", 790, "usd").price("price_basic", 1990, "usd").price("price_pro", 4990, "usd");
-                parameters.put("StripePriceTrial", "price_trial");
-                parameters.put("StripePriceBasic", "price_basic");
-                parameters.put("StripePricePro", "price_pro");
+                keys.put("STRIPE_PRICE_TRIAL", "price_trial");
+                keys.put("STRIPE_PRICE_BASIC", "price_basic");
+                keys.put("STRIPE_PRICE_PRO", "price_pro");
                 keys.put("STRIPE_SECRET_KEY", "sk_test_system_tests_key_0000");
                 keys.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
                 keys.put("STRIPE_API_BASE", stripe.baseUrl());
@@ -116,9 +117,9 @@ final class PaymentSystem implements AutoCloseable {
             case "creem" -> {
                 creem.product("prod_trial", 790, "usd", false).product("prod_basic", 1990, "usd", true)
                         .product("prod_pro", 4990, "usd", true);
-                parameters.put("CreemProductTrial", "prod_trial");
-                parameters.put("CreemProductBasic", "prod_basic");
-                parameters.put("CreemProductPro", "prod_pro");
+                keys.put("CREEM_PRODUCT_TRIAL", "prod_trial");
+                keys.put("CREEM_PRODUCT_BASIC", "prod_basic");
+                keys.put("CREEM_PRODUCT_PRO", "prod_pro");
                 keys.put("CREEM_API_KEY", "creem_test_api_key_123456");
                 keys.put("CREEM_WEBHOOK_SECRET", CREEM_WEBHOOK_SECRET);
                 keys.put("CREEM_API_BASE", creem.baseUrl().toString());

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.function.reconciliation.ReconciliationHandler;
 import dev.prepaid.local.template.CloudFormationYaml;
 import dev.prepaid.testing.FunctionScope;
@@ -99,6 +99,14 @@ class WritePrefixesTest {
                     + user + "\", \"reason\": \"part\", \"amount\": 1, \"idempotencyKey\": \"r-" + user + "\"}", Map.of()));
             expect(200, system.call("POST", "/api/credits/refund", "service:app-backend", "{\"deductionId\": \"usage#d-"
                     + user + "\", \"reason\": \"rest\", \"amount\": 4}", Map.of()));
+            // holds: one captured, one released
+            for (String end : List.of("capture", "release")) {
+                PaymentSystem.Reply created = system.call("POST", "/api/credits/holds", "service:app-backend", "{\"userId\": \""
+                        + user + "\", \"amount\": 2, \"idempotencyKey\": \"h-" + end + "-" + user + "\"}", Map.of());
+                expect(200, created);
+                String holdId = created.json().path("holdId").asText();
+                expect(200, system.call("POST", "/api/credits/holds/" + holdId + "/" + end, "service:app-backend", "{}", Map.of()));
+            }
             for (String path : List.of("/api/credits/balance", "/api/credits/transactions", "/api/credits/usage/summary",
                     "/api/credits/usage/daily")) {
                 expect(200, system.call("GET", path, "user:" + user, null, Map.of()));
@@ -183,7 +191,8 @@ class WritePrefixesTest {
         ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
                 new DynamoReconciliationStore(dynamo, system.table), wiring.providers(), wiring.fulfilment(),
                 new SqsDeadLetterQueue(sqs, system.dlqUrl, system.queueUrl), settings, clock);
-        return new ReconciliationHandler(service, line -> { }, clock);
+        return new ReconciliationHandler(service,
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", line -> { }), clock);
     }
 
     private static void expect(int status, PaymentSystem.Reply reply) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * With a {@code providerKeys} overlay ({@link #withProviderKeys}: system-tests and bench, which pay through a
  * fake Stripe or Creem) the template's own parameters decide the provider, payment environment and URLs (nothing
  * is replaced by the mock's), and the purchase functions get {@code providerKeys} in place of Secrets Manager,
- * as {@code ProviderSecrets.overlay} lays the secret over the environment when deployed.
+ * as the deployed functions read them from ProviderSecrets.
  */
 public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret,
                              Map<String, String> providerKeys) {
@@ -40,7 +40,7 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
 
     /**
      * The template's parameters as given (provider, payment environment, URLs), only the endpoints local, and
-     * {@code keys} (the provider's API key, webhook secret, API base of its fake) on every purchase function.
+     * {@code keys} (the provider's API key, webhook secret, API base of its fake, product ids) on every purchase function.
      */
     public static LocalOverrides withProviderKeys(String baseUrl, String dynamoEndpoint, String sqsEndpoint,
                                                   Map<String, String> keys) {

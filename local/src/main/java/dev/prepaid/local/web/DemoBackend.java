@@ -17,9 +17,11 @@ import java.util.UUID;
 
 /**
  * {@code POST /demo/generate-video} (local only): what an AI app's backend does before expensive work. It
- * verifies the user's token, then, with its own service token (scope {@code credits/write}), calls
- * {@code POST /api/credits/deduct} with {@code operation: video_generation} and a fresh idempotency key, and
- * answers the deduct's status and body (plus a demo {@code videoId} when the credits were taken).
+ * verifies the user's token, then, with its own service token (scope {@code credits/write}), holds the price of
+ * {@code operation: video_generation} ({@code POST /api/credits/holds}, a fresh idempotency key) while the
+ * (imaginary) video renders, and then captures the hold ({@code .../capture}: the usage entry) and answers its
+ * body (plus {@code amount} and a demo {@code videoId}); with {@code ?fail=true} the render "fails" and the hold is
+ * released ({@code .../release}): 502 {@code video_failed}, no credits used. A refused hold's 402 is passed on.
  */
 public final class DemoBackend implements ApiGatewayStandIn.RawRoute {
     public static final String PATH = "/demo/generate-video";
@@ -27,12 +29,12 @@ public final class DemoBackend implements ApiGatewayStandIn.RawRoute {
     static final String WRITE_SCOPE = "credits/write";
 
     private final LocalTokens tokens;
-    private final URI deductUrl;
+    private final String creditsUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public DemoBackend(LocalTokens tokens, URI baseUrl) {
         this.tokens = tokens;
-        this.deductUrl = URI.create(baseUrl.toString().replaceAll("/$", "") + "/api/credits/deduct");
+        this.creditsUrl = baseUrl.toString().replaceAll("/$", "") + "/api/credits";
     }
 
     @Override
@@ -55,16 +57,60 @@ public final class DemoBackend implements ApiGatewayStandIn.RawRoute {
             return true;
         }
         String serviceToken = tokens.issue(SERVICE_SUBJECT, WRITE_SCOPE, Duration.ofMinutes(5));
-        ObjectNode deduct = Http.JSON.createObjectNode();
-        deduct.put("userId", claims.get("sub"));
-        deduct.put("operation", "video_generation");
-        deduct.put("idempotencyKey", "demo-video-" + UUID.randomUUID());
-        deduct.put("description", "Demo: generate a video");
-        HttpRequest request = HttpRequest.newBuilder(deductUrl)
+        boolean fail = String.valueOf(exchange.getRequestURI().getRawQuery()).contains("fail=true");
+        // 1. hold the job's price: the credits are reserved while the (imaginary) video renders
+        ObjectNode hold = Http.JSON.createObjectNode();
+        hold.put("userId", claims.get("sub"));
+        hold.put("operation", "video_generation");
+        hold.put("idempotencyKey", "demo-video-" + UUID.randomUUID());
+        hold.put("ttlSeconds", 600);
+        hold.put("description", "Demo: generate a video");
+        Reply held = post(exchange, creditsUrl + "/holds", serviceToken, hold);
+        if (held == null) {
+            return true;
+        }
+        if (held.status() != 200) {
+            Http.json(exchange, held.status(), held.body(), held.headers());
+            return true;
+        }
+        String holdId = held.body().path("holdId").asText();
+        // 2. the render ends: capture the cost on success, release the hold on a (simulated) failure
+        Reply ended = post(exchange, creditsUrl + "/holds/" + holdId + (fail ? "/release" : "/capture"), serviceToken,
+                Http.JSON.createObjectNode());
+        if (ended == null) {
+            return true;
+        }
+        if (ended.status() != 200) {
+            Http.json(exchange, ended.status(), ended.body(), ended.headers());
+            return true;
+        }
+        ObjectNode answer = (ObjectNode) ended.body();
+        if (fail) {
+            ObjectNode failed = Http.JSON.createObjectNode();
+            failed.put("error", "video_failed");
+            failed.put("message", "the render failed (simulated): the hold was released, no credits were used");
+            failed.put("holdId", holdId);
+            failed.put("released", held.body().path("amount").decimalValue());
+            failed.put("balance", held.body().path("balance").decimalValue());
+            Http.json(exchange, 502, failed, Map.of());
+            return true;
+        }
+        answer.put("amount", answer.path("capturedAmount").decimalValue());
+        answer.put("videoId", "demo_vid_" + UUID.randomUUID().toString().substring(0, 8));
+        Http.json(exchange, 200, answer, Map.of());
+        return true;
+    }
+
+    private record Reply(int status, JsonNode body, Map<String, String> headers) {
+    }
+
+    /** POSTs to the credits API as the app's backend; null when it did not answer (the error is already sent). */
+    private Reply post(HttpExchange exchange, String url, String serviceToken, ObjectNode body) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(15))
                 .header("authorization", "Bearer " + serviceToken)
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Http.JSON.writeValueAsBytes(deduct)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Http.JSON.writeValueAsBytes(body)))
                 .build();
         HttpResponse<byte[]> response;
         try {
@@ -72,27 +118,23 @@ public final class DemoBackend implements ApiGatewayStandIn.RawRoute {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             Http.error(exchange, 503, "unavailable", "interrupted");
-            return true;
+            return null;
         } catch (IOException e) {
             Http.error(exchange, 502, "credits_unavailable", "the credits API did not answer: " + e.getClass().getSimpleName());
-            return true;
+            return null;
         }
-        JsonNode body;
+        JsonNode parsed;
         try {
-            body = Http.JSON.readTree(response.body());
+            parsed = Http.JSON.readTree(response.body());
         } catch (IOException e) {
-            body = null;
+            parsed = null;
         }
-        if (body == null || !body.isObject()) {
+        if (parsed == null || !parsed.isObject()) {
             Http.error(exchange, 502, "credits_unavailable", "the credits API answered HTTP " + response.statusCode());
-            return true;
-        }
-        if (response.statusCode() == 200) {
-            ((ObjectNode) body).put("videoId", "demo_vid_" + UUID.randomUUID().toString().substring(0, 8));
+            return null;
         }
         Map<String, String> headers = response.headers().firstValue("retry-after")
                 .map(v -> Map.of("retry-after", v)).orElse(Map.of());
-        Http.json(exchange, response.statusCode(), body, headers);
-        return true;
+        return new Reply(response.statusCode(), parsed, headers);
     }
 }

@@ -93,7 +93,7 @@ class RealTemplateTest {
         FunctionSpec deduct = function("DeductCreditsFunction");
         assertEquals("prepaid", deduct.templateEnvironment().get("POWERTOOLS_SERVICE_NAME"), "from Globals");
         assertEquals("LedgerTable", deduct.templateEnvironment().get("TABLE_NAME"), "Globals' !Ref LedgerTable");
-        assertEquals("", deduct.templateEnvironment().get("PRICING_CATALOG"), "its own !Ref PricingCatalog (default \"\")");
+        assertEquals("aiasmr", deduct.templateEnvironment().get("CATALOG"), "its own !Ref Catalog (default aiasmr)");
         assertEquals("LedgerTable", deduct.environment().get("TABLE_NAME"));
         assertEquals(DYNAMO, deduct.environment().get("DYNAMODB_ENDPOINT"));
         assertEquals(SQS, deduct.environment().get("SQS_ENDPOINT"));

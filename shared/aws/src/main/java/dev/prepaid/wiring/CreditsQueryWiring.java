@@ -1,5 +1,6 @@
 package dev.prepaid.wiring;
 
+import dev.prepaid.adapter.catalog.CatalogFile;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
@@ -10,7 +11,7 @@ import dev.prepaid.domain.pricing.PricingCatalog;
 import dev.prepaid.port.in.CreditQueries;
 import java.time.Clock;
 
-/** credits-query: the ledger's reads, the plans (PRODUCT_CATALOG) and the operation prices (PRICING_CATALOG). */
+/** credits-query: the ledger's reads, the plans and the operation prices (the catalog file). */
 public final class CreditsQueryWiring {
     /** @param priming reads a sentinel balance (read-only) so the data path is warm in the snapshot */
     public record Services(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing,
@@ -26,14 +27,13 @@ public final class CreditsQueryWiring {
                 () -> queries.balance(new UserId("snapstart-priming")));
     }
 
+    /** The products of the deployment's catalog file (CATALOG / CATALOG_FILE, see CatalogFile). */
     public static ProductCatalog catalog(Env env) {
-        String text = env.optional("PRODUCT_CATALOG", null);
-        return text == null ? ProductCatalog.defaults() : ProductCatalog.parse(text);
+        return CatalogFile.fromEnv(env).products();
     }
 
-    /** PRICING_CATALOG: the same operation prices deduct-credits charges (the template gives both the parameter). */
+    /** The operation prices of the same catalog file: what deduct-credits charges. */
     public static PricingCatalog pricing(Env env) {
-        String text = env.optional("PRICING_CATALOG", null);
-        return text == null ? PricingCatalog.defaults() : PricingCatalog.parse(text);
+        return CatalogFile.fromEnv(env).operations();
     }
 }

@@ -1,5 +1,6 @@
 package dev.prepaid.wiring;
 
+import dev.prepaid.adapter.catalog.CatalogFile;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
@@ -11,7 +12,7 @@ import dev.prepaid.port.in.CreditCommands;
 import java.math.BigDecimal;
 import java.time.Clock;
 
-/** deduct-credits: the ledger's commands, the grant cap (MAX_GRANT) and the operation prices (PRICING_CATALOG). */
+/** deduct-credits: the ledger's commands, the grant cap (MAX_GRANT) and the operation prices (the catalog file). */
 public final class DeductCreditsWiring {
     /** The template's MaxGrant default, when MAX_GRANT is not set. */
     public static final Credits DEFAULT_MAX_GRANT = Credits.of(1000);
@@ -33,9 +34,9 @@ public final class DeductCreditsWiring {
                 () -> store.balance(PRIMING_USER));
     }
 
+    /** The operation prices of the deployment's catalog file (CATALOG / CATALOG_FILE, see CatalogFile). */
     static PricingCatalog pricing(Env env) {
-        String catalog = env.optional("PRICING_CATALOG", null);
-        return catalog == null ? PricingCatalog.defaults() : PricingCatalog.parse(catalog);
+        return CatalogFile.fromEnv(env).operations();
     }
 
     /** MAX_GRANT: a positive number of credits, {@link #DEFAULT_MAX_GRANT} when not set. */

@@ -31,13 +31,37 @@ public final class CreditQueryService implements CreditQueries {
 
     private final LedgerStore store;
 
+    private final java.time.Clock clock;
+
     public CreditQueryService(LedgerStore store) {
-        this.store = store;
+        this(store, java.time.Clock.systemUTC());
     }
 
+    public CreditQueryService(LedgerStore store, java.time.Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * The balance with {@code held} as it stands now: a hold past its time counts as released even before the
+     * next write or reconciliation marks it (a read writes nothing). Only users with something held pay the one
+     * extra query (GSI2, the user's active holds).
+     */
     @Override
     public Balance balance(UserId userId) {
-        return store.balance(userId).orElse(Balance.empty(userId));
+        Balance balance = store.balance(userId).orElse(Balance.empty(userId));
+        if (!balance.held().isPositive()) {
+            return balance;
+        }
+        java.time.Instant now = clock.instant();
+        dev.prepaid.domain.Credits due = dev.prepaid.domain.Credits.ZERO;
+        for (dev.prepaid.domain.Hold hold : store.activeHolds(userId, HoldService.LAZY_SWEEP_MAX)) {
+            if (hold.isDue(now)) {
+                due = due.plus(hold.amount());
+            }
+        }
+        dev.prepaid.domain.Credits held = balance.held().minus(due);
+        return balance.withHeld(held.isNegative() ? dev.prepaid.domain.Credits.ZERO : held);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.prepaid.domain.EntryIds;
 import dev.prepaid.domain.EntryType;
 import dev.prepaid.domain.Fingerprint;
 import dev.prepaid.domain.IdempotencyKeyReusedException;
+import dev.prepaid.domain.InsufficientCreditsException;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.LimitCounter;
 import dev.prepaid.domain.NotFoundException;
@@ -13,7 +14,9 @@ import dev.prepaid.domain.Posting;
 import dev.prepaid.domain.PostingResult;
 import dev.prepaid.domain.pricing.PriceQuote;
 import dev.prepaid.domain.pricing.PricingCatalog;
+import dev.prepaid.port.in.CreateHoldCommand;
 import dev.prepaid.port.in.CreditCommands;
+import dev.prepaid.port.in.HoldResult;
 import dev.prepaid.port.in.DeductCreditsCommand;
 import dev.prepaid.port.in.DeductionResult;
 import dev.prepaid.port.in.GrantCreditsCommand;
@@ -44,6 +47,24 @@ public final class CreditService implements CreditCommands {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        this.holds = new HoldService(store, catalog, clock);
+    }
+
+    private final HoldService holds;
+
+    @Override
+    public HoldResult createHold(CreateHoldCommand command) {
+        return holds.create(command);
+    }
+
+    @Override
+    public HoldResult captureHold(String holdId, Credits amount, boolean allowOver) {
+        return holds.capture(holdId, amount, allowOver);
+    }
+
+    @Override
+    public HoldResult releaseHold(String holdId) {
+        return holds.release(holdId);
     }
 
     @Override
@@ -67,7 +88,17 @@ public final class CreditService implements CreditCommands {
         Posting posting = new Posting(command.userId(), EntryIds.usage(command.idempotencyKey()), EntryType.USAGE,
                 amount.negate(), BalanceRule.REQUIRE_FUNDS, command.idempotencyKey().value(), fingerprint,
                 command.description(), command.operation(), metadata, clock.instant(), Optional.empty());
-        PostingResult result = store.post(posting);
+        PostingResult result;
+        try {
+            result = store.post(posting);
+        } catch (InsufficientCreditsException refused) {
+            // Refused: an expired hold counts as released, so free the user's expired holds (each once) and
+            // try again. Only on this path: a deduct that is covered reads and writes nothing more.
+            if (holds.expireDue(command.userId(), clock.instant()) == 0) {
+                throw refused;
+            }
+            result = store.post(posting);
+        }
         return new DeductionResult(result.entry(), result.replayed(), result.entry().metadata().get(PRICE_METADATA));
     }
 

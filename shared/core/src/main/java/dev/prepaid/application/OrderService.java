@@ -53,14 +53,30 @@ public final class OrderService {
      * @param idempotencyKey the caller's {@code Idempotency-Key}, or null for a new order every time
      */
     public Created create(UserId user, String productId, String idempotencyKey) {
+        return create(user, productId, null, idempotencyKey);
+    }
+
+    /**
+     * @param currency the currency to pay in (any case), or null for the product's primary price; a currency the
+     *                 product has no price in is 400 {@code unsupported_currency}, nothing written
+     * @param idempotencyKey the caller's {@code Idempotency-Key}, or null for a new order every time
+     */
+    public Created create(UserId user, String productId, String currency, String idempotencyKey) {
         Product product = catalog.require(productId);
+        dev.prepaid.domain.payment.Money amount = product.priceFor(currency);
+        if (!amount.currency().equals(product.price().currency()) && !provider.multiCurrency()) {
+            throw new ValidationException("unsupported_currency", "the " + provider.name()
+                    + " checkout sells product " + product.id() + " in " + product.price().currency().toUpperCase(java.util.Locale.ROOT)
+                    + " only");
+        }
         if (idempotencyKey != null) {
             new dev.prepaid.domain.IdempotencyKey(idempotencyKey);
         }
         OrderId orderId = idempotencyKey == null ? OrderId.random() : OrderId.forKey(user, idempotencyKey);
         Order existing = idempotencyKey == null ? null : orders.find(orderId).orElse(null);
         if (existing != null) {
-            if (!existing.productId().equals(product.id())) {
+            if (!existing.productId().equals(product.id())
+                    || (currency != null && !existing.amount().currency().equals(amount.currency()))) {
                 throw new dev.prepaid.domain.IdempotencyKeyReusedException(orderId.value());
             }
             return new Created(existing.checkoutId() != null ? existing : openCheckout(existing, product), true);
@@ -76,7 +92,7 @@ public final class OrderService {
             throw new RateLimitedException("at most " + ORDERS_PER_MINUTE + " orders a minute", retryAfter);
         }
         Instant now = clock.instant();
-        Order order = Order.pending(orderId, user, product, provider.name(), now);
+        Order order = Order.pending(orderId, user, product, amount, provider.name(), now);
         if (!orders.create(order)) {
             // A concurrent request with the same key won the put: continue with its order.
             order = orders.find(orderId).orElseThrow();

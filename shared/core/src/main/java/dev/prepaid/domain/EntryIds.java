@@ -75,4 +75,32 @@ public final class EntryIds {
     public static boolean isUsage(String entryId) {
         return entryId != null && entryId.startsWith("usage#");
     }
+
+    /**
+     * A hold's id: {@code hold_} and the first 22 base64url characters of SHA-256({@code hold#<key>}) (132 bits).
+     * A pure function of the key, safe in a URL path (keys may hold {@code /} or {@code ?}), and short: it is
+     * repeated in the hold's keys and in its capture's entry id.
+     */
+    public static String hold(IdempotencyKey key) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("hold#" + key.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "hold_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code value} has the shape of a hold id (what the capture and release routes accept). */
+    public static boolean isHoldId(String value) {
+        return value != null && value.matches("hold_[A-Za-z0-9_-]{22}");
+    }
+
+    /**
+     * The usage entry a hold's capture posts: {@code usage#<holdId>#capture}. A key has no {@code #}, so no
+     * deduct ({@code usage#<key>}) can name it; it is a usage entry, refundable like a deduct.
+     */
+    public static String holdCapture(String holdId) {
+        return "usage#" + holdId + "#capture";
+    }
 }

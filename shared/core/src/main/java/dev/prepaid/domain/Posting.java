@@ -52,8 +52,27 @@ public record Posting(
 
     /** The entry this posting writes on top of {@code before}. */
     public LedgerEntry entryAfter(Balance before) {
-        Credits applied = rule.effectiveAmount(before.credits(), amount);
+        Credits applied;
+        if (rule == BalanceRule.REQUIRE_FUNDS) {
+            // Active holds are reserved: a debit may use the balance minus what stays held after this posting.
+            Credits reserved = before.held().minus(releasedHeld());
+            rule.effectiveAmount(before.credits().minus(reserved), amount);
+            applied = amount;
+        } else {
+            applied = rule.effectiveAmount(before.credits(), amount);
+        }
         return new LedgerEntry(entryId, userId, type, applied, before.credits().plus(applied),
                 before.sequence() + 1, idempotencyKey, description, operation, metadata, at, fingerprint);
+    }
+
+    /** What this posting takes off the user's {@code held}: the amounts of the holds it settles. */
+    public Credits releasedHeld() {
+        Credits released = Credits.ZERO;
+        for (PostingEffect effect : effects) {
+            if (effect instanceof PostingEffect.SettleHold settle) {
+                released = released.plus(settle.hold().amount());
+            }
+        }
+        return released;
     }
 }

@@ -30,4 +30,12 @@ public sealed interface PostingEffect {
     /** The user's current plan, shown with the balance. */
     record SetPlan(String productId) implements PostingEffect {
     }
+
+    /**
+     * A hold leaves {@code ACTIVE} for {@code to} with this posting (a capture): the hold item moves under
+     * {@code status = active AND expiresAt > at}, and the user's {@code held} drops by the hold's amount, in the
+     * posting's transaction. A hold that is no longer active (or has expired) cancels the whole posting.
+     */
+    record SettleHold(Hold hold, HoldStatus to, Credits captured, Instant at) implements PostingEffect {
+    }
 }

@@ -3,9 +3,8 @@ package dev.prepaid.wiring;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
-import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.DeadLetterQueue;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -19,8 +18,7 @@ public final class AdminWiring {
     private AdminWiring() {
     }
 
-    public static Services services(Env given) {
-        Env env = ProviderSecrets.overlay(given);
+    public static Services services(Env env) {
         String table = env.required("TABLE_NAME");
         DynamoDbClient dynamo = AwsClients.dynamo(env);
         SqsClient sqs = AwsClients.sqs(env);

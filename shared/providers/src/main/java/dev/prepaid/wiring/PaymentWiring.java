@@ -8,7 +8,9 @@ import dev.prepaid.adapter.out.dynamodb.DynamoRateLimiter;
 import dev.prepaid.adapter.out.dynamodb.DynamoWebhookInbox;
 import dev.prepaid.adapter.out.provider.CheckoutLifetimeConfig;
 import dev.prepaid.adapter.out.provider.ProviderSecrets;
+import dev.prepaid.adapter.out.provider.SecretBackedProvider;
 import dev.prepaid.adapter.out.provider.creem.CreemPaymentProvider;
+import dev.prepaid.adapter.out.secrets.CachedSecret;
 import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
 import dev.prepaid.adapter.out.provider.stripe.StripePaymentProvider;
 import dev.prepaid.adapter.out.sqs.SqsEventQueue;
@@ -51,15 +53,19 @@ public final class PaymentWiring {
     private final Map<String, PaymentProvider> providers;
     private final PaymentProvider active;
 
-    /** Everything from {@code env} (secrets overlaid from Secrets Manager when configured). */
-    public static PaymentWiring fromEnv(Env given) {
-        Env env = ProviderSecrets.overlay(given);
+    /**
+     * Everything from {@code env}; the provider keys from the environment, or, when {@code PROVIDER_SECRETS_ARN}
+     * is set, from Secrets Manager on first use (see {@link ProviderSecrets}).
+     */
+    public static PaymentWiring fromEnv(Env env) {
         DynamoDbClient dynamo = AwsClients.dynamo(env);
         return new PaymentWiring(env, Clock.systemUTC(), dynamo, () -> AwsClients.sqs(env), null);
     }
 
     /**
-     * @param providers the providers to use, or null to build the configured ones from {@code env}
+     * @param providers the providers to use, or null to build the configured ones from {@code env}: at once from
+     *                  the keys in it, or, when {@code PROVIDER_SECRETS_ARN} is set, each on its first use from
+     *                  the secret (nothing is read here, so nothing secret goes into a SnapStart snapshot)
      */
     public PaymentWiring(Env env, Clock clock, DynamoDbClient dynamo, Supplier<SqsClient> sqs,
                          Map<String, PaymentProvider> providers) {
@@ -68,10 +74,11 @@ public final class PaymentWiring {
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.table = env.required("TABLE_NAME");
-        String catalogText = env.optional("PRODUCT_CATALOG", null);
-        this.catalog = catalogText == null ? ProductCatalog.defaults() : ProductCatalog.parse(catalogText);
+        this.catalog = dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products();
         this.checkoutLifetime = CheckoutLifetimeConfig.fromEnv(env);
-        this.providers = providers != null ? Map.copyOf(providers) : configuredProviders(env, catalog, dynamo, table);
+        this.providers = providers != null ? Map.copyOf(providers)
+                : ProviderSecrets.cached(env).map(secret -> secretBackedProviders(env, secret, catalog, dynamo, table))
+                        .orElseGet(() -> configuredProviders(env, catalog, dynamo, table));
         String activeName = env.required("PAYMENT_PROVIDER").toLowerCase(Locale.ROOT);
         this.active = this.providers.get(activeName);
         if (active == null) {
@@ -96,6 +103,28 @@ public final class PaymentWiring {
         if (activeName.equals("mock") || env.optional("MOCK_WEBHOOK_SECRET", null) != null) {
             result.put("mock", MockPaymentProvider.fromEnv(env, catalog, dynamo, table));
         }
+        return result;
+    }
+
+    /**
+     * With the keys in Secrets Manager: every provider, each built on its first use from the environment with the
+     * secret laid over it, and again when the secret changes. The active one must have its keys; another is
+     * configured when its key is in the secret (in-flight migrations), and refused with provider_not_configured
+     * when it is not.
+     */
+    static Map<String, PaymentProvider> secretBackedProviders(Env env, CachedSecret secret, ProductCatalog catalog,
+                                                              DynamoDbClient dynamo, String table) {
+        String activeName = env.required("PAYMENT_PROVIDER").toLowerCase(Locale.ROOT);
+        if (!PROVIDERS.contains(activeName)) {
+            throw new IllegalStateException("PAYMENT_PROVIDER must be one of " + PROVIDERS + ", not " + activeName);
+        }
+        Map<String, PaymentProvider> result = new LinkedHashMap<>();
+        result.put("stripe", new SecretBackedProvider("stripe", "STRIPE_SECRET_KEY", activeName.equals("stripe"), env,
+                secret, e -> StripePaymentProvider.fromEnv(e, catalog)));
+        result.put("creem", new SecretBackedProvider("creem", "CREEM_API_KEY", activeName.equals("creem"), env,
+                secret, e -> CreemPaymentProvider.fromEnv(e, catalog)));
+        result.put("mock", new SecretBackedProvider("mock", "MOCK_WEBHOOK_SECRET", activeName.equals("mock"), env,
+                secret, e -> MockPaymentProvider.fromEnv(e, catalog, dynamo, table)));
         return result;
     }
 

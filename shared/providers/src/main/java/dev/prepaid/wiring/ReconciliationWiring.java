@@ -3,9 +3,8 @@ package dev.prepaid.wiring;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
-import dev.prepaid.adapter.out.provider.ProviderSecrets;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -16,8 +15,7 @@ public final class ReconciliationWiring {
     private ReconciliationWiring() {
     }
 
-    public static ReconciliationService services(Env given) {
-        Env env = ProviderSecrets.overlay(given);
+    public static ReconciliationService services(Env env) {
         String table = env.required("TABLE_NAME");
         String queueUrl = env.required("FULFILMENT_QUEUE_URL");
         String dlqUrl = env.required("FULFILMENT_DLQ_URL");

@@ -42,6 +42,8 @@ final class BadInputCorpus {
     static final String ADMIN = "admin:ops";
     static final String ONE_MIB = "a".repeat(1024 * 1024);
 
+    /** A well-formed hold id no hold has. */
+    static final String NO_HOLD = "hold_AAAAAAAAAAAAAAAAAAAAAA";
     private final List<Probe> probes = new ArrayList<>();
     private final Random random;
     private final String user;
@@ -71,6 +73,11 @@ final class BadInputCorpus {
                 valid("deductionId", deductionId, "reason", "failed", "amount", 1, "idempotencyKey", "bad-input-2"));
         jsonRoute("grant", "/api/credits/grant", SERVICE,
                 valid("userId", user, "amount", 1, "reason", "promo", "idempotencyKey", "bad-input-3"));
+        jsonRoute("hold", "/api/credits/holds", SERVICE,
+                valid("userId", user, "amount", 1, "idempotencyKey", "bad-input-4", "ttlSeconds", 60));
+        // no hold has this id: a well-formed capture or release is a 404, a malformed one a 400
+        jsonRoute("capture", "/api/credits/holds/" + NO_HOLD + "/capture", SERVICE, valid("amount", 1, "allowOver", true));
+        jsonRoute("release", "/api/credits/holds/" + NO_HOLD + "/release", SERVICE, valid());
         jsonRoute("create-order", "/api/payment/create-order", "user:" + user, valid("productId", "trial"));
         jsonRoute("subscription-cancel", "/api/payment/subscription/cancel", "user:" + user, valid("atPeriodEnd", true));
         // the user of the corpus has no subscription: a well-formed change is a 404 and a malformed one a 400
@@ -198,6 +205,26 @@ final class BadInputCorpus {
             add("grant", "amount:" + amount, "POST", "/api/credits/grant", "{\"userId\": \"" + user + "\", \"amount\": " + amount
                     + ", \"reason\": \"x\", \"idempotencyKey\": \"bad-amount\"}", SERVICE);
         }
+        for (String amount : always) {
+            add("hold", "amount:" + amount, "POST", "/api/credits/holds", "{\"userId\": \"" + user + "\", \"amount\": " + amount
+                    + ", \"idempotencyKey\": \"bad-hold-amount\"}", SERVICE);
+            if (!amount.equals("null")) { // a capture's amount is optional: null is the whole hold
+                add("capture", "amount:" + amount, "POST", "/api/credits/holds/" + NO_HOLD + "/capture",
+                        "{\"amount\": " + amount + "}", SERVICE);
+            }
+        }
+        for (String ttl : List.of("0", "-1", "1.5", "86401", "1e20", "\"60\"", "true", "[60]")) {
+            add("hold", "ttlSeconds:" + ttl, "POST", "/api/credits/holds", "{\"userId\": \"" + user
+                    + "\", \"amount\": 1, \"ttlSeconds\": " + ttl + ", \"idempotencyKey\": \"bad-hold-ttl\"}", SERVICE);
+        }
+        add("hold", "exceeds-balance", "POST", "/api/credits/holds", "{\"userId\": \"" + user
+                + "\", \"amount\": 999999999, \"idempotencyKey\": \"bad-hold-exceeds\"}", SERVICE);
+        add("hold", "operation-and-amount", "POST", "/api/credits/holds", "{\"userId\": \"" + user
+                + "\", \"operation\": \"image\", \"amount\": 3, \"idempotencyKey\": \"bad-hold-op\"}", SERVICE);
+        for (String id : List.of("x", "hold_", "hold_%2F..%2F", "hold_AAAAAAAAAAAAAAAAAAAAAAA", "usage%23x")) {
+            add("capture", "hold-id:" + id, "POST", "/api/credits/holds/" + id + "/capture", "{}", SERVICE);
+            add("release", "hold-id:" + id, "POST", "/api/credits/holds/" + id + "/release", "{}", SERVICE);
+        }
         for (String amount : List.of("-1", "-0.01", "-1000")) {
             add("deduct", "negative:" + amount, "POST", "/api/credits/deduct", "{\"userId\": \"" + user + "\", \"amount\": "
                     + amount + ", \"idempotencyKey\": \"bad-negative\"}", SERVICE);
@@ -289,6 +316,12 @@ final class BadInputCorpus {
         for (String product : List.of("", "platinum", "TRIAL", "trial\u0000", "../trial", "p".repeat(300), "trial ")) {
             add("create-order", "productId", "POST", "/api/payment/create-order", body("productId", product), "user:" + user);
         }
+        for (String currency : List.of("cny", "EURO", "", "u\u0000d", "c".repeat(300))) {
+            add("create-order", "currency", "POST", "/api/payment/create-order", body("productId", "trial", "currency", currency),
+                    "user:" + user);
+        }
+        add("create-order", "currency", "POST", "/api/payment/create-order", body("productId", "trial", "currency", 840),
+                "user:" + user);
         // (non-ASCII header values are left out: the JDK client turns them into '?', a valid key)
         for (String key : List.of("has space", "k".repeat(256), "a#b", "tab\tkey")) {
             add(new Probe("create-order", "idempotency-key-header", "POST", "/api/payment/create-order",

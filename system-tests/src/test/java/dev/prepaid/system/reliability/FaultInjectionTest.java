@@ -13,7 +13,7 @@ import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.provider.mock.MockCheckout;
 import dev.prepaid.application.CreditService;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.domain.UserId;
 import dev.prepaid.domain.payment.OrderId;
 import dev.prepaid.domain.pricing.PricingCatalog;

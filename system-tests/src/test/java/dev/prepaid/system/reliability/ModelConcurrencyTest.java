@@ -87,6 +87,11 @@ class ModelConcurrencyTest {
         final List<Payment> paymentList = Collections.synchronizedList(new ArrayList<>());
         final List<Delivery> heldBack = Collections.synchronizedList(new ArrayList<>());
         final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+        /** Holds the API acknowledged: id -> user, amount; and how each ended (captured, released, expired). */
+        final Map<String, Effect> holds = new ConcurrentHashMap<>();
+        final Map<String, String> holdEnds = new ConcurrentHashMap<>();
+        /** Short-lived holds left for another worker to finish, usually after they expired. */
+        final List<String> idleHolds = Collections.synchronizedList(new ArrayList<>());
         /** Requests sent to the API: the run's operations. */
         final AtomicLong requests = new AtomicLong();
         final Violations violations = new Violations();
@@ -250,7 +255,8 @@ class ModelConcurrencyTest {
         assertEquals(0, world.violations.count(), world.violations.summary());
         assertTrue(world.requests.get() >= operations, "operations: " + world.requests.get());
         assertTrue(world.counter("op.deduct") > 0 && world.counter("op.purchase") > 0 && world.counter("op.renewal") > 0
-                && world.counter("op.clawback") > 0 && world.counter("op.refund") > 0 && world.counter("op.grant") > 0,
+                && world.counter("op.clawback") > 0 && world.counter("op.refund") > 0 && world.counter("op.grant") > 0
+                && world.counter("capture.200") > 0 && world.counter("op.hold") > 0,
                 "every kind of operation ran: " + world.counters);
     }
 
@@ -298,6 +304,45 @@ class ModelConcurrencyTest {
         long entriesRead = 0;
         Map<String, Long> clawedSeen = new HashMap<>();
         Map<String, Integer> byType = new TreeMap<>();
+        // Holds: what the balance shows held is the sum of the holds still active (none of them past its time:
+        // the short ones have expired by now, the long ones not), and a hold that ended ended once.
+        try {
+            Thread.sleep(1500); // the last 1 s holds are past their time
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Map<String, Long> stillHeld = new HashMap<>();
+        for (String user : users) {
+            stillHeld.put(user, 0L);
+        }
+        world.holds.forEach((id, hold) -> {
+            Http.Reply r = http.json("POST", "/api/credits/holds/" + id + "/release", SERVICE, "{}");
+            // releasing each open hold at the end: an expired one answers expired, a captured one 409
+            if (r.status() == 200 && "released".equals(r.json().path("status").asText())
+                    && !r.json().path("replayed").asBoolean()) {
+                stillHeld.merge(hold.user(), hold.amount(), Long::sum);
+                String first = world.holdEnds.get(id);
+                v.check(first == null, "hold " + id + " released at the end after it ended " + first);
+            } else if (r.status() == 200) {
+                String first = world.holdEnds.get(id);
+                String now = r.json().path("status").asText();
+                v.check(first == null || first.equals(now) || r.json().path("replayed").asBoolean() && first.equals(now),
+                        "hold " + id + " is " + now + " but ended " + first);
+            } else {
+                v.check(r.status() == 409 && "captured".equals(world.holdEnds.getOrDefault(id, "captured")),
+                        "hold " + id + " at the end: " + r.status() + " " + r.body() + " (ended " + world.holdEnds.get(id) + ")");
+            }
+        });
+        for (String user : users) {
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = system.dynamo().getItem(b -> b
+                    .tableName(system.table()).consistentRead(true).key(Map.of(
+                            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + user),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("BALANCE")))).item();
+            long held = item == null || !item.containsKey("held") ? 0 : Long.parseLong(item.get("held").n());
+            v.check(held == 0, user + ": held " + Ledger.credits(held) + " after every hold ended (released at the end: "
+                    + Ledger.credits(stillHeld.get(user)) + ")");
+        }
+        world.counters.put("holds.acknowledged", new AtomicLong(world.holds.size()));
         for (String user : users) {
             long balance = Ledger.balance(http, user);
             List<Ledger.Entry> entries = Ledger.read(http, user);
@@ -411,6 +456,7 @@ class ModelConcurrencyTest {
                         case "renewal" -> renewal(key, user);
                         case "clawback" -> clawback(key, user);
                         case "deliverHeldBack" -> deliverHeldBack(user);
+                        case "hold" -> hold(user, key);
                         default -> read(user);
                     }
                 } catch (RuntimeException e) {
@@ -453,8 +499,11 @@ class ModelConcurrencyTest {
             if (roll < 82) {
                 return "clawback";
             }
-            if (roll < 95) {
+            if (roll < 89) {
                 return "deliverHeldBack";
+            }
+            if (roll < 95) {
+                return "hold";
             }
             return "read";
         }
@@ -607,6 +656,154 @@ class ModelConcurrencyTest {
                 world.violations.check(Ledger.hundredths(answer.get("amount")) == amount, "grant " + key + " granted " + answer);
                 world.direct("adjustment#g-" + key, user, amount, answer.path("replayed").asBoolean(), false);
             }
+        }
+
+        // --- holds: reserve, then capture, release or let expire (a moving clock: real time, 1 s holds) ---
+
+        private void hold(String user, String key) {
+            world.count("op.hold");
+            // an idle short hold of another worker first: usually past its time by now
+            String idle = null;
+            synchronized (world.idleHolds) {
+                if (!world.idleHolds.isEmpty() && random.nextBoolean()) {
+                    idle = world.idleHolds.remove(random.nextInt(world.idleHolds.size()));
+                }
+            }
+            if (idle != null) {
+                finishHold(idle, random.nextBoolean());
+                return;
+            }
+            boolean shortLived = random.nextInt(3) == 0;
+            long amount = 1 + random.nextInt(2000);
+            ObjectNode body = Figures.object();
+            body.put("userId", user);
+            body.put("amount", new java.math.BigDecimal(Ledger.credits(amount)));
+            body.put("idempotencyKey", "h-" + key);
+            body.put("ttlSeconds", shortLived ? 1 : 600);
+            String json = body.toString();
+            Http.Reply reply = sendRetrying("/api/credits/holds", json);
+            if (random.nextInt(8) == 0) {
+                world.count("hold.resends");
+                Http.Reply again = sendRetrying("/api/credits/holds", json);
+                world.violations.check(again.status() == reply.status() || reply.status() == 402 || again.status() == 402,
+                        "hold " + key + " answered " + reply.status() + ", then " + again.status());
+                if (reply.status() == 200 && again.status() == 200) {
+                    world.violations.check(again.json().path("replayed").asBoolean()
+                            && again.json().path("holdId").equals(reply.json().path("holdId")), "hold " + key + " resent: " + again.body());
+                }
+            }
+            if (reply.status() == 402) {
+                world.count("hold.402");
+                world.violations.check("insufficient_credits".equals(reply.json().path("error").asText()), "hold 402: " + reply.body());
+                return;
+            }
+            if (reply.status() != 200) {
+                world.violations.add("hold " + key + " answered " + reply.status() + ": " + reply.body());
+                return;
+            }
+            world.count("hold.200");
+            String holdId = reply.json().path("holdId").asText();
+            world.violations.check(reply.json().path("available").decimalValue().signum() >= 0,
+                    "hold " + key + " left less than nothing available: " + reply.body());
+            world.holds.putIfAbsent(holdId, new Effect(user, amount));
+            if (shortLived) {
+                world.idleHolds.add(holdId);
+                return;
+            }
+            if (random.nextInt(10) == 0) {
+                // capture and release at once: exactly one wins
+                world.count("hold.races");
+                Future<Http.Reply> release = side.submit(() -> counted(() -> http.json("POST",
+                        "/api/credits/holds/" + holdId + "/release", SERVICE, "{}")));
+                finishHold(holdId, true);
+                try {
+                    onRelease(holdId, release.get(2, TimeUnit.MINUTES));
+                } catch (Exception e) {
+                    world.violations.add("release " + holdId + " failed: " + e);
+                }
+                return;
+            }
+            if (random.nextInt(5) == 0) {
+                return; // left active until the end: held must still show it
+            }
+            finishHold(holdId, random.nextInt(3) > 0);
+        }
+
+        private void finishHold(String holdId, boolean capture) {
+            if (!capture) {
+                onRelease(holdId, sendRetrying("/api/credits/holds/" + holdId + "/release", "{}"));
+                return;
+            }
+            Effect held = world.holds.get(holdId);
+            ObjectNode body = Figures.object();
+            long cost = held.amount();
+            int shape = random.nextInt(4);
+            if (shape == 0) {
+                cost = 1 + random.nextInt((int) held.amount()); // the actual cost, less than held
+                body.put("amount", new java.math.BigDecimal(Ledger.credits(cost)));
+            } else if (shape == 1) {
+                cost = held.amount() + 1 + random.nextInt(500); // more than held
+                body.put("amount", new java.math.BigDecimal(Ledger.credits(cost))).put("allowOver", true);
+            }
+            String json = body.toString();
+            Http.Reply reply = sendRetrying("/api/credits/holds/" + holdId + "/capture", json);
+            onCapture(holdId, held, cost, reply);
+            if (reply.status() == 200 && random.nextInt(4) == 0) {
+                world.count("capture.resends");
+                Http.Reply again = sendRetrying("/api/credits/holds/" + holdId + "/capture", json);
+                world.violations.check(again.status() == 200 && again.json().path("replayed").asBoolean(),
+                        "capture " + holdId + " resent: " + again.status() + " " + again.body());
+                onCapture(holdId, held, cost, again);
+            }
+        }
+
+        private void onCapture(String holdId, Effect held, long cost, Http.Reply reply) {
+            switch (reply.status()) {
+                case 200 -> {
+                    JsonNode answer = reply.json();
+                    world.count("capture.200");
+                    world.violations.check(Ledger.hundredths(answer.get("capturedAmount")) == cost,
+                            "capture " + holdId + " took " + answer.get("capturedAmount") + ", asked " + Ledger.credits(cost));
+                    world.violations.check(answer.path("balance").decimalValue().signum() >= 0,
+                            "capture " + holdId + " left a negative balance " + answer.path("balance"));
+                    ended(holdId, "captured");
+                    world.direct(answer.path("deductionId").asText(), held.user(), -cost,
+                            answer.path("replayed").asBoolean(), false);
+                }
+                case 402 -> world.count("capture.402"); // allowOver beyond what is available: the hold stays active
+                case 409 -> {
+                    String error = reply.json().path("error").asText();
+                    world.count("capture." + error);
+                    switch (error) {
+                        case "hold_expired" -> ended(holdId, "expired");
+                        case "hold_released" -> ended(holdId, "released");
+                        case "hold_captured" -> ended(holdId, "captured");
+                        default -> world.violations.add("capture " + holdId + ": " + reply.body());
+                    }
+                }
+                default -> world.violations.add("capture " + holdId + " answered " + reply.status() + ": " + reply.body());
+            }
+        }
+
+        private void onRelease(String holdId, Http.Reply reply) {
+            if (reply.status() == 200) {
+                String status = reply.json().path("status").asText();
+                world.count("release." + status);
+                world.violations.check(status.equals("released") || status.equals("expired"), "release " + holdId + ": " + reply.body());
+                ended(holdId, status);
+            } else if (reply.status() == 409) {
+                world.count("release.409");
+                world.violations.check("hold_captured".equals(reply.json().path("error").asText()), "release " + holdId + ": " + reply.body());
+                ended(holdId, "captured");
+            } else {
+                world.violations.add("release " + holdId + " answered " + reply.status() + ": " + reply.body());
+            }
+        }
+
+        /** A hold ends once: every answer about it must name the same end. */
+        private void ended(String holdId, String how) {
+            String first = world.holdEnds.putIfAbsent(holdId, how);
+            world.violations.check(first == null || first.equals(how), "hold " + holdId + " ended " + how + " after " + first);
         }
 
         private void read(String user) {

@@ -3,7 +3,7 @@ package dev.prepaid.system.reliability;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.PaymentProvider;
 import dev.prepaid.port.out.ReconciliationReport;
 import dev.prepaid.system.ReliabilityAccess;
@@ -43,6 +43,8 @@ final class Reconciler {
         violations.check(report.orphanEntries().isEmpty(), context + ": reconciliation found orphan entries " + report.orphanEntries());
         violations.check(report.pending().stuck() == 0, context + ": reconciliation left orders stuck " + report.pending().stuckOrderIds());
         violations.check(report.errors().isEmpty(), context + ": reconciliation could not check " + report.errors());
+        violations.check(report.holds().drifts().isEmpty(),
+                context + ": reconciliation found held unlike the active holds " + report.holds().drifts());
         violations.check(report.dlqDepth() == 0, context + ": the DLQ holds " + report.dlqDepth() + " message(s)");
     }
 }

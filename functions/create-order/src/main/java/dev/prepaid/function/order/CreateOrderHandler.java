@@ -77,12 +77,13 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse create(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "currency"));
         String key = request.header("idempotency-key");
         if (key != null && key.contains(",")) {
             throw ApiException.badRequest("invalid_idempotency_key", "send one Idempotency-Key header");
         }
-        OrderService.Created created = orders.create(user, body.requiredString("productId"), key);
+        OrderService.Created created = orders.create(user, body.requiredString("productId"),
+                body.optionalString("currency"), key);
         ObjectNode response = orderJson(created.order());
         response.put("replayed", created.replayed());
         return HttpResponses.json(201, response);

@@ -92,13 +92,20 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
             plan.put("name", product.name());
             plan.put("price", product.price().toMajor());
             plan.put("currency", product.price().currency());
+            ObjectNode prices = plan.putObject("prices");
+            product.prices().forEach(p -> prices.put(p.currency(), p.toMajor()));
             plan.put("credits", product.credits().toBigDecimal());
+            plan.put("bonusCredits", product.bonusCredits().toBigDecimal());
             plan.put("type", product.type().wireName());
             if (product.interval() == null) {
                 plan.putNull("interval");
             } else {
                 plan.put("interval", product.interval());
             }
+            ArrayNode features = plan.putArray("features");
+            product.features().forEach(features::add);
+            ArrayNode methods = plan.putArray("paymentMethods");
+            product.paymentMethods().forEach(methods::add);
         }
         return HttpResponses.json(200, body);
     }
@@ -170,6 +177,9 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
         ObjectNode body = Json.object();
         body.put("userId", user.value());
         body.put("balance", balance.credits().toBigDecimal());
+        // held: the user's active holds (credits reserved for work in progress); available = balance - held
+        body.put("held", balance.held().toBigDecimal());
+        body.put("available", balance.available().toBigDecimal());
         if (balance.updatedAt() == null) {
             body.putNull("updatedAt");
         } else {

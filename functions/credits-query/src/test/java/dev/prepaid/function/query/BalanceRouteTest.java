@@ -26,7 +26,7 @@ class BalanceRouteTest {
     void aUserWithNoLedgerHasZeroAndNoUpdatedAt() {
         QueryFixture.Reply reply = ok(handler, Events.request("GET", PATH).user("balance-nobody").build());
 
-        assertEquals("{\"userId\":\"balance-nobody\",\"balance\":0,\"updatedAt\":null}", reply.body());
+        assertEquals("{\"userId\":\"balance-nobody\",\"balance\":0,\"held\":0,\"available\":0,\"updatedAt\":null}", reply.body());
     }
 
     @Test
@@ -36,7 +36,7 @@ class BalanceRouteTest {
 
         QueryFixture.Reply reply = ok(handler, Events.request("GET", PATH).user("balance-a").build());
 
-        assertEquals("{\"userId\":\"balance-a\",\"balance\":979.5,\"updatedAt\":\"2026-03-02T11:30:00.250Z\"}",
+        assertEquals("{\"userId\":\"balance-a\",\"balance\":979.5,\"held\":0,\"available\":979.5,\"updatedAt\":\"2026-03-02T11:30:00.250Z\"}",
                 reply.body());
     }
 
@@ -53,7 +53,7 @@ class BalanceRouteTest {
         QueryFixture.Reply reply = ok(handler, Events.request("GET", PATH).user("balance-b").build());
 
         // 10.25 - 1.5 - 0.01 - 1.5 + 1.5
-        assertEquals(json("{\"userId\":\"balance-b\",\"balance\":8.74,\"updatedAt\":\"2026-03-01T00:04:00Z\"}"),
+        assertEquals(json("{\"userId\":\"balance-b\",\"balance\":8.74,\"held\":0,\"available\":8.74,\"updatedAt\":\"2026-03-01T00:04:00Z\"}"),
                 reply.json());
         assertEquals("8.74", reply.text("balance"));
     }
@@ -65,7 +65,7 @@ class BalanceRouteTest {
 
         QueryFixture.Reply reply = ok(handler, Events.request("GET", PATH).user("balance-c").build());
 
-        assertEquals("{\"userId\":\"balance-c\",\"balance\":-2.5,\"updatedAt\":\"2026-03-06T00:00:00Z\"}", reply.body());
+        assertEquals("{\"userId\":\"balance-c\",\"balance\":-2.5,\"held\":0,\"available\":-2.5,\"updatedAt\":\"2026-03-06T00:00:00Z\"}", reply.body());
     }
 
     @Test
@@ -76,7 +76,20 @@ class BalanceRouteTest {
 
         QueryFixture.Reply reply = ok(handler, Events.request("GET", PATH).user("balance-d").build());
 
-        assertEquals("{\"userId\":\"balance-d\",\"balance\":999999,\"updatedAt\":\"2026-03-05T00:00:02Z\"}",
+        assertEquals("{\"userId\":\"balance-d\",\"balance\":999999,\"held\":0,\"available\":999999,\"updatedAt\":\"2026-03-05T00:00:02Z\"}",
                 reply.body());
+    }
+
+    @Test
+    void heldAndAvailableShowActiveHoldsAndAHoldPastItsTimeCountsAsReleased() {
+        fixture.grant("balance-h", "bh-grant-1", "100", at("2026-03-31T23:00:00Z"));
+        fixture.hold("balance-h", "bh-hold-1", "20", 3600, at("2026-03-31T23:30:00Z")); // until 00:30, live at 00:00
+        fixture.hold("balance-h", "bh-hold-2", "5", 60, at("2026-03-31T23:40:00Z")); // expired at 23:41
+
+        QueryFixture.Reply reply = ok(handler, Events.request("GET", PATH).user("balance-h").build());
+
+        assertEquals("100", reply.text("balance"));
+        assertEquals("20", reply.text("held"));
+        assertEquals("80", reply.text("available"));
     }
 }

@@ -89,7 +89,7 @@ class EventFixturesTest {
     void balanceFixture() {
         QueryFixture.Reply reply = ok(handler, Events.load("credits-query/balance.json"));
 
-        assertEquals("{\"userId\":\"user-fixture-1\",\"balance\":95.75,\"updatedAt\":\"2026-01-20T08:00:00Z\"}",
+        assertEquals("{\"userId\":\"user-fixture-1\",\"balance\":95.75,\"held\":0,\"available\":95.75,\"updatedAt\":\"2026-01-20T08:00:00Z\"}",
                 reply.body());
     }
 

@@ -23,13 +23,38 @@ class PlansRouteTest {
         JsonNode plans = Json.MAPPER.readTree(response.getBody()).get("plans");
         assertEquals(3, plans.size());
         assertEquals(0, new java.math.BigDecimal("7.90").compareTo(plans.get(0).get("price").decimalValue()));
-        assertEquals("{\"id\":\"trial\",\"name\":\"Trial\",\"price\":7.9,\"currency\":\"usd\",\"credits\":100,\"type\":\"one_time\",\"interval\":null}",
-                plans.get(0).toString());
-        assertEquals("{\"id\":\"basic\",\"name\":\"Basic\",\"price\":19.9,\"currency\":\"usd\",\"credits\":300,\"type\":\"subscription\",\"interval\":\"month\"}",
-                plans.get(1).toString());
+        assertEquals("{\"id\":\"trial\",\"name\":\"Trial\",\"price\":7.9,\"currency\":\"usd\",\"prices\":{\"usd\":7.9},"
+                + "\"credits\":100,\"bonusCredits\":0,\"type\":\"one_time\",\"interval\":null,\"features\":[],"
+                + "\"paymentMethods\":[\"card\"]}", plans.get(0).toString());
+        assertEquals("{\"id\":\"basic\",\"name\":\"Basic\",\"price\":19.9,\"currency\":\"usd\",\"prices\":{\"usd\":19.9},"
+                + "\"credits\":300,\"bonusCredits\":0,\"type\":\"subscription\",\"interval\":\"month\",\"features\":[],"
+                + "\"paymentMethods\":[\"card\"]}", plans.get(1).toString());
         assertEquals("pro", plans.get(2).get("id").asText());
         assertEquals(0, new java.math.BigDecimal("49.90").compareTo(plans.get(2).get("price").decimalValue()));
         assertEquals(1500, plans.get(2).get("credits").asInt());
+    }
+
+    /** The catalog file the environment names: features, bonus, every currency and the payment methods. */
+    @Test
+    void theCatalogFileShowsFeaturesBonusCurrenciesAndMethods() throws Exception {
+        ProductCatalog catalog = dev.prepaid.wiring.CreditsQueryWiring.catalog(new dev.prepaid.adapter.config.Env(
+                java.util.Map.of("CATALOG", "smartspec")));
+        CreditsQueryHandler handler = new CreditsQueryHandler(null, Clock.systemUTC(), catalog);
+        JsonNode plans = Json.MAPPER.readTree(handler.handleRequest(Events.request("GET", "/api/credits/plans").build(),
+                new TestContext("credits-query")).getBody()).get("plans");
+        assertEquals(11, plans.size());
+        JsonNode pro = plans.get(1);
+        assertEquals("pro_monthly", pro.get("id").asText());
+        assertEquals("[\"All generation types\",\"Priority queue\",\"API access\"]", pro.get("features").toString());
+        JsonNode enterprisePack = plans.get(10);
+        assertEquals("enterprise", enterprisePack.get("id").asText());
+        assertEquals(750, enterprisePack.get("bonusCredits").asInt());
+        JsonNode personalink = Json.MAPPER.readTree(new CreditsQueryHandler(null, Clock.systemUTC(),
+                dev.prepaid.wiring.CreditsQueryWiring.catalog(new dev.prepaid.adapter.config.Env(java.util.Map.of("CATALOG", "personalink"))))
+                .handleRequest(Events.request("GET", "/api/credits/plans").build(), new TestContext("credits-query"))
+                .getBody()).get("plans").get(0);
+        assertEquals("{\"cny\":9.99,\"usd\":1.49}", personalink.get("prices").toString());
+        assertEquals("[\"card\",\"alipay\",\"wechat_pay\"]", personalink.get("paymentMethods").toString());
     }
 
     @Test

@@ -45,8 +45,15 @@ class PricesRouteTest {
     }
 
     @Test
-    void pricingCatalogFromTheEnvironmentReplacesTheDefaults() throws Exception {
-        Env env = new Env(Map.of("PRICING_CATALOG", "chat.base = 0.25\nchat.option.model.small = 1\nchat.option.model.large = 4\n"));
+    void pricingCatalogFromTheCatalogFileReplacesTheDefaults(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("chat.json");
+        java.nio.file.Files.writeString(file, """
+                {"version": 1, "name": "chat",
+                 "products": [{"id": "pack", "name": "Pack", "kind": "pack", "credits": 10, "prices": {"USD": 1}}],
+                 "operations": {"chat": {"base": 0.25, "options": {"model": {"small": 1, "large": 4}}}}}
+                """);
+        Env env = new Env(Map.of("CATALOG_FILE", file.toString()));
         JsonNode operations = prices(new CreditsQueryHandler(null, Clock.systemUTC(), ProductCatalog.defaults(),
                 dev.prepaid.wiring.CreditsQueryWiring.pricing(env))).get("operations");
         assertEquals(1, operations.size());

@@ -59,8 +59,15 @@ final class QueryFixture {
 
     /** The handler as the Lambda runtime would build it, reading this table, with "now" fixed. */
     CreditsQueryHandler handler(Instant now) {
-        return new CreditsQueryHandler(new CreditQueryService(new DynamoLedgerStore(client, table)),
-                Clock.fixed(now, ZoneOffset.UTC));
+        return new CreditsQueryHandler(new CreditQueryService(new DynamoLedgerStore(client, table),
+                Clock.fixed(now, ZoneOffset.UTC)), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    /** A hold of {@code amount} for {@code ttlSeconds}, created at {@code at} through the real write path. */
+    String hold(String user, String key, String amount, long ttlSeconds, Instant at) {
+        return writerAt(at).createHold(new dev.prepaid.port.in.CreateHoldCommand(new dev.prepaid.domain.UserId(user),
+                dev.prepaid.domain.Credits.parsePositive(new java.math.BigDecimal(amount), "amount"), null, null,
+                new dev.prepaid.domain.IdempotencyKey(key), ttlSeconds, null)).hold().holdId();
     }
 
     private CreditService writerAt(Instant at) {

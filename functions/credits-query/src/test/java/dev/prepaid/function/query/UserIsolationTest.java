@@ -56,11 +56,11 @@ class UserIsolationTest {
 
     @Test
     void balancesAreEachUsersOwn() {
-        assertEquals("{\"userId\":\"iso-user\",\"balance\":480.5,\"updatedAt\":\"2026-05-20T09:00:00Z\"}",
+        assertEquals("{\"userId\":\"iso-user\",\"balance\":480.5,\"held\":0,\"available\":480.5,\"updatedAt\":\"2026-05-20T09:00:00Z\"}",
                 ok(handler, Events.request("GET", "/api/credits/balance").user(A).build()).body());
-        assertEquals("{\"userId\":\"iso-user-b\",\"balance\":19,\"updatedAt\":\"2026-05-20T08:00:00Z\"}",
+        assertEquals("{\"userId\":\"iso-user-b\",\"balance\":19,\"held\":0,\"available\":19,\"updatedAt\":\"2026-05-20T08:00:00Z\"}",
                 ok(handler, get(B, "/api/credits/balance").build()).body());
-        assertEquals("{\"userId\":\"iso-use\",\"balance\":0,\"updatedAt\":null}",
+        assertEquals("{\"userId\":\"iso-use\",\"balance\":0,\"held\":0,\"available\":0,\"updatedAt\":null}",
                 ok(handler, get(NOBODY, "/api/credits/balance").build()).body());
     }
 

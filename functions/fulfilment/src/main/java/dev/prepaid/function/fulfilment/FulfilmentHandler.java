@@ -7,16 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
+import dev.prepaid.adapter.out.metrics.MetricsPublisher;
 import dev.prepaid.adapter.out.sqs.PaymentEventJson;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.PaymentNotCreditedException;
 import dev.prepaid.domain.payment.RetryLaterException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.in.http.Json;
 import java.time.Instant;
-import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -38,11 +35,8 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     static final int FOREIGN_AFTER_RECEIVES = 3;
     static final String FOREIGN_PAYMENT_IGNORED = "ForeignPaymentIgnored";
 
-    static final String NAMESPACE = "prepaid";
-    static final String SERVICE = "prepaid";
-
     private final FulfilmentService fulfilment;
-    private final Consumer<String> metricsOut;
+    private final MetricsPublisher metrics;
 
     public FulfilmentHandler() {
         this(FulfilmentWiring.services(Env.system()));
@@ -50,17 +44,17 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public FulfilmentHandler(Env env) {
-        this(FulfilmentWiring.services(env));
+        this(FulfilmentWiring.services(env), MetricsPublisher.fromEnvironment(env));
     }
 
     public FulfilmentHandler(FulfilmentService fulfilment) {
-        this(fulfilment, System.out::println);
+        this(fulfilment, MetricsPublisher.fromEnvironment(Env.system()));
     }
 
-    /** @param metricsOut where the EMF lines of rejected or ignored events go (stdout in Lambda) */
-    public FulfilmentHandler(FulfilmentService fulfilment, Consumer<String> metricsOut) {
+    /** @param metrics where the EMF lines of rejected or ignored events go (stdout in Lambda) */
+    public FulfilmentHandler(FulfilmentService fulfilment, MetricsPublisher metrics) {
         this.fulfilment = fulfilment;
-        this.metricsOut = metricsOut;
+        this.metrics = metrics;
     }
 
     @Override
@@ -87,26 +81,16 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
 
     private void count(String metric, PaymentEvent event) {
         try {
-            metricsOut.accept(emf(metric, event.provider(), Instant.now()));
+            emf(metrics, metric, event.provider(), Instant.now());
         } catch (RuntimeException e) {
             LOG.warn("could not write the {} metric: {}", metric, e.getClass().getSimpleName());
         }
     }
 
-    /** One event counted as a CloudWatch Embedded Metric Format line: namespace prepaid, dimension Service. */
-    static String emf(String metric, String provider, Instant at) {
-        ObjectNode root = Json.object();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", at.toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add("Service");
-        ArrayNode metrics = directive.putArray("Metrics");
-        metrics.addObject().put("Name", metric).put("Unit", "Count");
-        root.put("Service", SERVICE);
-        root.put("Provider", provider); // a property: searchable, not a dimension
-        root.put(metric, 1);
-        return Json.write(root);
+    /** One event counted as a CloudWatch Embedded Metric Format line (dimension Service). */
+    static void emf(MetricsPublisher metrics, String metric, String provider, Instant at) {
+        metrics.publish(at, line -> line.metric(metric, 1, MetricsPublisher.Unit.COUNT)
+                .property("Provider", provider)); // a property: searchable, not a dimension
     }
 
     private boolean handle(SQSEvent.SQSMessage message) {

@@ -49,7 +49,8 @@ final class FulfilmentFixture {
 
     FulfilmentHandler newHandler(ClawbackPolicy policy) {
         return new FulfilmentHandler(new FulfilmentService(new DynamoLedgerStore(dynamo, table),
-                new DynamoOrderStore(dynamo, table), catalog, policy, Clock.systemUTC()), metrics::add);
+                new DynamoOrderStore(dynamo, table), catalog, policy, Clock.systemUTC()),
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", metrics::add));
     }
 
     /** A pending order with a checkout, as create-order leaves it. */

@@ -3,20 +3,20 @@ package dev.prepaid.function.reconciliation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
+import dev.prepaid.adapter.out.metrics.MetricsPublisher;
+import dev.prepaid.adapter.out.metrics.MetricsPublisher.Unit;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.wiring.ReconciliationWiring;
-import dev.prepaid.application.ReconciliationService;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
@@ -24,7 +24,8 @@ import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
 /**
  * The scheduled reconciliation run (an EventBridge schedule; a manual invoke with an empty event does the
  * same). It logs the report as one JSON line and writes the run's metrics to stdout in CloudWatch Embedded
- * Metric Format, namespace {@code prepaid}, dimension {@code Service}: StuckOrders (pending orders still open past
+ * Metric Format ({@link MetricsPublisher}: Powertools metrics), namespace {@code POWERTOOLS_METRICS_NAMESPACE}
+ * ({@code prepaid}), dimension {@code Service}: StuckOrders (pending orders still open past
  * their checkout's lifetime and grace, or not checkable; open ones within it are only the AwaitingOrders
  * property), OrdersHealed, CreditDrift (open drift items: users whose balance disagrees with their ledger, until
  * it agrees again), PaymentSuccessRate (percent), MissingEntries (completed orders without their ledger entry),
@@ -34,29 +35,27 @@ import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
  */
 public final class ReconciliationHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReconciliationHandler.class);
-    static final String NAMESPACE = "prepaid";
-    static final String SERVICE = "prepaid";
 
     private final ReconciliationService service;
-    private final Consumer<String> metricsOut;
+    private final MetricsPublisher metrics;
     private final Clock clock;
 
     /** Lambda's entry point: the services from the one wiring place. */
     public ReconciliationHandler() {
-        this(ReconciliationWiring.services(Env.system()), System.out::println, Clock.systemUTC());
+        this(ReconciliationWiring.services(Env.system()), MetricsPublisher.fromEnvironment(Env.system()), Clock.systemUTC());
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public ReconciliationHandler(Env env) {
-        this(ReconciliationWiring.services(env), System.out::println, Clock.systemUTC());
+        this(ReconciliationWiring.services(env), MetricsPublisher.fromEnvironment(env), Clock.systemUTC());
     }
 
     /**
-     * @param metricsOut where the EMF line goes (stdout in Lambda: CloudWatch Logs extracts the metrics)
+     * @param metrics where the EMF line goes (stdout in Lambda: CloudWatch Logs extracts the metrics)
      */
-    public ReconciliationHandler(ReconciliationService service, Consumer<String> metricsOut, Clock clock) {
+    public ReconciliationHandler(ReconciliationService service, MetricsPublisher metrics, Clock clock) {
         this.service = service;
-        this.metricsOut = metricsOut;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -76,51 +75,38 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         ObjectNode json = ReconciliationReportJson.toJson(report);
         // one log line; the report is a JSON object inside it, not an escaped string
         LOG.info("reconciliation report", StructuredArguments.json("report", Json.write(json)));
-        metricsOut.accept(emf(report, clock.instant()));
+        emf(metrics, report, clock.instant());
         return summary(report);
     }
 
     /** The run's metrics as one CloudWatch Embedded Metric Format line. */
-    static String emf(ReconciliationReport report, Instant at) {
-        ObjectNode root = Json.object();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", at.toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add("Service");
-        ArrayNode metrics = directive.putArray("Metrics");
-        metric(metrics, "StuckOrders", "Count");
-        metric(metrics, "OrdersHealed", "Count");
-        metric(metrics, "CreditDrift", "Count");
-        metric(metrics, "PaymentSuccessRate", "Percent");
-        metric(metrics, "MissingEntries", "Count");
-        metric(metrics, "OrphanEntries", "Count");
-        metric(metrics, "ReconciliationErrors", "Count");
-        if (report.dlqDepth() >= 0) {
-            metric(metrics, "DlqDepth", "Count"); // an unreadable DLQ is no data, not a depth of -1
-        }
-        root.put("Service", SERVICE);
-        root.put("StuckOrders", report.pending().stuck());
-        root.put("OrdersHealed", report.pending().healed());
-        root.put("CreditDrift", report.openDrifts().size()); // open items: stays up until the data is fixed
-        root.put("PaymentSuccessRate", report.successRate().rate() * 100.0);
-        if (report.dlqDepth() >= 0) {
-            root.put("DlqDepth", report.dlqDepth());
-        }
-        root.put("MissingEntries", report.completed().missingEntries().size());
-        root.put("OrphanEntries", report.orphanEntries().size());
-        root.put("ReconciliationErrors", report.errors().size());
-        // properties (searchable in the log line, not metrics)
-        root.put("CreditDriftAbsoluteHundredths", report.drift().absoluteDriftHundredths());
-        root.put("PaymentSuccessRateBasis", report.successRate().basis());
-        root.put("UsersChecked", report.drift().usersChecked());
-        root.put("NewDrifts", report.drift().driftedUsers());
-        root.put("AwaitingOrders", report.pending().awaiting());
-        return Json.write(root);
+    static void emf(MetricsPublisher metrics, ReconciliationReport report, Instant at) {
+        metrics.publish(at, line -> {
+            line.metric("StuckOrders", report.pending().stuck(), Unit.COUNT)
+                    .metric("OrdersHealed", report.pending().healed(), Unit.COUNT)
+                    // open items: stays up until the data is fixed
+                    .metric("CreditDrift", report.openDrifts().size(), Unit.COUNT)
+                    .metric("PaymentSuccessRate", report.successRate().rate() * 100.0, Unit.PERCENT)
+                    .metric("MissingEntries", report.completed().missingEntries().size(), Unit.COUNT)
+                    .metric("OrphanEntries", report.orphanEntries().size(), Unit.COUNT)
+                    .metric("ReconciliationErrors", report.errors().size(), Unit.COUNT);
+            if (report.dlqDepth() >= 0) {
+                line.metric("DlqDepth", report.dlqDepth(), Unit.COUNT); // an unreadable DLQ is no data, not -1
+            }
+            // properties (searchable in the log line, not metrics)
+            line.property("CreditDriftAbsoluteHundredths", report.drift().absoluteDriftHundredths())
+                    .property("PaymentSuccessRateBasis", report.successRate().basis())
+                    .property("UsersChecked", report.drift().usersChecked())
+                    .property("NewDrifts", report.drift().driftedUsers())
+                    .property("AwaitingOrders", report.pending().awaiting());
+        });
     }
 
-    private static void metric(ArrayNode metrics, String name, String unit) {
-        metrics.addObject().put("Name", name).put("Unit", unit);
+    /** The run's EMF line as text (tests). */
+    static String emf(ReconciliationReport report, Instant at) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        emf(MetricsPublisher.writingTo(MetricsPublisher.DEFAULT_NAMESPACE, lines::add), report, at);
+        return String.join("\n", lines);
     }
 
     private static Map<String, Object> summary(ReconciliationReport report) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.time.Instant;
 import java.util.List;

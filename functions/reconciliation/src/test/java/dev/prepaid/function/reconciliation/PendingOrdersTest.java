@@ -3,7 +3,7 @@ package dev.prepaid.function.reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.domain.payment.CheckoutLifetime;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryType;

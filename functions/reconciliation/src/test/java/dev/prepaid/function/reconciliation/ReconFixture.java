@@ -6,7 +6,7 @@ import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.CreditService;
 import dev.prepaid.application.FulfilmentService;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryIds;
 import dev.prepaid.domain.IdempotencyKey;

@@ -57,7 +57,8 @@ class ReconciliationHandlerTest {
         fx.corruptBalance(drifted, -125, 0);
         fx.sqs.sendMessage(b -> b.queueUrl(fx.dlqUrl).messageBody("{}"));
         List<String> emf = new ArrayList<>();
-        ReconciliationHandler handler = new ReconciliationHandler(fx.service(), emf::add, Clock.systemUTC());
+        ReconciliationHandler handler = new ReconciliationHandler(fx.service(),
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", emf::add), Clock.systemUTC());
 
         Thread.sleep(3);
         Map<String, Object> result = handler.handleRequest(null, new TestContext("reconciliation"));
@@ -103,16 +104,37 @@ class ReconciliationHandlerTest {
         String user = ReconFixture.newUser();
         Order order = fx.stripeOrder(user, "trial", Duration.ofMinutes(15));
         fx.stripe.markPaid(order.checkoutId());
-        ReconciliationHandler handler = new ReconciliationHandler(new Env(env()));
+        Map<String, String> vars = env();
+        vars.put("POWERTOOLS_METRICS_NAMESPACE", "prepaid-handler-test");
+        ReconciliationHandler handler = new ReconciliationHandler(new Env(vars));
         ScheduledEvent scheduled = new ScheduledEvent().withId("evt-schedule-1").withSource("aws.events")
                 .withDetailType("Scheduled Event").withDetail(Map.of());
 
         String logs;
         Map<String, Object> first;
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         try (LogCapture capture = new LogCapture()) {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
             first = handler.handleRequest(scheduled, new TestContext("reconciliation"));
             logs = capture.text();
+        } finally {
+            System.setOut(stdout);
         }
+        // the EMF line goes to stdout (Powertools metrics), in the namespace the environment names
+        List<JsonNode> emfLines = new ArrayList<>();
+        for (String text : printed.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (text.contains("\"_aws\"")) {
+                emfLines.add(Json.MAPPER.readTree(text));
+            }
+        }
+        assertEquals(1, emfLines.size(), "one EMF line on stdout: " + printed);
+        JsonNode emf = emfLines.get(0);
+        assertEquals("prepaid-handler-test", emf.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText());
+        assertEquals("[[\"Service\"]]", emf.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions").toString());
+        assertEquals("prepaid", emf.path("Service").asText());
+        assertEquals(1, emf.path("OrdersHealed").asInt(), emf.toString());
+        assertEquals(0, emf.path("StuckOrders").asInt(), emf.toString());
         Map<String, Object> second = handler.handleRequest(new ScheduledEvent(), null);
 
         assertEquals(1, first.get("ordersHealed"));
@@ -138,7 +160,7 @@ class ReconciliationHandlerTest {
         Set<String> parts = new TreeSet<>();
         report.fieldNames().forEachRemaining(parts::add);
         assertEquals(new TreeSet<>(List.of("startedAt", "finishedAt", "pending", "completed", "orphanEntries", "drift",
-                "dlqDepth", "paymentSuccessRate", "errors", "openDrifts", "paymentMismatches")), parts);
+                "dlqDepth", "paymentSuccessRate", "errors", "openDrifts", "paymentMismatches", "holds")), parts);
         assertFalse(logs.contains(fx.vars.get("STRIPE_SECRET_KEY")), "no secret in the logs");
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
-import dev.prepaid.application.ReconciliationService;
+import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.ReconciliationCheckpoint;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.time.Instant;

@@ -36,8 +36,19 @@ public record Order(
     }
 
     public static Order pending(OrderId id, UserId user, Product product, String provider, Instant now) {
-        return new Order(id, user, product.id(), product.type(), provider, OrderStatus.PENDING, product.price(),
-                product.credits(), null, null, now, now);
+        return pending(id, user, product, product.price(), provider, now);
+    }
+
+    /**
+     * A pending order paying {@code amount} (one of the product's prices: the currency the buyer chose) for the
+     * product's credits plus its bonus, fixed now.
+     */
+    public static Order pending(OrderId id, UserId user, Product product, Money amount, String provider, Instant now) {
+        if (!product.prices().contains(amount)) {
+            throw new IllegalArgumentException("product " + product.id() + " is not sold for " + amount);
+        }
+        return new Order(id, user, product.id(), product.type(), provider, OrderStatus.PENDING, amount,
+                product.grantedCredits(), null, null, now, now);
     }
 
     public Order withCheckout(String checkoutId, String paymentUrl, Instant now) {

@@ -16,9 +16,10 @@ import java.util.Properties;
 import java.util.TreeSet;
 
 /**
- * What prepaid sells. One place: the defaults below (from the AIASMR SOP), replaced per environment by
- * {@code PRODUCT_CATALOG} in the same properties syntax. Provider-side ids are not here: they differ per
- * provider and environment and come from {@code STRIPE_PRICE_<PRODUCT>} / {@code CREEM_PRODUCT_<PRODUCT>}.
+ * What prepaid sells. Deployments read it from a catalog file ({@code catalog/<name>.json}, loaded by the
+ * adapter {@code CatalogFile} and built with {@link #of}); the properties syntax below remains as the
+ * built-in default (the same products as {@code catalog/aiasmr.json}, from the AIASMR SOP) and for tests.
+ * Provider-side ids are not here: they differ per provider and environment and the adapters keep them.
  */
 public final class ProductCatalog {
     /** The default catalog, in the syntax {@code PRODUCT_CATALOG} takes. */
@@ -47,9 +48,55 @@ public final class ProductCatalog {
             """;
 
     private final Map<String, Product> products;
+    /** productId -> "provider.environment" (stripe.test, creem.production) -> the provider's id. */
+    private final Map<String, Map<String, String>> providerIds;
 
     private ProductCatalog(Map<String, Product> products) {
+        this(products, Map.of());
+    }
+
+    private ProductCatalog(Map<String, Product> products, Map<String, Map<String, String>> providerIds) {
         this.products = Collections.unmodifiableMap(products);
+        Map<String, Map<String, String>> ids = new LinkedHashMap<>();
+        providerIds.forEach((product, byKey) -> ids.put(product, Map.copyOf(byKey)));
+        this.providerIds = Collections.unmodifiableMap(ids);
+    }
+
+    /**
+     * A catalog that also carries provider ids, as a catalog file does: {@code providerIds} maps a product id to
+     * {@code "<provider>.<environment>"} keys ({@code stripe.test}, {@code creem.production}) and their ids.
+     */
+    public static ProductCatalog of(java.util.List<Product> list, Map<String, Map<String, String>> providerIds) {
+        ProductCatalog plain = of(list);
+        for (String id : providerIds.keySet()) {
+            if (!plain.products.containsKey(id)) {
+                throw new IllegalArgumentException("provider ids for " + id + ", which is not in the catalog");
+            }
+        }
+        return new ProductCatalog(new LinkedHashMap<>(plain.products), providerIds);
+    }
+
+    /**
+     * The catalog's own id of a product at a provider for one payment environment ({@code local} uses the
+     * {@code test} ids), if the catalog carries one.
+     */
+    public Optional<String> providerId(String provider, String productId, String paymentEnv) {
+        String environment = "production".equals(paymentEnv) ? "production" : "test";
+        return Optional.ofNullable(providerIds.getOrDefault(productId, Map.of()).get(provider + "." + environment));
+    }
+
+    /** A catalog of these products, in this order (the order a pricing page shows); ids are unique. */
+    public static ProductCatalog of(java.util.List<Product> list) {
+        Map<String, Product> products = new LinkedHashMap<>();
+        for (Product product : list) {
+            if (products.put(product.id(), product) != null) {
+                throw new IllegalArgumentException("product " + product.id() + " appears twice in the catalog");
+            }
+        }
+        if (products.isEmpty()) {
+            throw new IllegalArgumentException("the product catalog is empty");
+        }
+        return new ProductCatalog(products);
     }
 
     public static ProductCatalog defaults() {

@@ -54,6 +54,16 @@ public final class PricingCatalog {
         return fromProperties(properties);
     }
 
+    /**
+     * A catalog from the keys and values of the properties syntax ({@code image.option.quality.hd = 1.5}): what a
+     * catalog file's structured operations are flattened to, so both forms share one set of rules.
+     */
+    public static PricingCatalog fromEntries(Map<String, String> entries) {
+        Properties properties = new Properties();
+        properties.putAll(entries);
+        return fromProperties(properties);
+    }
+
     private static PricingCatalog fromProperties(Properties properties) {
         Map<String, OperationPrice.Builder> builders = new TreeMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {

@@ -3,6 +3,8 @@ package dev.prepaid.port.out;
 import dev.prepaid.domain.Balance;
 import dev.prepaid.domain.EntryType;
 import dev.prepaid.domain.HistoryPage;
+import dev.prepaid.domain.Hold;
+import dev.prepaid.domain.HoldWrite;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.Posting;
 import dev.prepaid.domain.PostingResult;
@@ -63,4 +65,40 @@ public interface LedgerStore {
 
     /** A user's entries of one type created in {@code [from, to)}, oldest first, at most {@code max}. */
     List<LedgerEntry> entries(UserId userId, EntryType type, Instant from, Instant to, int max);
+
+    // --- holds (credits reserved for work in progress; see docs/data-model.md) ---------------------------------
+
+    /**
+     * Writes a new active hold and adds its amount to the user's {@code held}, in one transaction, when the
+     * balance minus what is already held covers it ({@code InsufficientCreditsException} otherwise). A hold with
+     * that id already stored is a replay ({@code IdempotencyKeyReusedException} when its fingerprint differs).
+     */
+    default HoldWrite createHold(Hold hold) {
+        throw new UnsupportedOperationException("this store keeps no holds");
+    }
+
+    /** The hold with that id, read consistently. */
+    default java.util.Optional<Hold> hold(String holdId) {
+        throw new UnsupportedOperationException("this store keeps no holds");
+    }
+
+    /**
+     * Ends an active hold without a posting: {@code RELEASED} (under {@code status = active}) or {@code EXPIRED}
+     * (under {@code status = active} and its expiry at or before {@code at}), and takes its amount off the user's
+     * {@code held} in the same transaction. Exactly once: a hold no longer active throws
+     * {@link dev.prepaid.domain.HoldMovedException} with the hold as stored.
+     */
+    default HoldWrite endHold(Hold hold, dev.prepaid.domain.HoldStatus to, Instant at) {
+        throw new UnsupportedOperationException("this store keeps no holds");
+    }
+
+    /** A user's active holds (expired or not), soonest expiry first, at most {@code max}. */
+    default List<Hold> activeHolds(UserId userId, int max) {
+        throw new UnsupportedOperationException("this store keeps no holds");
+    }
+
+    /** Active holds of any user whose expiry is at or before {@code now}, at most {@code max}: reconciliation's sweep. */
+    default List<Hold> dueHolds(Instant now, int max) {
+        throw new UnsupportedOperationException("this store keeps no holds");
+    }
 }

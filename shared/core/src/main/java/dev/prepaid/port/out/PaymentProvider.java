@@ -20,6 +20,15 @@ public interface PaymentProvider {
     String name();
 
     /**
+     * Whether a checkout can charge a product in any of its catalog currencies (Stripe: a price with
+     * {@code currency_options}, the session's {@code currency}); false when the provider sells each product in
+     * its primary currency only (Creem), so an order in another currency is refused before it is written.
+     */
+    default boolean multiCurrency() {
+        return true;
+    }
+
+    /**
      * Creates the hosted checkout for an order. The order id is the provider-side idempotency key, so a
      * retry after a timeout returns the same checkout instead of a second one.
      */

@@ -34,9 +34,36 @@ public record ReconciliationReport(
         SuccessRate successRate,
         List<RunError> errors,
         List<OpenDrift> openDrifts,
-        List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches) {
+        List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches,
+        Holds holds) {
+
+    /** A report without the holds check. */
+    public ReconciliationReport(Instant startedAt, Instant finishedAt, Pending pending, Completed completed,
+                                List<OrphanEntry> orphanEntries, Drift drift, int dlqDepth, SuccessRate successRate,
+                                List<RunError> errors, List<OpenDrift> openDrifts,
+                                List<dev.prepaid.domain.payment.PaymentMismatch> paymentMismatches) {
+        this(startedAt, finishedAt, pending, completed, orphanEntries, drift, dlqDepth, successRate, errors, openDrifts,
+                paymentMismatches, Holds.NONE);
+    }
+
+    /**
+     * The holds step: holds past their time this run expired (each exactly once: the hold's status condition), and
+     * the users whose balance {@code held} is not the sum of their active holds.
+     */
+    public record Holds(int expired, int usersChecked, List<HeldDrift> drifts) {
+        public static final Holds NONE = new Holds(0, 0, List.of());
+
+        public Holds {
+            drifts = List.copyOf(drifts);
+        }
+    }
+
+    /** {@code held} on the balance item against the sum of the user's active holds (hundredths). */
+    public record HeldDrift(String userId, long held, long activeHolds, int holds) {
+    }
 
     public ReconciliationReport {
+        holds = holds == null ? Holds.NONE : holds;
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(pending, "pending");
         Objects.requireNonNull(completed, "completed");

@@ -299,6 +299,19 @@ public final class FakeCreem implements AutoCloseable {
             ObjectNode checkout = checkouts.get(query.get("checkout_id"));
             return checkout == null ? notFound("checkout") : new Answer(200, checkout.deepCopy());
         }
+        if ("GET".equals(method) && "/v1/products".equals(path)) {
+            // Creem's product object: price in minor units, billing_type onetime | recurring (monthly here).
+            Product product = products.get(query.get("product_id"));
+            if (product == null) {
+                return notFound("product");
+            }
+            ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            node.put("id", product.id()).put("object", "product").put("name", product.name())
+                    .put("price", product.price()).put("currency", product.currency().toUpperCase(java.util.Locale.ROOT))
+                    .put("billing_type", product.subscription() ? "recurring" : "onetime")
+                    .put("billing_period", product.subscription() ? "every-month" : "once").put("status", "active");
+            return new Answer(200, node);
+        }
         if ("GET".equals(method) && "/v1/subscriptions".equals(path)) {
             ObjectNode subscription = subscriptions.get(query.get("subscription_id"));
             return subscription == null ? notFound("subscription") : new Answer(200, subscription.deepCopy());

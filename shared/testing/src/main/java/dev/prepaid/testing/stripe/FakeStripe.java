@@ -57,7 +57,19 @@ public final class FakeStripe implements AutoCloseable {
         }
     }
 
-    private record Price(long unitAmount, String currency) {
+    /** interval null: a one-time price; currencyOptions: the other currencies' unit amounts (currency_options). */
+    private record Price(long unitAmount, String currency, String interval, Map<String, Long> currencyOptions) {
+        Price(long unitAmount, String currency) {
+            this(unitAmount, currency, null, Map.of());
+        }
+
+        /** The unit amount in {@code wanted} (the session's currency parameter), or null when the price has none. */
+        Long amountIn(String wanted) {
+            if (wanted == null || wanted.equals(currency)) {
+                return unitAmount;
+            }
+            return currencyOptions.get(wanted);
+        }
     }
 
     private record Response(int status, String body, Map<String, String> headers) {
@@ -184,6 +196,17 @@ public final class FakeStripe implements AutoCloseable {
     /** Declares a price, so sessions for it carry amount_total and currency. Unknown prices are accepted with no amount. */
     public synchronized FakeStripe price(String priceId, long unitAmount, String currency) {
         prices.put(priceId, new Price(unitAmount, currency));
+        return this;
+    }
+
+    /**
+     * Declares a price as GET /v1/prices/{id} returns it: {@code interval} month or year makes it recurring (null:
+     * one-time); {@code currencyOptions} are its amounts in other currencies (Stripe's {@code currency_options},
+     * returned with {@code expand[]=currency_options}, and what a session with {@code currency} charges).
+     */
+    public synchronized FakeStripe price(String priceId, long unitAmount, String currency, String interval,
+                                         Map<String, Long> currencyOptions) {
+        prices.put(priceId, new Price(unitAmount, currency, interval, Map.copyOf(currencyOptions)));
         return this;
     }
 
@@ -463,6 +486,9 @@ public final class FakeStripe implements AutoCloseable {
                         break;
                 }
             }
+            if (resource.equals("prices") && parts.length == 4 && method.equals("GET")) {
+                return retrievePrice(parts[3], params);
+            }
             if (resource.equals("invoices") && parts.length == 3 && method.equals("GET")) {
                 return listInvoices(params);
             }
@@ -481,6 +507,38 @@ public final class FakeStripe implements AutoCloseable {
         }
         return error(404, "invalid_request_error", null,
                 "Unrecognized request URL (" + method + ": " + path + ").", null);
+    }
+
+    /** Stripe's price object (fixtures3.json's shape) for a declared price; 404 resource_missing otherwise. */
+    private Response retrievePrice(String priceId, Map<String, String> params) {
+        Price price = prices.get(priceId);
+        if (price == null) {
+            return missing("price", priceId);
+        }
+        ObjectNode node = StripeFixtures.object("price");
+        node.put("id", priceId);
+        node.put("currency", price.currency());
+        node.put("unit_amount", price.unitAmount());
+        node.put("unit_amount_decimal", Long.toString(price.unitAmount()));
+        node.remove("transform_quantity");
+        node.putNull("transform_quantity");
+        if (price.interval() == null) {
+            node.put("type", "one_time");
+            node.putNull("recurring");
+        } else {
+            node.put("type", "recurring");
+            ((ObjectNode) node.get("recurring")).put("interval", price.interval());
+        }
+        boolean expand = params.entrySet().stream()
+                .anyMatch(e -> e.getKey().startsWith("expand[") && e.getValue().equals("currency_options"));
+        if (expand) {
+            ObjectNode options = node.putObject("currency_options");
+            options.putObject(price.currency()).put("unit_amount", price.unitAmount())
+                    .put("unit_amount_decimal", Long.toString(price.unitAmount())).put("tax_behavior", "unspecified");
+            price.currencyOptions().forEach((currency, amount) -> options.putObject(currency).put("unit_amount", amount)
+                    .put("unit_amount_decimal", Long.toString(amount)).put("tax_behavior", "unspecified"));
+        }
+        return new Response(200, node);
     }
 
     private Response createSession(Map<String, String> params) {
@@ -545,10 +603,16 @@ public final class FakeStripe implements AutoCloseable {
         session.put("created", now);
         session.put("expires_at", expiresAt);
         Price price = prices.get(priceId);
+        String currency = params.get("currency");
+        if (price != null && price.amountIn(currency) == null) {
+            return error(400, "invalid_request_error", "parameter_invalid_string", "The price " + priceId
+                    + " has no currency option for " + currency + ".", "currency");
+        }
         if (price != null) {
-            session.put("amount_subtotal", price.unitAmount() * quantity);
-            session.put("amount_total", price.unitAmount() * quantity);
-            session.put("currency", price.currency());
+            long unit = price.amountIn(currency);
+            session.put("amount_subtotal", unit * quantity);
+            session.put("amount_total", unit * quantity);
+            session.put("currency", currency == null ? price.currency() : currency);
         } else {
             session.putNull("amount_subtotal");
             session.putNull("amount_total");

@@ -29,7 +29,7 @@ final class BalanceCache {
     /** Keeps the newest version seen; concurrent writers may report out of order. */
     synchronized void remember(Balance balance) {
         Balance known = entries.get(balance.userId());
-        if (known == null || known.sequence() < balance.sequence()) {
+        if (known == null || known.sequence() <= balance.sequence()) { // same version: a newer held total
             entries.put(balance.userId(), balance);
         }
     }

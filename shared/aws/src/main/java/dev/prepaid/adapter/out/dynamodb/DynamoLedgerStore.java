@@ -5,6 +5,11 @@ import static dev.prepaid.adapter.out.dynamodb.Attr.num;
 import static dev.prepaid.adapter.out.dynamodb.Attr.s;
 
 import dev.prepaid.domain.Balance;
+import dev.prepaid.domain.BalanceRule;
+import dev.prepaid.domain.Hold;
+import dev.prepaid.domain.HoldMovedException;
+import dev.prepaid.domain.HoldStatus;
+import dev.prepaid.domain.HoldWrite;
 import dev.prepaid.domain.ContentionException;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.EntryType;
@@ -145,7 +150,8 @@ public final class DynamoLedgerStore implements LedgerStore {
             }
             try {
                 dynamo.transactWriteItems(transaction(posting, state, entry));
-                cache.remember(new Balance(user, entry.balanceAfter(), entry.sequence(), entry.createdAt()));
+                cache.remember(new Balance(user, entry.balanceAfter(), entry.sequence(), entry.createdAt(),
+                        state.held().minus(posting.releasedHeld())));
                 return new PostingResult(entry, false);
             } catch (TransactionCanceledException cancelled) {
                 List<CancellationReason> reasons = cancelled.cancellationReasons();
@@ -154,6 +160,12 @@ public final class DynamoLedgerStore implements LedgerStore {
                     return replay(posting, first != null && !first.isEmpty()
                             ? EntryItems.fromItem(first)
                             : entry(posting.entryId()).orElseThrow(() -> cancelled));
+                }
+                int settle = settleIndex(posting);
+                if (settle >= 0 && isCode(reasons, settle, CCF)) {
+                    Map<String, AttributeValue> held = reasons.get(settle).item();
+                    throw new HoldMovedException(held != null && !held.isEmpty() ? HoldItems.fromItem(held)
+                            : hold(settleOf(posting).hold().holdId()).orElseThrow(() -> cancelled));
                 }
                 if (isCode(reasons, BALANCE, CCF)) {
                     state = EntryItems.balanceFromItem(user, reasons.get(BALANCE).item());
@@ -214,6 +226,20 @@ public final class DynamoLedgerStore implements LedgerStore {
         } else {
             condition = "attribute_not_exists(" + LedgerTable.PK + ")";
         }
+        Credits released = posting.releasedHeld();
+        if (released.isPositive()) {
+            // a capture: the hold's amount leaves held with it (the hold item's own condition makes it once)
+            names.put("#held", EntryItems.HELD);
+            values.put(":released", n(released.hundredths()));
+            update += ", #held = #held - :released";
+        }
+        if (posting.rule() == BalanceRule.REQUIRE_FUNDS && before.exists()) {
+            // balance - held >= amount, with the balance pinned by seq: held <= balance after (+ what this
+            // posting releases). No read of held is trusted; a hold taken meanwhile fails this and we look again.
+            names.put("#held", EntryItems.HELD);
+            values.put(":room", n(entry.balanceAfter().plus(released).hundredths()));
+            condition += " AND (attribute_not_exists(#held) OR #held <= :room)";
+        }
         List<TransactWriteItem> items = new ArrayList<>(3);
         items.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
@@ -233,6 +259,11 @@ public final class DynamoLedgerStore implements LedgerStore {
         posting.counter().ifPresent(counter -> items.add(TransactWriteItem.builder().update(counterUpdate(counter))
                 .build()));
         for (PostingEffect effect : posting.effects()) {
+            if (effect instanceof PostingEffect.SettleHold settle) {
+                items.add(TransactWriteItem.builder().update(settleHold(settle.hold(), settle.to(), settle.captured(),
+                        posting.entryId(), settle.at())).build());
+                continue;
+            }
             TransactWriteItem item = PaymentItems.effect(table, effect);
             if (item != null) {
                 items.add(item);
@@ -446,6 +477,282 @@ public final class DynamoLedgerStore implements LedgerStore {
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null && result.size() < max);
+        return result;
+    }
+
+    // --- holds ------------------------------------------------------------------------------------------------
+
+    /** Where the posting's hold update sits in its transaction (-1 when it settles no hold). */
+    private static int settleIndex(Posting posting) {
+        int index = posting.counter().isPresent() ? COUNTER + 1 : COUNTER;
+        for (PostingEffect effect : posting.effects()) {
+            if (effect instanceof PostingEffect.SettleHold) {
+                return index;
+            }
+            if (!(effect instanceof PostingEffect.SetPlan)) {
+                index++; // every effect but SetPlan (a balance attribute) is an item of its own
+            }
+        }
+        return -1;
+    }
+
+    private static PostingEffect.SettleHold settleOf(Posting posting) {
+        return posting.effects().stream().filter(PostingEffect.SettleHold.class::isInstance)
+                .map(PostingEffect.SettleHold.class::cast).findFirst().orElseThrow();
+    }
+
+    /**
+     * The hold item's one transition: {@code active} to {@code to}, under {@code status = active} (and for a
+     * capture, not yet expired; for an expiry, expired), leaving the GSI2 / GSI4 lists of active holds.
+     */
+    private Update settleHold(Hold hold, HoldStatus to, Credits captured, String entryId, Instant at) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#status", HoldItems.STATUS);
+        names.put("#amount", "amount");
+        names.put("#g2pk", LedgerTable.GSI2_PK);
+        names.put("#g2sk", LedgerTable.GSI2_SK);
+        names.put("#g4pk", LedgerTable.GSI4_PK);
+        names.put("#g4sk", LedgerTable.GSI4_SK);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":active", s(HoldStatus.ACTIVE.wireName()));
+        values.put(":to", s(to.wireName()));
+        values.put(":at", s(LedgerTable.timestamp(at)));
+        values.put(":amount", n(hold.amount().hundredths()));
+        String update = "SET #status = :to, settledAt = :at";
+        if (captured != null) {
+            values.put(":captured", n(captured.hundredths()));
+            values.put(":entry", s(entryId));
+            update += ", capturedAmount = :captured, entryId = :entry";
+        }
+        update += " REMOVE #g2pk, #g2sk, #g4pk, #g4sk";
+        // the amount is part of the condition: what leaves held is what the hold added
+        String condition = "#status = :active AND #amount = :amount";
+        if (to == HoldStatus.CAPTURED || to == HoldStatus.EXPIRED) {
+            names.put("#until", HoldItems.UNTIL);
+            values.put(":now", n(at.toEpochMilli()));
+            condition += to == HoldStatus.CAPTURED ? " AND #until > :now" : " AND #until <= :now";
+        }
+        return Update.builder().tableName(table).key(HoldItems.key(hold.holdId()))
+                .updateExpression(update).conditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    @Override
+    public HoldWrite createHold(Hold hold) {
+        ReentrantLock lock = userLocks[Math.floorMod(hold.userId().hashCode(), userLocks.length)];
+        try {
+            if (!lock.tryLock(MAX_RETRY_NANOS, TimeUnit.NANOSECONDS)) {
+                throw new ContentionException("the balance is busy; retry with the same idempotency key");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContentionException("interrupted while waiting for the balance");
+        }
+        try {
+            return createHoldLocked(hold);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private HoldWrite createHoldLocked(Hold hold) {
+        UserId user = hold.userId();
+        Balance state = cache.get(user);
+        boolean fresh = false;
+        boolean holdAbsent = false;
+        long deadline = System.nanoTime() + MAX_RETRY_NANOS;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && System.nanoTime() < deadline; attempt++) {
+            if (state == null) {
+                state = readBalance(user);
+                fresh = true;
+                holdAbsent = false;
+            }
+            if (state.available().isLessThan(hold.amount()) || !state.exists()) {
+                if (!fresh) {
+                    state = null;
+                    continue;
+                }
+                if (!holdAbsent) {
+                    Optional<Hold> existing = hold(hold.holdId());
+                    if (existing.isPresent()) {
+                        return replayHold(hold, existing.get());
+                    }
+                }
+                throw new InsufficientCreditsException(state.available(), hold.amount());
+            }
+            Map<String, String> names = new HashMap<>();
+            names.put("#seq", "seq");
+            names.put("#held", EntryItems.HELD);
+            names.put("#g4pk", LedgerTable.GSI4_PK);
+            names.put("#g4sk", LedgerTable.GSI4_SK);
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":seq", n(state.sequence()));
+            values.put(":zero", n(0));
+            values.put(":amount", n(hold.amount().hundredths()));
+            values.put(":room", n(state.credits().minus(hold.amount()).hundredths()));
+            values.put(":now", s(LedgerTable.timestamp(hold.createdAt())));
+            values.put(":changedPk", s(LedgerTable.changedPk(hold.createdAt(), user.value())));
+            values.put(":changedSk", s(LedgerTable.timestamp(hold.createdAt()) + "#" + user.value()));
+            Update balance = Update.builder().tableName(table).key(EntryItems.balanceKey(user))
+                    // heldAt: when held last moved (reconciliation lets the hold lists settle before comparing);
+                    // the balance enters this hour's changed bucket so reconciliation checks the user's holds
+                    .updateExpression("SET #held = if_not_exists(#held, :zero) + :amount, heldAt = :now, "
+                            + "#g4pk = :changedPk, #g4sk = :changedSk")
+                    .conditionExpression("#seq = :seq AND (attribute_not_exists(#held) OR #held <= :room)")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build();
+            Put put = Put.builder().tableName(table).item(HoldItems.toItem(hold))
+                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build();
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                        TransactWriteItem.builder().update(balance).build(),
+                        TransactWriteItem.builder().put(put).build()).build());
+                Balance after = state.withHeld(state.held().plus(hold.amount()));
+                cache.remember(after);
+                return new HoldWrite(hold, after, false);
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (isCode(reasons, 1, CCF)) {
+                    Map<String, AttributeValue> first = reasons.get(1).item();
+                    return replayHold(hold, first != null && !first.isEmpty() ? HoldItems.fromItem(first)
+                            : hold(hold.holdId()).orElseThrow(() -> cancelled));
+                }
+                if (isCode(reasons, BALANCE, CCF)) {
+                    state = EntryItems.balanceFromItem(user, reasons.get(BALANCE).item());
+                    cache.remember(state);
+                    fresh = true;
+                    holdAbsent = true;
+                    pause(attempt);
+                    continue;
+                }
+                if (reasons != null && reasons.stream().anyMatch(r -> CONFLICT.equals(r.code()))) {
+                    fresh = false;
+                    pause(attempt);
+                    continue;
+                }
+                throw cancelled;
+            }
+        }
+        throw new ContentionException("the balance is changing too fast; retry with the same idempotency key");
+    }
+
+    private static HoldWrite replayHold(Hold request, Hold first) {
+        if (!first.fingerprint().equals(request.fingerprint()) || !first.userId().equals(request.userId())) {
+            throw new IdempotencyKeyReusedException(first.holdId());
+        }
+        return new HoldWrite(first, null, true);
+    }
+
+    @Override
+    public Optional<Hold> hold(String holdId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(HoldItems.key(holdId))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(HoldItems.fromItem(item));
+    }
+
+    /**
+     * Release or expiry: the hold's transition and {@code held -= amount} in one transaction. The balance is
+     * not pinned by version (the balance does not move, no entry is written): the hold item's condition alone
+     * makes it once. One round trip.
+     */
+    @Override
+    public HoldWrite endHold(Hold hold, HoldStatus to, Instant at) {
+        if (to != HoldStatus.RELEASED && to != HoldStatus.EXPIRED) {
+            throw new IllegalArgumentException("a hold ends released or expired here, not " + to);
+        }
+        Map<String, String> names = new HashMap<>();
+        names.put("#held", EntryItems.HELD);
+        names.put("#g4pk", LedgerTable.GSI4_PK);
+        names.put("#g4sk", LedgerTable.GSI4_SK);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":amount", n(hold.amount().hundredths()));
+        values.put(":now", s(LedgerTable.timestamp(at)));
+        values.put(":changedPk", s(LedgerTable.changedPk(at, hold.userId().value())));
+        values.put(":changedSk", s(LedgerTable.timestamp(at) + "#" + hold.userId().value()));
+        Update balance = Update.builder().tableName(table).key(EntryItems.balanceKey(hold.userId()))
+                .updateExpression("SET #held = #held - :amount, heldAt = :now, #g4pk = :changedPk, #g4sk = :changedSk")
+                .conditionExpression("attribute_exists(#held)")
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                        TransactWriteItem.builder().update(settleHold(hold, to, null, null, at)).build(),
+                        TransactWriteItem.builder().update(balance).build()).build());
+                Balance known = cache.get(hold.userId());
+                if (known != null) { // held moved without a new version; never trusted, the conditions check
+                    cache.remember(known.withHeld(known.held().minus(hold.amount())));
+                }
+                return new HoldWrite(hold.settled(to, null, null, at), null, false);
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (isCode(reasons, 0, CCF)) {
+                    Map<String, AttributeValue> current = reasons.get(0).item();
+                    throw new HoldMovedException(current != null && !current.isEmpty() ? HoldItems.fromItem(current)
+                            : hold(hold.holdId()).orElseThrow(() -> cancelled));
+                }
+                if (reasons != null && reasons.stream().anyMatch(r -> CONFLICT.equals(r.code()))) {
+                    pause(attempt);
+                    continue;
+                }
+                throw cancelled;
+            }
+        }
+        throw new ContentionException("the hold is busy; retry");
+    }
+
+    @Override
+    public List<Hold> activeHolds(UserId userId, int max) {
+        List<Hold> result = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(LedgerTable.GSI2)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI2_PK))
+                    .expressionAttributeValues(Map.of(":pk", s(LedgerTable.holdsPk(userId.value()))))
+                    .limit(Math.min(1000, max - result.size()));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            response.items().forEach(item -> result.add(HoldItems.fromItem(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && result.size() < max);
+        // the index may lag a transition by a moment: keep only what it says is active
+        result.removeIf(h -> h.status() != HoldStatus.ACTIVE);
+        return result;
+    }
+
+    @Override
+    public List<Hold> dueHolds(Instant now, int max) {
+        List<Hold> result = new ArrayList<>();
+        // keys are "<expiry>#<holdId>"; '$' sorts right after '#', so "<now>$" bounds holds expiring at or before now
+        String bound = LedgerTable.timestamp(now) + "$";
+        for (int shard = 0; shard < LedgerTable.HELD_SHARDS && result.size() < max; shard++) {
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(LedgerTable.GSI4)
+                        .keyConditionExpression("#pk = :pk AND #sk < :bound")
+                        .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK))
+                        .expressionAttributeValues(Map.of(":pk", s(LedgerTable.heldPk(shard)), ":bound", s(bound)))
+                        .limit(Math.min(1000, max - result.size()));
+                if (start != null) {
+                    query.exclusiveStartKey(start);
+                }
+                QueryResponse response = dynamo.query(query.build());
+                response.items().forEach(item -> result.add(HoldItems.fromItem(item)));
+                start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                        ? response.lastEvaluatedKey() : null;
+            } while (start != null && result.size() < max);
+        }
+        result.removeIf(h -> !h.isDue(now));
         return result;
     }
 }

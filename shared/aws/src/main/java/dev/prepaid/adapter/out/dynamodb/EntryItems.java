@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Maps ledger entries and balances to items and back. */
 final class EntryItems {
+    /** The balance item's sum of active holds (N, hundredths); absent until the user's first hold. */
+    static final String HELD = "held";
+
     private EntryItems() {
     }
 
@@ -87,8 +90,10 @@ final class EntryItems {
             return Balance.empty(userId);
         }
         String updatedAt = str(item, "updatedAt");
-        return new Balance(userId, Credits.ofHundredths(num(item, "balance")), num(item, "seq"),
-                updatedAt == null ? null : Instant.parse(updatedAt));
+        return new Balance(userId, Credits.ofHundredths(item.containsKey("balance") ? num(item, "balance") : 0),
+                item.containsKey("seq") ? num(item, "seq") : 0,
+                updatedAt == null ? null : Instant.parse(updatedAt),
+                Credits.ofHundredths(item.containsKey(HELD) ? num(item, HELD) : 0));
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

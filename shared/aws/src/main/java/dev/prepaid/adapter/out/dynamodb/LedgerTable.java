@@ -60,6 +60,29 @@ public final class LedgerTable {
         return "COUNTER#" + counterId;
     }
 
+    static final String HOLD_SK = "HOLD";
+
+    /** A hold: its own partition, found by id (the capture and release routes know only the id). */
+    static String holdPk(String holdId) {
+        return "HOLD#" + holdId;
+    }
+
+    /** GSI2's partition of one user's active holds (a hold leaves it when it is captured, released or expired). */
+    static String holdsPk(String userId) {
+        return "USER#" + userId + "#HOLDS";
+    }
+
+    /** GSI4 shards for active holds by expiry: reconciliation walks them for holds past their time. */
+    public static final int HELD_SHARDS = 16;
+
+    static String heldPk(String holdId) {
+        return "HELD#" + Math.floorMod(holdId.hashCode(), HELD_SHARDS);
+    }
+
+    static String heldPk(int shard) {
+        return "HELD#" + shard;
+    }
+
     static String historyPk(String userId) {
         return "USER#" + userId + "#LEDGER";
     }

@@ -52,6 +52,14 @@ public final class ReconciliationReportJson {
         node.set("openDrifts", openDriftsJson(report.openDrifts()));
         node.put("dlqDepth", report.dlqDepth());
         node.set("paymentMismatches", mismatchesJson(report.paymentMismatches()));
+        ObjectNode holds = node.putObject("holds");
+        holds.put("expired", report.holds().expired());
+        holds.put("usersChecked", report.holds().usersChecked());
+        ArrayNode heldDrifts = holds.putArray("drifts");
+        for (ReconciliationReport.HeldDrift d : report.holds().drifts()) {
+            heldDrifts.addObject().put("userId", d.userId()).put("heldHundredths", d.held())
+                    .put("activeHoldsHundredths", d.activeHolds()).put("holds", d.holds());
+        }
 
         ReconciliationReport.SuccessRate rate = report.successRate();
         node.putObject("paymentSuccessRate").put("rate", rate.rate()).put("basis", rate.basis())
@@ -193,7 +201,12 @@ public final class ReconciliationReportJson {
                 str(m, "eventId"), str(m, "eventType"), str(m, "reason"), str(m, "orderId"), str(m, "ref"),
                 str(m, "userId"), money(m.get("expected")), money(m.get("got")), instant(m.path("at"))));
         return new ReconciliationReport(instant(node.path("startedAt")), instant(node.path("finishedAt")), pending,
-                completed, orphans, drift, node.path("dlqDepth").asInt(-1), rate, errors, open, mismatches);
+                completed, orphans, drift, node.path("dlqDepth").asInt(-1), rate, errors, open, mismatches,
+                new ReconciliationReport.Holds(node.path("holds").path("expired").asInt(),
+                        node.path("holds").path("usersChecked").asInt(),
+                        list(node.path("holds").path("drifts"), h -> new ReconciliationReport.HeldDrift(str(h, "userId"),
+                                h.path("heldHundredths").asLong(), h.path("activeHoldsHundredths").asLong(),
+                                h.path("holds").asInt()))));
     }
 
     /** The report with each list cut to {@code max} items (the counts stay exact). */

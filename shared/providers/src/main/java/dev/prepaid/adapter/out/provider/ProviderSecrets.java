@@ -1,63 +1,40 @@
 package dev.prepaid.adapter.out.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.config.Env;
-import dev.prepaid.adapter.in.http.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.function.Function;
+import dev.prepaid.adapter.out.secrets.CachedSecret;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * Provider secrets: from the environment locally; on AWS from one Secrets Manager secret (a JSON object
- * of variable names to values, e.g. {@code {"STRIPE_SECRET_KEY": "...", "STRIPE_WEBHOOK_SECRET": "..."}})
- * named by {@code PROVIDER_SECRETS_ARN}, read once at init and laid over the environment.
+ * Provider secrets: from the environment locally (the local runner, tests); on AWS from one Secrets Manager
+ * secret (a JSON object of variable names to values, e.g. {@code {"STRIPE_SECRET_KEY": "...",
+ * "STRIPE_WEBHOOK_SECRET": "..."}}) named by {@code PROVIDER_SECRETS_ARN}, read on first use, after a SnapStart
+ * restore, and again when older than {@code SECRETS_TTL_SECONDS} (default 300): a rotated key is in use within
+ * that time, with no redeploy ({@link CachedSecret}, {@link SecretBackedProvider}).
  */
 public final class ProviderSecrets {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderSecrets.class);
+    public static final String ARN_VARIABLE = "PROVIDER_SECRETS_ARN";
 
     private ProviderSecrets() {
     }
 
-    public static Env overlay(Env env) {
+    /** The cached secret when {@code PROVIDER_SECRETS_ARN} is set (nothing is read here), else empty. */
+    public static Optional<CachedSecret> cached(Env env) {
         String arn = env.optional("PROVIDER_SECRETS_ARN", null);
-        if (arn == null) {
-            return env;
+        if (arn == null || arn.isBlank()) {
+            return Optional.empty();
         }
-        try (SecretsManagerClient client = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(env.optional("AWS_REGION", "us-east-1")))
-                .build()) {
-            Env overlaid = overlay(env, arn, id -> client.getSecretValue(b -> b.secretId(id)).secretString());
-            // SECRETS_VERSION (template parameter SecretsVersion) exists to recycle the execution environments
-            // after a rotation: a changed value is a configuration change. The log says which one this instance read.
-            LOG.info("provider secrets read at start (SECRETS_VERSION {})", env.optional("SECRETS_VERSION", "unset"));
-            return overlaid;
-        }
-    }
-
-    /** Lays the secret's keys over {@code env}; the fetcher is the only part that talks to AWS. */
-    public static Env overlay(Env env, String secretId, Function<String, String> fetch) {
-        JsonNode secret;
-        try {
-            secret = Json.MAPPER.readTree(fetch.apply(secretId));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the provider secret is not JSON", e);
-        }
-        if (secret == null || !secret.isObject()) {
-            throw new IllegalStateException("the provider secret must be a JSON object of variable names to values");
-        }
-        Map<String, String> merged = new HashMap<>(env.asMap());
-        for (Iterator<Map.Entry<String, JsonNode>> it = secret.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            merged.put(field.getKey(), field.getValue().asText());
-        }
-        return new Env(merged);
+        Duration ttl = CachedSecret.ttlFrom(env.optional("SECRETS_TTL_SECONDS", null));
+        String region = env.optional("AWS_REGION", "us-east-1");
+        return Optional.of(new CachedSecret("provider secrets", new SecretsManagerSecretSource(
+                () -> SecretsManagerClient.builder()
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .region(Region.of(region))
+                        .build(), arn.trim()), ttl, Clock.systemUTC()));
     }
 
     /**
@@ -65,9 +42,6 @@ public final class ProviderSecrets {
      * eight characters or fewer show nothing (four would be half of it); null or blank shows {@code (none)}.
      */
     public static String mask(String secret) {
-        if (secret == null || secret.isBlank()) {
-            return "(none)";
-        }
-        return secret.length() <= 8 ? "****" : "****" + secret.substring(secret.length() - 4);
+        return CachedSecret.mask(secret);
     }
 }

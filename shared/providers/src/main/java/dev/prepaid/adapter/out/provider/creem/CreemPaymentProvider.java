@@ -119,8 +119,60 @@ public final class CreemPaymentProvider implements PaymentProvider {
         return NAME;
     }
 
+    /**
+     * Catalog check's view of Creem products ({@code GET /v1/products?product_id=}): price (minor units),
+     * currency, and billing period (every-month, every-year; once or onetime: a one-time product). Needs only
+     * CREEM_API_KEY (and PAYMENT_ENV / CREEM_API_BASE for the endpoint); a 404 is an unknown product.
+     */
+    public static dev.prepaid.adapter.out.provider.CatalogCheck.PriceLookup productLookup(Env env) {
+        String apiKey = env.required("CREEM_API_KEY");
+        boolean production = "production".equals(env.optional("PAYMENT_ENV", "").trim().toLowerCase(Locale.ROOT));
+        String base = env.optional("CREEM_API_BASE", (production ? PRODUCTION_API : TEST_API).toString()).trim()
+                .replaceAll("/+$", "");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        return productId -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/products?product_id=" + encode(productId)))
+                    .timeout(Duration.ofSeconds(10)).header("x-api-key", apiKey).header("accept", "application/json")
+                    .GET().build();
+            try {
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() == 404) {
+                    return java.util.Optional.empty();
+                }
+                if (response.statusCode() / 100 != 2) {
+                    throw new ProviderUnavailableException("Creem product lookup returned HTTP " + response.statusCode(), null);
+                }
+                JsonNode product = Json.MAPPER.readTree(response.body());
+                String period = product.path("billing_period").asText("once");
+                String interval = switch (period) {
+                    case "every-month" -> "month";
+                    case "every-year" -> "year";
+                    case "once", "onetime", "" -> null;
+                    default -> period;
+                };
+                if ("onetime".equals(product.path("billing_type").asText())) {
+                    interval = null;
+                }
+                String currency = product.path("currency").asText("").toLowerCase(Locale.ROOT);
+                return java.util.Optional.of(new dev.prepaid.adapter.out.provider.CatalogCheck.ProviderPrice(currency,
+                        interval, Map.of(currency, product.path("price").asLong(-1))));
+            } catch (IOException e) {
+                throw unavailable("Creem product lookup failed: " + e.getClass().getSimpleName(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable("Creem product lookup was interrupted", e);
+            }
+        };
+    }
+
     URI baseUrl() {
         return URI.create(baseUrl);
+    }
+
+    /** A Creem product has one price in one currency: orders pay the catalog's primary price. */
+    @Override
+    public boolean multiCurrency() {
+        return false;
     }
 
     @Override

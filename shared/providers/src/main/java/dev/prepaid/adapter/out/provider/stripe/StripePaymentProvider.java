@@ -139,6 +139,51 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         return new StripePaymentProvider(builder.build(), webhookSecret, prices, Clock.systemUTC(), lifetime);
     }
 
+    /**
+     * Catalog check's view of Stripe prices: {@code GET /v1/prices/{id}} with {@code expand[]=currency_options}
+     * through stripe-java. Needs only STRIPE_SECRET_KEY (and STRIPE_API_BASE for the fake); read-only, so a
+     * restricted key with read access to prices is enough. A 404 (resource_missing) is an unknown price.
+     */
+    public static dev.prepaid.adapter.out.provider.CatalogCheck.PriceLookup priceLookup(Env env) {
+        StripeClient.StripeClientBuilder builder = StripeClient.builder()
+                .setApiKey(env.required("STRIPE_SECRET_KEY").trim())
+                .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setReadTimeout(READ_TIMEOUT_MS)
+                .setMaxNetworkRetries(MAX_NETWORK_RETRIES);
+        String apiBase = env.optional("STRIPE_API_BASE", null);
+        if (apiBase != null) {
+            builder.setApiBase(apiBase.trim().replaceAll("/+$", ""));
+        }
+        StripeClient client = builder.build();
+        return priceId -> {
+            try {
+                com.stripe.model.Price price = client.v1().prices().retrieve(priceId,
+                        com.stripe.param.PriceRetrieveParams.builder().addExpand("currency_options").build());
+                Map<String, Long> amounts = new LinkedHashMap<>();
+                if (price.getUnitAmount() != null) {
+                    amounts.put(price.getCurrency(), price.getUnitAmount());
+                }
+                if (price.getCurrencyOptions() != null) {
+                    price.getCurrencyOptions().forEach((currency, option) -> {
+                        if (option.getUnitAmount() != null) {
+                            amounts.putIfAbsent(currency, option.getUnitAmount());
+                        }
+                    });
+                }
+                return java.util.Optional.of(new dev.prepaid.adapter.out.provider.CatalogCheck.ProviderPrice(
+                        price.getCurrency(), price.getRecurring() == null ? null : price.getRecurring().getInterval(),
+                        amounts));
+            } catch (InvalidRequestException e) {
+                if (Integer.valueOf(404).equals(e.getStatusCode())) {
+                    return java.util.Optional.empty();
+                }
+                throw unavailable("retrieve price " + priceId, e);
+            } catch (StripeException | RuntimeException e) {
+                throw unavailable("retrieve price " + priceId, e);
+            }
+        };
+    }
+
     private static String describeKey(String key, boolean live, boolean test) {
         String kind = live ? "is a live-mode key" : test ? "is a test-mode key" : "is not a Stripe secret or restricted key";
         return kind + " (" + ProviderSecrets.mask(key) + ")";
@@ -179,6 +224,11 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 // idempotency key (different ones would be Stripe's idempotency_error). Stripe itself expires the
                 // session then (checkout.session.expired), well before its 24-hour default.
                 .setExpiresAt(checkoutLifetime.expiresAt(order.createdAt()).getEpochSecond());
+        if (!order.amount().currency().equals(product.price().currency())) {
+            // Another of the catalog's currencies: the Stripe price carries it in currency_options, and the
+            // session charges it (catalog check verifies the amount there matches the catalog).
+            params.setCurrency(order.amount().currency());
+        }
         if (product.isSubscription()) {
             params.setSubscriptionData(SessionCreateParams.SubscriptionData.builder().putAllMetadata(metadata).build());
         } else {

@@ -36,7 +36,7 @@ class CreemFromEnvTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
 
-        assertEquals("missing required environment variable CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_LOCAL)"
+        assertEquals("missing provider id pro: providerIds.creem.test in the catalog file, or CREEM_PRODUCT_PRO_LOCAL or CREEM_PRODUCT_PRO"
                 + " (the Creem product id of every product in the catalog)", e.getMessage());
         assertFalse(e.getMessage().contains(KEY));
         assertFalse(e.getMessage().contains(SECRET));
@@ -51,8 +51,9 @@ class CreemFromEnvTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
-        assertEquals("missing required environment variables CREEM_PRODUCT_TRIAL (or CREEM_PRODUCT_TRIAL_LOCAL),"
-                + " CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_LOCAL) (the Creem product id of every product in the catalog)",
+        assertEquals("missing provider ids trial: providerIds.creem.test in the catalog file, or CREEM_PRODUCT_TRIAL_LOCAL or"
+                + " CREEM_PRODUCT_TRIAL; pro: providerIds.creem.test in the catalog file, or CREEM_PRODUCT_PRO_LOCAL or"
+                + " CREEM_PRODUCT_PRO (the Creem product id of every product in the catalog)",
                 e.getMessage());
     }
 
@@ -64,7 +65,7 @@ class CreemFromEnvTest {
         env.put("CREEM_PRODUCT_PRO_TEST", "prod_pro_test");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(env), catalog));
-        assertTrue(e.getMessage().contains("CREEM_PRODUCT_PRO (or CREEM_PRODUCT_PRO_PRODUCTION)"), e.getMessage());
+        assertTrue(e.getMessage().contains("pro: providerIds.creem.production in the catalog file, or CREEM_PRODUCT_PRO_PRODUCTION or CREEM_PRODUCT_PRO"), e.getMessage());
         env.put("CREEM_PRODUCT_PRO_PRODUCTION", "prod_pro_live");
         assertEquals("creem", CreemPaymentProvider.fromEnv(new Env(env), catalog).name());
     }
@@ -130,7 +131,7 @@ class CreemFromEnvTest {
                 """);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CreemPaymentProvider.fromEnv(new Env(complete()), custom));
-        assertEquals("missing required environment variable CREEM_PRODUCT_MEGA (or CREEM_PRODUCT_MEGA_LOCAL)"
+        assertEquals("missing provider id mega: providerIds.creem.test in the catalog file, or CREEM_PRODUCT_MEGA_LOCAL or CREEM_PRODUCT_MEGA"
                 + " (the Creem product id of every product in the catalog)", e.getMessage());
     }
 

@@ -98,7 +98,7 @@ class StripeConfigTest {
         env.remove("STRIPE_PRICE_TRIAL");
         env.put("STRIPE_PRICE_TRIAL_PRODUCTION", "price_trial_live_mode");
         IllegalStateException e = refused(env);
-        assertTrue(e.getMessage().contains("STRIPE_PRICE_TRIAL (or STRIPE_PRICE_TRIAL_TEST)"),
+        assertTrue(e.getMessage().contains("trial: providerIds.stripe.test in the catalog file, or STRIPE_PRICE_TRIAL_TEST or STRIPE_PRICE_TRIAL"),
                 "the live price does not serve PAYMENT_ENV=test: " + e.getMessage());
     }
 
