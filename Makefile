@@ -25,9 +25,12 @@ MODULE_FulfilmentFunction := fulfilment
 MODULE_ReconciliationFunction := reconciliation
 MODULE_AdminFunction := admin
 MODULE_NotFoundFunction := not-found
+MODULE_AppWebhooksFunction := app-webhooks
+MODULE_AutoTopupFunction := auto-topup
 
 FUNCTIONS := DeductCreditsFunction CreditsQueryFunction CreateOrderFunction CallbackFunction WebhookFunction \
-	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction
+	FulfilmentFunction ReconciliationFunction AdminFunction NotFoundFunction AppWebhooksFunction \
+	AutoTopupFunction
 
 .PHONY: help $(addprefix build-,$(FUNCTIONS))
 
@@ -70,3 +73,9 @@ build-AdminFunction:
 
 build-NotFoundFunction:
 	$(call build_module,$(MODULE_NotFoundFunction))
+
+build-AppWebhooksFunction:
+	$(call build_module,$(MODULE_AppWebhooksFunction))
+
+build-AutoTopupFunction:
+	$(call build_module,$(MODULE_AutoTopupFunction))

@@ -62,7 +62,8 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
                         "GET /api/payment/orders", "GET /api/payment/invoices", "GET /api/payment/payment-methods",
                         "GET /api/payment/config",
                         "GET /api/payment/subscription", "POST /api/payment/subscription/cancel",
-                        "POST /api/payment/subscription/change-plan", "POST /api/payment/billing-portal"),
+                        "POST /api/payment/subscription/change-plan", "POST /api/payment/billing-portal",
+                        "POST /api/payment/auto-topup", "GET /api/payment/auto-topup", "DELETE /api/payment/auto-topup"),
                 // the provider and the Stripe publishable key for a frontend: public by design
                 Set.of("GET /api/payment/config"), List.of()));
         functions.put("CallbackFunction", api("callback",
@@ -83,8 +84,16 @@ record ExpectedFunction(String module, String handler, Set<String> routes, Set<S
         functions.put("AdminFunction", api("admin",
                 "dev.prepaid.function.admin.AdminHandler::handleRequest",
                 Set.of("POST /api/admin/orders/{orderId}/reconcile", "GET /api/admin/reports/drift",
-                        "GET /api/admin/dlq", "POST /api/admin/dlq/redrive"),
+                        "GET /api/admin/dlq", "POST /api/admin/dlq/redrive", "POST /api/admin/webhook-endpoints",
+                        "GET /api/admin/webhook-endpoints", "DELETE /api/admin/webhook-endpoints/{endpointId}",
+                        "POST /api/admin/webhook-deliveries/{eventId}/redeliver"),
                 Set.of(), List.of(Caller.ADMIN_SCOPE)));
+        functions.put("AppWebhooksFunction", new ExpectedFunction("app-webhooks",
+                "dev.prepaid.function.appwebhooks.AppWebhooksHandler::handleRequest",
+                Set.of(), Set.of(), List.of(), "AppEventsQueue", null));
+        functions.put("AutoTopupFunction", new ExpectedFunction("auto-topup",
+                "dev.prepaid.function.autotopup.AutoTopupHandler::handleRequest",
+                Set.of(), Set.of(), List.of(), "AutoTopupQueue", null));
         functions.put("NotFoundFunction", api("not-found",
                 "dev.prepaid.function.notfound.NotFoundHandler::handleRequest",
                 // the API's catch-all: JSON 404 / 405 for whatever no other route takes; an unknown route needs no token

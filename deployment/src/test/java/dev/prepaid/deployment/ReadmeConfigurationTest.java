@@ -63,7 +63,7 @@ class ReadmeConfigurationTest {
     void aWrongFunctionListIsReported() {
         // the audit's finding: PAYMENT_PROVIDER is also on reconciliation and admin
         assertFailsOnReadme("PAYMENT_PROVIDER: README.md says [callback, create-order, webhook], template.yaml sets it on",
-                text -> text.replace("| `PAYMENT_PROVIDER` | create-order, callback, webhook, reconciliation, admin |",
+                text -> text.replace("| `PAYMENT_PROVIDER` | create-order, callback, webhook, reconciliation, admin, auto-topup |",
                         "| `PAYMENT_PROVIDER` | create-order, callback, webhook |"));
         assertFailsOnReadme("FULFILMENT_DLQ_URL: README.md says [admin, fulfilment, reconciliation]",
                 text -> text.replace("| `FULFILMENT_DLQ_URL` | reconciliation, admin |",
@@ -71,7 +71,7 @@ class ReadmeConfigurationTest {
         assertFailsOnReadme("in template.yaml but not in README.md's configuration table: [CANCEL_URL]",
                 text -> text.replaceAll("(?m)^\\| `CANCEL_URL` \\|.*\\n", ""));
         assertFailsOnReadme("STRIPE_SECRET_KEY: README.md says [callback, create-order, webhook]",
-                text -> text.replace("`MOCK_WEBHOOK_SECRET` | create-order, callback, webhook, reconciliation, admin |",
+                text -> text.replace("`MOCK_WEBHOOK_SECRET` | create-order, callback, webhook, reconciliation, admin, auto-topup |",
                         "`MOCK_WEBHOOK_SECRET` | create-order, callback, webhook |"));
         assertFailsOnReadme("not a function: 'everything'",
                 text -> text.replace("| `TABLE_NAME` | all |", "| `TABLE_NAME` | everything |"));

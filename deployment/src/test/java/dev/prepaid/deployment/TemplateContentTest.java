@@ -65,7 +65,9 @@ class TemplateContentTest {
      * APIs and the mock provider's loopback pages. On AWS they stay unset, so the real endpoints are used.
      */
     static final Set<String> LOCAL_OVERRIDE_ENV = Set.of("STRIPE_API_BASE", "CREEM_API_BASE", "MOCK_CHECKOUT_URL",
-            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT", "CATALOG_FILE");
+            "MOCK_WEBHOOK_URL", "SQS_ENDPOINT", "DYNAMODB_ENDPOINT", "CATALOG_FILE",
+            // the local runner lets a local app register http://localhost endpoints; deployed stacks take https only
+            "APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK");
     /**
      * The provider keys: from the environment locally; on AWS from the ProviderSecrets secret, which the code
      * lays over the environment on first use and every SECRETS_TTL_SECONDS (PROVIDER_SECRETS_ARN). Never plain in
@@ -96,7 +98,7 @@ class TemplateContentTest {
      * admin, which re-check orders with their provider. Their poms must say the same.
      */
     static final Set<String> PROVIDER_FUNCTIONS = Set.of("CreateOrderFunction", "CallbackFunction", "WebhookFunction",
-            "ReconciliationFunction", "AdminFunction");
+            "ReconciliationFunction", "AdminFunction", "AutoTopupFunction");
 
     /** env.required("X") / env.optional("X", ...), or a helper handed the environment and a name: url(env, "X", ...). */
     private static final Pattern ENV_READ = Pattern.compile(
@@ -766,9 +768,14 @@ class TemplateContentTest {
     @Test
     void eachFunctionGetsOnlyTheDynamoDbActionsItUses() {
         Map<String, Map<String, Set<JsonNode>>> expected = new LinkedHashMap<>();
-        expected.put("DeductCreditsFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), false));
+        // Query on gsi2 only: a user's active holds (the lazy expiry of a write); no other index
+        Map<String, Set<JsonNode>> deduct = new TreeMap<>(dynamo(List.of("GetItem", "PutItem", "UpdateItem",
+                "ConditionCheckItem"), false));
+        deduct.put("dynamodb:Query", Set.of(fn("Fn::Sub", "${LedgerTable.Arn}/index/gsi2")));
+        expected.put("DeductCreditsFunction", deduct);
         expected.put("CreditsQueryFunction", dynamo(List.of("GetItem"), true));
-        expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem"), true));
+        // DeleteItem: the auto top-up opt-out (AUTOTOPUP# only)
+        expected.put("CreateOrderFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), true));
         expected.put("CallbackFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
         expected.put("WebhookFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem"), false));
         expected.put("FulfilmentFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
@@ -776,7 +783,15 @@ class TemplateContentTest {
         // item is deleted: DynamoReconciliationStore.resolveDrift); work lists on the indexes
         expected.put("ReconciliationFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem",
                 "DeleteItem"), true));
-        expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"), true));
+        // DeleteItem: an app webhook endpoint (APPHOOK# only)
+        expected.put("AdminFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem",
+                "DeleteItem"), true));
+        // an outbox event with its deliveries and the endpoints (Query of the table, no index); delivery records
+        Map<String, Set<JsonNode>> appWebhooks = new TreeMap<>(dynamo(List.of("UpdateItem"), false));
+        appWebhooks.put("dynamodb:Query", Set.of(TABLE));
+        expected.put("AppWebhooksFunction", appWebhooks);
+        // the settings' compare-and-set, the attempt's order, the failure events' outbox items
+        expected.put("AutoTopupFunction", dynamo(List.of("GetItem", "PutItem", "UpdateItem"), false));
         expected.put("NotFoundFunction", dynamo(List.of(), false)); // routing only
         assertEquals(ExpectedFunction.BY_LOGICAL_ID.keySet(), expected.keySet(), "an expectation for every function");
         expected.forEach(TemplateContentTest::assertDynamoAccess);
@@ -816,6 +831,9 @@ class TemplateContentTest {
     private static final JsonNode QUEUE = fn("Fn::GetAtt", List.of("FulfilmentQueue", "Arn"));
     private static final JsonNode DLQ = fn("Fn::GetAtt", List.of("FulfilmentDLQ", "Arn"));
     private static final JsonNode SECRET = ref("ProviderSecrets");
+    private static final JsonNode APP_EVENTS = fn("Fn::GetAtt", List.of("AppEventsQueue", "Arn"));
+    /** What every posting function holds: it announces the app events its postings wrote (docs/app-webhooks.md). */
+    private static final Grant ANNOUNCE = new Grant("sqs:SendMessage", "AppEventsQueue", APP_EVENTS);
 
     /** One IAM action on one resource (named for messages). */
     record Grant(String action, String resourceName, JsonNode resource) {
@@ -831,11 +849,21 @@ class TemplateContentTest {
      */
     static final Map<String, Set<Grant>> SQS_GRANTS = Map.of(
             "WebhookFunction", Set.of(new Grant("sqs:SendMessage", "FulfilmentQueue", QUEUE)),
-            "ReconciliationFunction", Set.of(new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ)),
+            "ReconciliationFunction", Set.of(new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ), ANNOUNCE),
             "AdminFunction", Set.of(new Grant("sqs:SendMessage", "FulfilmentQueue", QUEUE),
                     new Grant("sqs:ReceiveMessage", "FulfilmentDLQ", DLQ),
                     new Grant("sqs:DeleteMessage", "FulfilmentDLQ", DLQ),
-                    new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ)));
+                    new Grant("sqs:GetQueueAttributes", "FulfilmentDLQ", DLQ), ANNOUNCE),
+            "DeductCreditsFunction", Set.of(ANNOUNCE),
+            "CreateOrderFunction", Set.of(ANNOUNCE),
+            "CallbackFunction", Set.of(ANNOUNCE),
+            "FulfilmentFunction", Set.of(ANNOUNCE),
+            // a failed delivery's retry delay; Lambda's event source mapping receives and deletes
+            // ...and the auto top-up trigger of each credits.low event (docs/auto-topup.md)
+            "AppWebhooksFunction", Set.of(new Grant("sqs:ChangeMessageVisibility", "AppEventsQueue", APP_EVENTS),
+                    new Grant("sqs:SendMessage", "AutoTopupQueue", fn("Fn::GetAtt", List.of("AutoTopupQueue", "Arn")))),
+            // the failure events it writes (auto_topup.failed / disabled)
+            "AutoTopupFunction", Set.of(ANNOUNCE));
 
     @Test
     void sqsActionsAreGrantedOnlyWhereTheCodeUsesThem() {
@@ -844,17 +872,18 @@ class TemplateContentTest {
 
     @Test
     void aBroaderSqsGrantIsReported() {
-        assertFails("sqs:SendMessage only on FulfilmentQueue", copy -> ((ObjectNode) statement(copy, "WebhookFunction",
+        assertFails("sqs:SendMessage only on", copy -> ((ObjectNode) statement(copy, "WebhookFunction",
                 "FulfilmentEnqueue")).put("Resource", "*"));
         assertFails("sqs actions", copy -> ((ObjectNode) statement(copy, "WebhookFunction", "FulfilmentEnqueue"))
                 .putArray("Action").add("sqs:SendMessage").add("sqs:DeleteQueue"));
+        // (every posting function announces app events: a function without any SQS right must be the one tried)
         assertFails("sqs:SendMessage is held only by", copy -> ((ArrayNode)
-                policies(copy, "CreateOrderFunction").path(0).path("Statement"))
+                policies(copy, "CreditsQueryFunction").path(0).path("Statement"))
                 .add(statement(copy, "WebhookFunction", "FulfilmentEnqueue").deepCopy()));
         assertFails("policy template or managed policy for SQS", copy -> policies(copy, "CallbackFunction")
                 .addObject().putObject("SQSSendMessagePolicy").put("QueueName", "x"));
         // the DLQ's actions stay on the DLQ, and only the admin function moves messages
-        assertFails("sqs:SendMessage only on FulfilmentQueue", copy -> ((ObjectNode) statement(copy, "AdminFunction",
+        assertFails("sqs:SendMessage only on", copy -> ((ObjectNode) statement(copy, "AdminFunction",
                 "FulfilmentEnqueue")).set("Resource", DLQ));
         assertFails("sqs:ReceiveMessage only on FulfilmentDLQ", copy -> ((ObjectNode) statement(copy, "AdminFunction",
                 "DlqRedrive")).putArray("Resource").add(DLQ).add(QUEUE));
@@ -1050,6 +1079,12 @@ class TemplateContentTest {
         alarms.put("DlqDepthAlarm", new ExpectedAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible",
                 Map.of("QueueName", fn("Fn::GetAtt", List.of("FulfilmentDLQ", "QueueName"))), "Maximum",
                 300, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("AppEventsDlqDepthAlarm", new ExpectedAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                Map.of("QueueName", fn("Fn::GetAtt", List.of("AppEventsDLQ", "QueueName"))), "Maximum",
+                300, 1, 0, 0, "GreaterThanThreshold", "notBreaching"));
+        alarms.put("AppWebhooksErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
+                Map.of("FunctionName", ref("AppWebhooksFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
+                "notBreaching"));
         alarms.put("FulfilmentErrorsAlarm", new ExpectedAlarm("AWS/Lambda", "Errors",
                 Map.of("FunctionName", ref("FulfilmentFunction")), "Sum", 300, 1, 0, 0, "GreaterThanThreshold",
                 "notBreaching"));

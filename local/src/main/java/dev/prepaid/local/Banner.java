@@ -30,7 +30,10 @@ final class Banner {
                 + (stack.queues().isEmpty() ? "" : "; visibility timeout " + LocalStack.LOCAL_VISIBILITY_SECONDS + " s locally"));
         line(out, "auth", "local JWT authorizer: HS256, issuer prepaid-local, secret "
                 + (o.inMemory() ? "random for this run" : rel(o.dataDir().resolve("jwt-secret"))));
-        line(out, "payments", stack.mock() == null ? "no purchase functions in the template"
+        line(out, "payments", "stripe".equals(o.paymentProvider())
+                ? "Stripe test mode: run `stripe listen --forward-to "
+                        + stack.baseUrl().resolve("/api/payment/webhook/stripe") + "` (docs/providers.md)"
+                : stack.mock() == null ? "no purchase functions in the template"
                 : "mock provider: checkout pages at " + base + "/mock/checkout/{id}");
         out.append("\nFunctions (").append(rel(o.template())).append("):\n");
         for (LocalStack.Function f : stack.functions()) {

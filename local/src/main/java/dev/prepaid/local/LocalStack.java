@@ -154,7 +154,13 @@ public final class LocalStack implements AutoCloseable {
         dynamo = TestClients.dynamo(dynamoEndpoint);
         sqs = TestClients.sqs(sqsEndpoint);
 
-        LocalOverrides overrides = new LocalOverrides(base, dynamoEndpoint.toString(), sqsEndpoint.toString(), mockSecret);
+        LocalOverrides overrides;
+        try {
+            overrides = new LocalOverrides(base, dynamoEndpoint.toString(), sqsEndpoint.toString(), mockSecret,
+                    options.paymentProvider(), options.environment());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         LocalResources resources = new LocalResources(template, base);
         Intrinsics intrinsics = new Intrinsics(template, LocalOverrides.parameters(template, base, options.parameters()),
                 resources, base);

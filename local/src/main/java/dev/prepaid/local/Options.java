@@ -22,9 +22,10 @@ import java.util.Map;
  * @param parameters     template parameter values (Name=Value)
  * @param pollEvery      how often each SQS-triggered function's queue is polled
  * @param scheduleEvery  how often each scheduled function runs
+ * @param environment    the runner's STRIPE_* variables (a local Stripe test-mode run, docs/providers.md)
  */
 public record Options(int port, boolean inMemory, Path dataDir, Path template, Map<String, String> parameters,
-                      Duration pollEvery, Duration scheduleEvery, boolean help) {
+                      Duration pollEvery, Duration scheduleEvery, boolean help, Map<String, String> environment) {
     public static final int DEFAULT_PORT = 3000;
 
     /** The usage text: local/src/main/resources/run-local-usage.txt, which ./run-local --help prints without a build. */
@@ -33,6 +34,25 @@ public record Options(int port, boolean inMemory, Path dataDir, Path template, M
 
     public Options {
         parameters = Map.copyOf(parameters);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    /** The payment provider the run asks for: the PaymentProvider parameter, or mock. */
+    public String paymentProvider() {
+        return parameters.getOrDefault("PaymentProvider", "mock");
+    }
+
+    /** With these STRIPE_* variables in place of the runner's. */
+    public Options withEnvironment(Map<String, String> variables) {
+        return new Options(port, inMemory, dataDir, template, parameters, pollEvery, scheduleEvery, help,
+                dev.prepaid.local.template.LocalOverrides.stripeVariables(variables));
+    }
+
+    /** With one more template parameter. */
+    public Options withParameter(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(parameters);
+        more.put(name, value);
+        return new Options(port, inMemory, dataDir, template, more, pollEvery, scheduleEvery, help, environment);
     }
 
     /** Defaults for a repository at {@code root}, with {@code env}'s PORT. */
@@ -43,7 +63,8 @@ public record Options(int port, boolean inMemory, Path dataDir, Path template, M
             port = port(fromEnv.trim(), "PORT");
         }
         return new Options(port, false, root.resolve(".local"), root.resolve("template.yaml"), Map.of(),
-                Duration.ofMillis(500), Duration.ofSeconds(60), false);
+                Duration.ofMillis(500), Duration.ofSeconds(60), false,
+                dev.prepaid.local.template.LocalOverrides.stripeVariables(env));
     }
 
     public static Options parse(String[] args, Path root, Map<String, String> env) {
@@ -96,27 +117,27 @@ public record Options(int port, boolean inMemory, Path dataDir, Path template, M
             // at start, as CloudFormation would at deploy: a typo'd name or a value out of bounds stops here
             ParameterValues.check(SamTemplate.read(template), parameters);
         }
-        return new Options(port, inMemory, dataDir, template, parameters, poll, schedule, help);
+        return new Options(port, inMemory, dataDir, template, parameters, poll, schedule, help, o.environment);
     }
 
     public Options withPort(int newPort) {
-        return new Options(newPort, inMemory, dataDir, template, parameters, pollEvery, scheduleEvery, help);
+        return new Options(newPort, inMemory, dataDir, template, parameters, pollEvery, scheduleEvery, help, environment);
     }
 
     public Options withTemplate(Path newTemplate) {
-        return new Options(port, inMemory, dataDir, newTemplate, parameters, pollEvery, scheduleEvery, help);
+        return new Options(port, inMemory, dataDir, newTemplate, parameters, pollEvery, scheduleEvery, help, environment);
     }
 
     public Options withDataDir(Path newDataDir) {
-        return new Options(port, false, newDataDir, template, parameters, pollEvery, scheduleEvery, help);
+        return new Options(port, false, newDataDir, template, parameters, pollEvery, scheduleEvery, help, environment);
     }
 
     public Options withScheduleEvery(Duration every) {
-        return new Options(port, inMemory, dataDir, template, parameters, pollEvery, every, help);
+        return new Options(port, inMemory, dataDir, template, parameters, pollEvery, every, help, environment);
     }
 
     public Options inMemoryRun() {
-        return new Options(port, true, dataDir, template, parameters, pollEvery, scheduleEvery, help);
+        return new Options(port, true, dataDir, template, parameters, pollEvery, scheduleEvery, help, environment);
     }
 
     private static String next(String[] args, int i, String option) {

@@ -12,6 +12,7 @@ import dev.prepaid.adapter.out.provider.mock.MockCheckout;
 import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
 import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.ProductCatalog;
+import dev.prepaid.function.appwebhooks.AppWebhooksHandler;
 import dev.prepaid.function.fulfilment.FulfilmentHandler;
 import dev.prepaid.function.order.CreateOrderHandler;
 import dev.prepaid.testing.ApiGatewayStandIn;
@@ -58,6 +59,9 @@ final class PaymentSystem implements AutoCloseable {
     final SqsClient sqs;
     final String table;
     final String queueUrl;
+    /** AppEventsQueue: the app's events, consumed by app-webhooks ({@link #drainAppEvents}). */
+    final String appEventsUrl;
+    final QueuePoller appEvents;
     final String dlqUrl;
     final ApiGatewayStandIn gateway;
     final QueuePoller poller;
@@ -86,6 +90,14 @@ final class PaymentSystem implements AutoCloseable {
     }
 
     PaymentSystem(String provider) {
+        this(provider, null);
+    }
+
+    /**
+     * @param productCatalog a PRODUCT_CATALOG (properties syntax) instead of the defaults, or null; with Stripe each
+     *                       product's price is {@code price_<id>}, declared on the fake at the catalog's amount
+     */
+    PaymentSystem(String provider, String productCatalog) {
         this.provider = provider;
         LocalEngines engines = LocalEngines.shared();
         dynamo = TestClients.dynamo(engines.dynamoEndpoint());
@@ -130,6 +142,22 @@ final class PaymentSystem implements AutoCloseable {
                 keys.put("MOCK_WEBHOOK_URL", base + "/api/payment/webhook/mock");
             }
         }
+        ProductCatalog catalog = productCatalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(productCatalog);
+        if (productCatalog != null) {
+            // on the purchase functions, with the fake's ids for the catalog's products
+            keys.put("PRODUCT_CATALOG", productCatalog);
+            for (dev.prepaid.domain.payment.Product product : catalog.all()) {
+                if (stripe != null) {
+                    stripe.price("price_" + product.id(), product.price().minor(), product.price().currency());
+                    keys.put(ProductCatalog.providerIdVariable("stripe", product.id()), "price_" + product.id());
+                }
+                if (creem != null) {
+                    creem.product("prod_" + product.id(), product.price().minor(), product.price().currency(),
+                            product.isSubscription());
+                    keys.put(ProductCatalog.providerIdVariable("creem", product.id()), "prod_" + product.id());
+                }
+            }
+        }
         // the template's table and queues (a failed message comes back after 1 s), every function with its own
         // environment: a variable a function's code requires and template.yaml does not give it fails here
         stack = TemplateStack.create(TemplateStack.repositoryTemplate(), parameters, base, dynamo, sqs,
@@ -142,7 +170,7 @@ final class PaymentSystem implements AutoCloseable {
         dlqUrl = stack.queueUrl("FulfilmentDLQ");
         env = new Env(stack.unionEnvironment());
         Env purchase = new Env(stack.function(CreateOrderHandler.class).environment());
-        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(purchase, ProductCatalog.defaults(), dynamo, table) : null;
+        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(purchase, catalog, dynamo, table) : null;
 
         Map<String, ApiGatewayHandler> handlers = new LinkedHashMap<>();
         List<FunctionSpec> routed = new ArrayList<>();
@@ -157,6 +185,10 @@ final class PaymentSystem implements AutoCloseable {
                 TemplateStack::moduleName);
         poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(new Env(fulfilment.environment())),
                 TemplateStack.moduleName(fulfilment));
+        FunctionSpec appWebhooks = stack.function(AppWebhooksHandler.class);
+        appEventsUrl = stack.queueUrl(stack.consumedQueue(appWebhooks));
+        appEvents = new QueuePoller(sqs, appEventsUrl, new AppWebhooksHandler(new Env(appWebhooks.environment())),
+                TemplateStack.moduleName(appWebhooks));
     }
 
     /** The function's handler class (the template's Handler), built from the function's own environment. */
@@ -335,6 +367,11 @@ final class PaymentSystem implements AutoCloseable {
 
     int drain() {
         return poller.drain(50);
+    }
+
+    /** Delivers the app's queued events to the registered endpoints (what AppWebhooksFunction does). */
+    int drainAppEvents() {
+        return appEvents.drain(50);
     }
 
     int queueDepth() {

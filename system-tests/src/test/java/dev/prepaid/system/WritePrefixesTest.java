@@ -54,7 +54,7 @@ class WritePrefixesTest {
         Map<String, Map<String, Set<String>>> writes = WritePrefixRecorder.writes();
         System.out.println("WritePrefixesTest: recorded writes (function -> action -> partition-key prefixes): " + writes);
         for (String function : List.of("deduct-credits", "create-order", "callback", "webhook", "fulfilment",
-                "reconciliation", "admin")) {
+                "reconciliation", "admin", "app-webhooks")) {
             assertTrue(writes.containsKey(function), function + " wrote nothing: the scenario no longer exercises it "
                     + "(recorded: " + writes.keySet() + ")");
         }
@@ -85,9 +85,15 @@ class WritePrefixesTest {
 
     /** One pass over every function's writes, on one provider. */
     private static void exercise(String provider) throws IOException {
-        try (PaymentSystem system = new PaymentSystem(provider)) {
+        try (PaymentSystem system = new PaymentSystem(provider);
+             Receiver receiver = new Receiver()) {
             String user = "prefixes-" + UUID.randomUUID().toString().substring(0, 8);
             String admin = "admin:ops";
+            // the app's webhook endpoint (admin), so that every event below is delivered (app-webhooks)
+            JsonNode endpoint = system.call("POST", "/api/admin/webhook-endpoints", admin, "{\"url\": \"http://127.0.0.1:"
+                    + receiver.port() + "/hooks\", \"events\": [\"credits.granted\", \"credits.low\", "
+                    + "\"credits.depleted\", \"credits.clawed_back\", \"order.completed\", \"subscription.changed\"]}",
+                    Map.of()).json();
             // the credit routes: grant (both scopes), deduct, keyed and keyless refunds
             expect(200, system.call("POST", "/api/credits/grant", "service:app-backend", "{\"userId\": \"" + user
                     + "\", \"amount\": 50, \"reason\": \"welcome\", \"idempotencyKey\": \"w-" + user + "\"}", Map.of()));
@@ -167,6 +173,39 @@ class WritePrefixesTest {
             expect(200, system.call("GET", "/api/admin/reports/drift", admin, null, Map.of()));
             expect(200, system.call("GET", "/api/admin/dlq", admin, null, Map.of()));
             expect(200, system.call("POST", "/api/admin/dlq/redrive", admin, "{\"max\": 10}", Map.of()));
+            // the app's events: delivered, one redelivered, then the endpoint deleted
+            assertTrue(system.drainAppEvents() > 0, "the postings above produced app events");
+            String granted = dev.prepaid.domain.events.AppEvent.idFor("adjustment#w-" + user,
+                    dev.prepaid.domain.events.AppEventType.CREDITS_GRANTED);
+            expect(202, system.call("POST", "/api/admin/webhook-deliveries/" + granted + "/redeliver", admin, null, Map.of()));
+            system.drainAppEvents();
+            expect(200, system.call("GET", "/api/admin/webhook-endpoints", admin, null, Map.of()));
+            expect(200, system.call("DELETE", "/api/admin/webhook-endpoints/" + endpoint.get("id").asText(), admin, null,
+                    Map.of()));
+        }
+    }
+
+    /** The app's receiver: answers 200 to every delivery. */
+    private static final class Receiver implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+
+        Receiver() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 

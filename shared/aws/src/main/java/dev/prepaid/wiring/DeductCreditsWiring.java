@@ -3,6 +3,7 @@ package dev.prepaid.wiring;
 import dev.prepaid.adapter.catalog.CatalogFile;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.config.LedgerWiring;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.application.CreditService;
 import dev.prepaid.domain.Credits;
@@ -29,7 +30,8 @@ public final class DeductCreditsWiring {
     }
 
     public static Services services(Env env) {
-        DynamoLedgerStore store = new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME"));
+        // the ledger with its app-event outbox (LOW_CREDITS_THRESHOLD, APP_EVENTS_QUEUE_URL)
+        DynamoLedgerStore store = LedgerWiring.ledger(AwsClients.dynamo(env), env, null);
         return new Services(new CreditService(store, pricing(env), Clock.systemUTC()), maxGrant(env),
                 () -> store.balance(PRIMING_USER));
     }

@@ -3,7 +3,7 @@ package dev.prepaid.wiring;
 import dev.prepaid.adapter.catalog.CatalogFile;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
-import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
+import dev.prepaid.adapter.config.LedgerWiring;
 import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
 import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
@@ -18,7 +18,7 @@ public final class FulfilmentWiring {
     public static FulfilmentService services(Env env) {
         String table = env.required("TABLE_NAME");
         DynamoDbClient dynamo = AwsClients.dynamo(env);
-        return new FulfilmentService(new DynamoLedgerStore(dynamo, table), new DynamoOrderStore(dynamo, table),
+        return new FulfilmentService(LedgerWiring.ledger(dynamo, env, null), new DynamoOrderStore(dynamo, table),
                 CatalogFile.fromEnv(env).products(),
                 ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }

@@ -123,6 +123,12 @@ public final class FulfilmentService {
             // The order id is only a hint anyone can set (a Payment Link's client_reference_id): the order's
             // own provider and checkout must be the ones that were paid.
             order = named.get();
+            if (order.checkoutId() == null && order.status() == dev.prepaid.domain.payment.OrderStatus.PENDING
+                    && order.provider().equals(paid.provider()) && paid.checkoutId() != null) {
+                // Written before its checkout (or an auto top-up's payment) was attached: the writer attaches it
+                // right after the provider answers, and an off-session payment's webhook can beat that.
+                throw new RetryLaterException("order " + order.orderId() + " has no checkout attached yet");
+            }
             if (!order.provider().equals(paid.provider())) {
                 mismatch = PaymentMismatch.PROVIDER_MISMATCH;
             } else if (order.checkoutId() == null || !order.checkoutId().equals(paid.checkoutId())) {
@@ -140,6 +146,9 @@ public final class FulfilmentService {
         }
         if (mismatch == null) {
             mismatch = amountMismatch(order.amount(), paid.paid());
+            if (PaymentMismatch.AMOUNT_TOO_LOW.equals(mismatch) && discounted(order, paid)) {
+                mismatch = null; // a promotion code the product allows: its credits whatever the discount
+            }
         }
         if (mismatch != null) {
             orders.recordMismatch(new PaymentMismatch(paid.provider(), paid.eventId(), paid.type(), mismatch,
@@ -450,6 +459,21 @@ public final class FulfilmentService {
             return PaymentMismatch.CURRENCY_MISMATCH;
         }
         return paid.minor() < price.minor() ? PaymentMismatch.AMOUNT_TOO_LOW : null;
+    }
+
+    /**
+     * Whether a total below the order's amount is a promotion code's discount: the product allows promotion
+     * codes, the provider's subtotal is exactly the order's amount, and subtotal - discount + tax + shipping is
+     * exactly what was paid (a 100% code pays 0). Anything else stays {@code amount_too_low}.
+     */
+    private boolean discounted(Order order, PaymentEvent.CheckoutPaid paid) {
+        PaymentEvent.Amounts amounts = paid.amounts();
+        if (amounts == null || paid.paid() == null || paid.paid().minor() < 0) {
+            return false;
+        }
+        boolean allowed = catalog.find(order.productId()).map(Product::allowPromotionCodes).orElse(false);
+        return allowed && amounts.discount() > 0 && amounts.tax() >= 0 && amounts.shipping() >= 0
+                && amounts.subtotal() == order.amount().minor() && amounts.explain(paid.paid().minor());
     }
 
     /** floor(credits x part / whole), in hundredths, exact. */

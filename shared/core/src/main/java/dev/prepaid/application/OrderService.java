@@ -62,12 +62,29 @@ public final class OrderService {
      * @param idempotencyKey the caller's {@code Idempotency-Key}, or null for a new order every time
      */
     public Created create(UserId user, String productId, String currency, String idempotencyKey) {
+        return create(user, productId, currency, idempotencyKey, null);
+    }
+
+    /**
+     * @param paymentMethod the buyer's choice among the product's payment methods, or null for all of them;
+     *                      any other (or one the provider's checkout cannot take) is 400
+     *                      {@code unsupported_payment_method}, nothing written
+     */
+    public Created create(UserId user, String productId, String currency, String idempotencyKey, String paymentMethod) {
         Product product = catalog.require(productId);
         dev.prepaid.domain.payment.Money amount = product.priceFor(currency);
         if (!amount.currency().equals(product.price().currency()) && !provider.multiCurrency()) {
             throw new ValidationException("unsupported_currency", "the " + provider.name()
                     + " checkout sells product " + product.id() + " in " + product.price().currency().toUpperCase(java.util.Locale.ROOT)
                     + " only");
+        }
+        if (paymentMethod != null && !product.offers(paymentMethod)) {
+            throw new ValidationException("unsupported_payment_method", "product " + product.id()
+                    + " is sold with " + String.join(", ", product.paymentMethods()));
+        }
+        if (paymentMethod != null && !provider.offersPaymentMethod(paymentMethod)) {
+            throw new ValidationException("unsupported_payment_method", "the " + provider.name()
+                    + " checkout does not offer " + paymentMethod);
         }
         if (idempotencyKey != null) {
             new dev.prepaid.domain.IdempotencyKey(idempotencyKey);
@@ -76,7 +93,8 @@ public final class OrderService {
         Order existing = idempotencyKey == null ? null : orders.find(orderId).orElse(null);
         if (existing != null) {
             if (!existing.productId().equals(product.id())
-                    || (currency != null && !existing.amount().currency().equals(amount.currency()))) {
+                    || (currency != null && !existing.amount().currency().equals(amount.currency()))
+                    || !java.util.Objects.equals(existing.paymentMethod(), paymentMethod)) {
                 throw new dev.prepaid.domain.IdempotencyKeyReusedException(orderId.value());
             }
             return new Created(existing.checkoutId() != null ? existing : openCheckout(existing, product), true);
@@ -92,7 +110,7 @@ public final class OrderService {
             throw new RateLimitedException("at most " + ORDERS_PER_MINUTE + " orders a minute", retryAfter);
         }
         Instant now = clock.instant();
-        Order order = Order.pending(orderId, user, product, amount, provider.name(), now);
+        Order order = Order.pending(orderId, user, product, amount, provider.name(), now, paymentMethod);
         if (!orders.create(order)) {
             // A concurrent request with the same key won the put: continue with its order.
             order = orders.find(orderId).orElseThrow();

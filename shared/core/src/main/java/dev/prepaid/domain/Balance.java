@@ -8,15 +8,21 @@ import java.time.Instant;
  *
  * @param held the sum of the user's active holds (reserved, not spent: no entry, the balance is unchanged);
  *             what deducts and new holds may use is {@link #available()}
+ * @param lowThreshold the user's own {@code credits.low} threshold; null: the stack's default applies
  */
-public record Balance(UserId userId, Credits credits, long sequence, Instant updatedAt, Credits held) {
+public record Balance(UserId userId, Credits credits, long sequence, Instant updatedAt, Credits held,
+                      Credits lowThreshold) {
 
     public Balance {
         held = held == null ? Credits.ZERO : held;
     }
 
+    public Balance(UserId userId, Credits credits, long sequence, Instant updatedAt, Credits held) {
+        this(userId, credits, sequence, updatedAt, held, null);
+    }
+
     public Balance(UserId userId, Credits credits, long sequence, Instant updatedAt) {
-        this(userId, credits, sequence, updatedAt, Credits.ZERO);
+        this(userId, credits, sequence, updatedAt, Credits.ZERO, null);
     }
 
     public static Balance empty(UserId userId) {
@@ -33,6 +39,6 @@ public record Balance(UserId userId, Credits credits, long sequence, Instant upd
     }
 
     public Balance withHeld(Credits newHeld) {
-        return new Balance(userId, credits, sequence, updatedAt, newHeld);
+        return new Balance(userId, credits, sequence, updatedAt, newHeld, lowThreshold);
     }
 }

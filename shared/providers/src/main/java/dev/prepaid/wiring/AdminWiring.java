@@ -2,7 +2,9 @@ package dev.prepaid.wiring;
 
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
+import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.DeadLetterQueue;
@@ -10,9 +12,26 @@ import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** admin: reconciling one order with its provider (the payment wiring), the drift report, the DLQ. */
+/** admin: reconciling one order with its provider (the payment wiring), the drift report, the DLQ, app webhooks. */
 public final class AdminWiring {
-    public record Services(ReconciliationService service, DeadLetterQueue dlq) {
+    /**
+     * @param webhooks the app's webhook endpoints (the store, the app-events queue, the loopback flag)
+     */
+    public record Services(ReconciliationService service, DeadLetterQueue dlq, Webhooks webhooks) {
+    }
+
+    /**
+     * What the app-webhook routes need: the store, the app-events queue (null without APP_EVENTS_QUEUE_URL:
+     * redelivery answers 503) and whether plain http to loopback may be registered (APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK,
+     * local runs only).
+     */
+    public record Webhooks(DynamoAppWebhookStore store, SqsAppEventQueue queue, boolean allowHttpLoopback) {
+        public static Webhooks from(Env env, DynamoDbClient dynamo, SqsClient sqs) {
+            String url = env.optional("APP_EVENTS_QUEUE_URL", null);
+            return new Webhooks(new DynamoAppWebhookStore(dynamo, env.required("TABLE_NAME")),
+                    url == null ? null : new SqsAppEventQueue(() -> sqs, url),
+                    Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false")));
+        }
     }
 
     private AdminWiring() {
@@ -28,6 +47,6 @@ public final class AdminWiring {
         ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
                 new DynamoReconciliationStore(dynamo, table), wiring.providers(), wiring.fulfilment(), dlq,
                 ReconciliationService.Settings.defaults().withCheckoutLifetime(wiring.checkoutLifetime()), clock);
-        return new Services(service, dlq);
+        return new Services(service, dlq, Webhooks.from(env, dynamo, sqs));
     }
 }

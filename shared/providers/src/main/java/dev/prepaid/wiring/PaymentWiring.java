@@ -150,7 +150,8 @@ public final class PaymentWiring {
     }
 
     public DynamoLedgerStore ledger() {
-        return new DynamoLedgerStore(dynamo, table);
+        // the outbox: events announced to APP_EVENTS_QUEUE_URL when set (else the sweeper finds them)
+        return dev.prepaid.adapter.config.LedgerWiring.ledger(dynamo, env, sqs);
     }
 
     public DynamoOrderStore orders() {
@@ -182,6 +183,42 @@ public final class PaymentWiring {
     public WebhookIntake webhookIntake() {
         return new WebhookIntake(providers, new DynamoWebhookInbox(dynamo, table, clock),
                 new SqsEventQueue(sqs.get(), env.required("FULFILMENT_QUEUE_URL")));
+    }
+
+    /**
+     * Auto top-up (docs/auto-topup.md): AUTO_TOPUP_COOLDOWN_MINUTES (default 60), AUTO_TOPUP_MONTHLY_CAP (attempts a
+     * UTC month, default 5), AUTO_TOPUP_MAX_FAILURES (consecutive failures before it is disabled, default 3); failure
+     * events are announced to APP_EVENTS_QUEUE_URL when set.
+     */
+    public dev.prepaid.application.AutoTopupService autoTopupService() {
+        return new dev.prepaid.application.AutoTopupService(
+                new dev.prepaid.adapter.out.dynamodb.DynamoAutoTopupStore(dynamo, table), orders(), providers, catalog,
+                autoTopupPolicy(env), dev.prepaid.adapter.config.LedgerWiring.notifier(env, sqs), clock);
+    }
+
+    public static dev.prepaid.domain.topup.AutoTopupPolicy autoTopupPolicy(Env env) {
+        dev.prepaid.domain.topup.AutoTopupPolicy defaults = dev.prepaid.domain.topup.AutoTopupPolicy.defaults();
+        return new dev.prepaid.domain.topup.AutoTopupPolicy(
+                java.time.Duration.ofMinutes(whole(env, "AUTO_TOPUP_COOLDOWN_MINUTES", defaults.cooldown().toMinutes(), 0)),
+                (int) whole(env, "AUTO_TOPUP_MONTHLY_CAP", defaults.monthlyCap(), 1),
+                (int) whole(env, "AUTO_TOPUP_MAX_FAILURES", defaults.maxFailures(), 1),
+                defaults.staleAttempt());
+    }
+
+    private static long whole(Env env, String name, long fallback, long min) {
+        String raw = env.optional(name, null);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value < min || value > 100_000) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be a whole number from " + min + " to 100000");
+        }
     }
 
     /** Origins a billing-portal return URL may point at: RETURN_URL_ORIGINS, else SUCCESS_URL's origin. */

@@ -2,7 +2,10 @@ package dev.prepaid.wiring;
 
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
+import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
+import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
+import dev.prepaid.adapter.out.webhooks.AppEventSweeper;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.reconciliation.ReconciliationService;
 import java.time.Clock;
@@ -37,6 +40,17 @@ public final class ReconciliationWiring {
         return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
                 wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl),
                 settings.withCheckoutLifetime(wiring.checkoutLifetime()), clock);
+    }
+
+    /** The app-event outbox sweeper that runs first in every run; null without APP_EVENTS_QUEUE_URL. */
+    public static AppEventSweeper sweeper(Env env) {
+        String url = env.optional("APP_EVENTS_QUEUE_URL", null);
+        if (url == null) {
+            return null;
+        }
+        SqsClient sqs = AwsClients.sqs(env);
+        return new AppEventSweeper(new DynamoAppWebhookStore(AwsClients.dynamo(env), env.required("TABLE_NAME")),
+                new SqsAppEventQueue(() -> sqs, url), Clock.systemUTC());
     }
 
     private static int positive(String name, String value) {

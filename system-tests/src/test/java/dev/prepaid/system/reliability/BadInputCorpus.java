@@ -83,6 +83,8 @@ final class BadInputCorpus {
         // the user of the corpus has no subscription: a well-formed change is a 404 and a malformed one a 400
         jsonRoute("change-plan", "/api/payment/subscription/change-plan", "user:" + user, valid("productId", "pro"));
         jsonRoute("billing-portal", "/api/payment/billing-portal", "user:" + user, valid("returnUrl", "https://app.test/account"));
+        // the corpus user has no saved card: a well-formed opt-in is a 409 no_saved_card, a malformed one a 400
+        jsonRoute("auto-topup", "/api/payment/auto-topup", "user:" + user, valid("productId", "trial", "threshold", 10));
         numbers();
         grants();
         strings();
@@ -147,9 +149,12 @@ final class BadInputCorpus {
         ObjectNode personal = template.deepCopy();
         personal.put("jane.doe@example.com", "x");
         add(route, "unknown-field-email", "POST", path, personal.toString(), token);
-        String first = template.fieldNames().next();
-        add(route, "duplicate-field", "POST", path, validBody.substring(0, validBody.length() - 1) + ", \"" + first + "\": "
-                + template.get(first) + "}", token);
+        // an empty valid body (a release) has no field to repeat: its probes use an unknown one
+        String first = template.isEmpty() ? "pad" : template.fieldNames().next();
+        if (!template.isEmpty()) {
+            add(route, "duplicate-field", "POST", path, validBody.substring(0, validBody.length() - 1) + ", \"" + first
+                    + "\": " + template.get(first) + "}", token);
+        }
         add(route, "1MiB-body", "POST", path, "{\"" + first + "\": \"" + ONE_MIB + "\"}", token);
         add(route, "1MiB-body-valid-prefix", "POST", path, validBody.substring(0, validBody.length() - 1) + ", \"pad\": \""
                 + ONE_MIB + "\"}", token);
@@ -315,6 +320,12 @@ final class BadInputCorpus {
         }
         for (String product : List.of("", "platinum", "TRIAL", "trial\u0000", "../trial", "p".repeat(300), "trial ")) {
             add("create-order", "productId", "POST", "/api/payment/create-order", body("productId", product), "user:" + user);
+        }
+        // issue 12: a payment method the product (trial: card only) does not offer, or none of ours
+        for (Object method : List.<Object>of("alipay", "crypto", "wechat_pay", "usdt_trc20", "", "CARD", "card ",
+                "card,alipay", "card\u0000", "m".repeat(300), 1)) {
+            add("create-order", "paymentMethod", "POST", "/api/payment/create-order",
+                    body("productId", "trial", "paymentMethod", method), "user:" + user);
         }
         for (String currency : List.of("cny", "EURO", "", "u\u0000d", "c".repeat(300))) {
             add("create-order", "currency", "POST", "/api/payment/create-order", body("productId", "trial", "currency", currency),
@@ -483,6 +494,7 @@ final class BadInputCorpus {
             add(new Probe(name, "unknown-token", route[0], route[1], body,
                     with(headers(null, type), "authorization", "Bearer eyJhbGciOiJub25lIn0.e30.")));
         }
+        appWebhooks();
         // known operator paths, other methods: 405 from the $default route
         add(new Probe("admin-routes", "wrong-method", "GET", redrive, null, headers(ADMIN, null)));
         add(new Probe("admin-routes", "wrong-method", "POST", "/api/admin/dlq", bytes("{}"), headers(ADMIN, "application/json")));
@@ -494,6 +506,71 @@ final class BadInputCorpus {
                 "/api/admin/orders/" + orderId, "/api/admin/reports", "/api/admin/reports/drift.json", "/api/ADMIN/dlq")) {
             add(new Probe("admin-routes", "unknown", "GET", path, null, headers(ADMIN, null)));
         }
+    }
+
+    /**
+     * The app's webhook routes (scope credits/admin): registrations the route refuses (an http, relative, foreign-scheme
+     * or credentialed URL, unknown or malformed event lists), endpoint and event ids it refuses, every route without
+     * the operator's scope, and other methods on its paths.
+     */
+    private void appWebhooks() {
+        String endpoints = "/api/admin/webhook-endpoints";
+        for (String body : List.of(" ", "{", "{\"url\": }", "{'url': 'https://a.example'}", "{} trailing", "[1, 2")) {
+            add("admin-webhook-endpoints", "broken-json", "POST", endpoints, body, ADMIN);
+        }
+        for (String body : List.of("null", "[]", "\"https://a.example\"", "10")) {
+            add("admin-webhook-endpoints", "not-an-object", "POST", endpoints, body, ADMIN);
+        }
+        for (String url : List.of("\"http://a.example/h\"", "\"ftp://a.example/h\"", "\"javascript:alert(1)\"",
+                "\"/relative\"", "\"https://\"", "\"https://user:pw@a.example/h\"", "\"https://a.example/h#frag\"",
+                "\"not a url\"", "\"\"", "\"http://127.0.0.1:8080/h\"", "\"https://a.example/" + "x".repeat(3000) + "\"",
+                "5", "true", "null", "[\"https://a.example\"]", "{\"u\": 1}")) {
+            add("admin-webhook-endpoints", "url:" + url.substring(0, Math.min(40, url.length())), "POST", endpoints,
+                    "{\"url\": " + url + ", \"events\": [\"credits.low\"]}", ADMIN);
+        }
+        for (String events : List.of("[]", "[\"credits.everything\"]", "[\"CREDITS.LOW\"]", "\"credits.low\"", "[1]",
+                "[null]", "null", "{\"credits.low\": true}", "[\"credits.low\", \"credits.low\", \"credits.low\", "
+                        + "\"credits.low\", \"credits.low\", \"credits.low\", \"credits.low\", \"credits.low\"]")) {
+            add("admin-webhook-endpoints", "events:" + events.substring(0, Math.min(40, events.length())), "POST", endpoints,
+                    "{\"url\": \"https://a.example/h\", \"events\": " + events + "}", ADMIN);
+        }
+        add("admin-webhook-endpoints", "missing-events", "POST", endpoints, "{\"url\": \"https://a.example/h\"}", ADMIN);
+        add("admin-webhook-endpoints", "unknown-field", "POST", endpoints,
+                "{\"url\": \"https://a.example/h\", \"events\": [\"credits.low\"], \"secret\": \"whsec_mine\"}", ADMIN);
+        add("admin-webhook-endpoints", "1MiB-body", "POST", endpoints,
+                "{\"url\": \"https://a.example/h\", \"events\": [\"credits.low\"], \"pad\": \"" + ONE_MIB + "\"}", ADMIN);
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded")) {
+            add(new Probe("admin-webhook-endpoints", "content-type:" + type, "POST", endpoints,
+                    bytes("{\"url\": \"https://a.example/h\", \"events\": [\"credits.low\"]}"), headers(ADMIN, type)));
+        }
+        for (String id : List.of("nope", "we_" + "0".repeat(31), "we_" + "0".repeat(32), "WE_" + "0".repeat(32), "%00",
+                "we_" + "g".repeat(32), "x".repeat(4000), "%2E%2E")) {
+            add(new Probe("admin-webhook-endpoint-delete", "endpoint-id", "DELETE", endpoints + "/" + id, null,
+                    headers(ADMIN, null)));
+        }
+        String redeliver = "/api/admin/webhook-deliveries/%s/redeliver";
+        for (String id : List.of("nope", "evt_" + "0".repeat(32), "evt_" + "0".repeat(31), "evt_" + "Z".repeat(32), "%00",
+                "x".repeat(4000), "%2E%2E")) {
+            add(new Probe("admin-webhook-redeliver", "event-id", "POST", String.format(redeliver, id), bytes("{}"),
+                    json(ADMIN)));
+        }
+        List<String[]> routes = List.of(new String[] {"POST", endpoints, "{\"url\": \"https://a.example/h\", \"events\": [\"credits.low\"]}"},
+                new String[] {"GET", endpoints, null},
+                new String[] {"DELETE", endpoints + "/we_" + "0".repeat(32), null},
+                new String[] {"POST", String.format(redeliver, "evt_" + "0".repeat(32)), null});
+        for (String[] route : routes) {
+            String name = "admin " + route[0] + " " + route[1];
+            byte[] body = route[2] == null ? null : bytes(route[2]);
+            String type = route[2] == null ? null : "application/json";
+            add(new Probe(name, "no-token", route[0], route[1], body, headers(null, type)));
+            add(new Probe(name, "user-token", route[0], route[1], body, headers("user:" + user, type)));
+            add(new Probe(name, "service-token", route[0], route[1], body, headers(SERVICE, type)));
+        }
+        add(new Probe("admin-routes", "wrong-method", "PUT", endpoints, bytes("{}"), headers(ADMIN, "application/json")));
+        add(new Probe("admin-routes", "wrong-method", "DELETE", endpoints, null, headers(ADMIN, null)));
+        add(new Probe("admin-routes", "wrong-method", "GET", endpoints + "/we_" + "0".repeat(32), null, headers(ADMIN, null)));
+        add(new Probe("admin-routes", "wrong-method", "GET", String.format(redeliver, "evt_" + "0".repeat(32)), null,
+                headers(ADMIN, null)));
     }
 
     /** What the $default route takes: paths no route has, and known paths with other methods, with or without a token. */

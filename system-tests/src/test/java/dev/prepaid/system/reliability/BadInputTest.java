@@ -173,6 +173,7 @@ class BadInputTest {
                 "POST /api/payment/subscription/cancel", "{\"atPeriodEnd\": false}",
                 "POST /api/payment/subscription/change-plan", "{\"productId\": \"pro\"}",
                 "POST /api/payment/billing-portal", "{\"returnUrl\": \"https://app.test/account\"}",
+                "POST /api/payment/auto-topup", "{\"productId\": \"trial\", \"threshold\": 10}",
                 "POST /api/admin/orders/{orderId}/reconcile", "{}",
                 "POST /api/admin/dlq/redrive", "{\"max\": 10}");
         Set<String> open = Set.of("GET /api/credits/plans", "GET /api/credits/prices", "GET /api/payment/config",

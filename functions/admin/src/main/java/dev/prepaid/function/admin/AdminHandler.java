@@ -17,6 +17,7 @@ import dev.prepaid.wiring.AdminWiring;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       items still open ({@code open}: user, size, first seen, last checked);</li>
  *   <li>{@code GET /api/admin/dlq}: the fulfilment DLQ's depth;</li>
  *   <li>{@code POST /api/admin/dlq/redrive} {@code {"max": 1..100}} (default 10): move DLQ messages back to
- *       the fulfilment queue, whose consumer handles them idempotently.</li>
+ *       the fulfilment queue, whose consumer handles them idempotently;</li>
+ *   <li>the app's webhook endpoints and redelivery ({@link AppWebhookRoutes}).</li>
  * </ul>
  * Every action is logged with the caller's subject.
  */
@@ -51,15 +53,28 @@ public final class AdminHandler extends ApiGatewayHandler {
     }
 
     public AdminHandler(AdminWiring.Services services) {
-        this(services.service(), services.dlq());
+        this(services.service(), services.dlq(), services.webhooks());
     }
 
-    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq) {
+    /**
+     * @param webhooks the app-webhook store, the app-events queue (null: redelivery answers 503) and whether plain
+     *                 http to loopback may be registered (local runs only)
+     */
+    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AdminWiring.Webhooks webhooks) {
+        this(service, dlq, new AppWebhookRoutes(webhooks.store(), webhooks.queue(), webhooks.allowHttpLoopback(),
+                Clock.systemUTC()));
+    }
+
+    private AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AppWebhookRoutes hooks) {
         super(new Router()
                 .route("POST", "/api/admin/orders/{orderId}/reconcile", request -> reconcile(service, request))
                 .route("GET", "/api/admin/reports/drift", request -> drift(service, request))
                 .route("GET", "/api/admin/dlq", request -> depth(dlq, request))
-                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request)));
+                .route("POST", "/api/admin/dlq/redrive", request -> redrive(dlq, request))
+                .route("POST", "/api/admin/webhook-endpoints", hooks::create)
+                .route("GET", "/api/admin/webhook-endpoints", hooks::list)
+                .route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", hooks::delete)
+                .route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", hooks::redeliver));
     }
 
     private static APIGatewayV2HTTPResponse reconcile(ReconciliationService service, HttpRequest request) {

@@ -13,6 +13,7 @@ import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
 import dev.prepaid.adapter.in.http.Router;
 import dev.prepaid.wiring.PaymentWiring;
+import dev.prepaid.application.AutoTopupService;
 import dev.prepaid.application.OrderService;
 import dev.prepaid.application.SubscriptionService;
 import dev.prepaid.domain.UserId;
@@ -48,7 +49,8 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     }
 
     private CreateOrderHandler(PaymentWiring wiring) {
-        this(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins(), PaymentConfig.from(wiring));
+        this(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins(), PaymentConfig.from(wiring),
+                wiring.autoTopupService());
     }
 
     /**
@@ -57,12 +59,21 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
      */
     public CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
                               PaymentConfig config) {
-        this(orders, subscriptions, returnOrigins, configJson(config));
+        this(orders, subscriptions, returnOrigins, config, null);
+    }
+
+    /** @param autoTopup the auto top-up opt-in (null: its routes answer 404 auto_topup_unavailable) */
+    public CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
+                              PaymentConfig config, AutoTopupService autoTopup) {
+        this(orders, subscriptions, returnOrigins, configJson(config), autoTopup);
     }
 
     private CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
-                               APIGatewayV2HTTPResponse config) {
+                               APIGatewayV2HTTPResponse config, AutoTopupService autoTopup) {
         super(new Router()
+                .route("POST", "/api/payment/auto-topup", request -> AutoTopupRoutes.optIn(autoTopup, request))
+                .route("GET", "/api/payment/auto-topup", request -> AutoTopupRoutes.get(autoTopup, request))
+                .route("DELETE", "/api/payment/auto-topup", request -> AutoTopupRoutes.optOut(autoTopup, request))
                 .route("GET", "/api/payment/config", request -> config)
                 .route("POST", "/api/payment/create-order", request -> create(orders, request))
                 .route("GET", "/api/payment/orders", request -> orders(orders, request))
@@ -77,13 +88,13 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
 
     private static APIGatewayV2HTTPResponse create(OrderService orders, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId", "currency"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "currency", "paymentMethod"));
         String key = request.header("idempotency-key");
         if (key != null && key.contains(",")) {
             throw ApiException.badRequest("invalid_idempotency_key", "send one Idempotency-Key header");
         }
         OrderService.Created created = orders.create(user, body.requiredString("productId"),
-                body.optionalString("currency"), key);
+                body.optionalString("currency"), key, body.optionalString("paymentMethod"));
         ObjectNode response = orderJson(created.order());
         response.put("replayed", created.replayed());
         return HttpResponses.json(201, response);
@@ -193,6 +204,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
         node.put("amount", order.amount().toMajor());
         node.put("currency", order.amount().currency());
         node.put("credits", order.credits().toBigDecimal());
+        putOrNull(node, "paymentMethod", order.paymentMethod());
         if (order.checkoutId() == null) {
             node.putNull("checkoutId");
             node.putNull("paymentUrl");
@@ -233,7 +245,7 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
      */
     private static APIGatewayV2HTTPResponse changePlan(SubscriptionService subscriptions, HttpRequest request) {
         UserId user = Caller.user(request);
-        JsonBody body = JsonBody.parse(request, Set.of("productId"));
+        JsonBody body = JsonBody.parse(request, Set.of("productId", "paymentMethod"));
         dev.prepaid.application.PlanChanges.Result result = subscriptions.changePlan(user, body.requiredString("productId"));
         ObjectNode response = Json.object();
         response.set("subscription", subscriptionJson(result.subscription()));

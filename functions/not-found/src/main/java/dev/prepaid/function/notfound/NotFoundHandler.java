@@ -33,6 +33,9 @@ public final class NotFoundHandler extends ApiGatewayHandler {
             "POST /api/credits/deduct",
             "POST /api/credits/refund",
             "POST /api/credits/grant",
+            "POST /api/credits/holds",
+            "POST /api/credits/holds/{holdId}/capture",
+            "POST /api/credits/holds/{holdId}/release",
             "GET /api/credits/plans",
             "GET /api/credits/prices",
             "GET /api/credits/balance",
@@ -40,6 +43,9 @@ public final class NotFoundHandler extends ApiGatewayHandler {
             "GET /api/credits/usage/summary",
             "GET /api/credits/usage/daily",
             "POST /api/payment/create-order",
+            "POST /api/payment/auto-topup",
+            "GET /api/payment/auto-topup",
+            "DELETE /api/payment/auto-topup",
             "GET /api/payment/orders",
             "GET /api/payment/orders/{orderId}",
             "GET /api/payment/invoices",
@@ -55,7 +61,11 @@ public final class NotFoundHandler extends ApiGatewayHandler {
             "POST /api/admin/orders/{orderId}/reconcile",
             "GET /api/admin/reports/drift",
             "GET /api/admin/dlq",
-            "POST /api/admin/dlq/redrive");
+            "POST /api/admin/dlq/redrive",
+            "POST /api/admin/webhook-endpoints",
+            "GET /api/admin/webhook-endpoints",
+            "DELETE /api/admin/webhook-endpoints/{endpointId}",
+            "POST /api/admin/webhook-deliveries/{eventId}/redeliver");
 
     /** For Lambda. */
     public NotFoundHandler() {

@@ -39,24 +39,33 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
     private final ReconciliationService service;
     private final MetricsPublisher metrics;
     private final Clock clock;
+    /** The app-event outbox sweeper (null without APP_EVENTS_QUEUE_URL): runs first in every run. */
+    private final dev.prepaid.adapter.out.webhooks.AppEventSweeper sweeper;
 
     /** Lambda's entry point: the services from the one wiring place. */
     public ReconciliationHandler() {
-        this(ReconciliationWiring.services(Env.system()), MetricsPublisher.fromEnvironment(Env.system()), Clock.systemUTC());
+        this(Env.system());
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public ReconciliationHandler(Env env) {
-        this(ReconciliationWiring.services(env), MetricsPublisher.fromEnvironment(env), Clock.systemUTC());
+        this(ReconciliationWiring.services(env), MetricsPublisher.fromEnvironment(env), Clock.systemUTC(),
+                ReconciliationWiring.sweeper(env));
     }
 
     /**
      * @param metrics where the EMF line goes (stdout in Lambda: CloudWatch Logs extracts the metrics)
      */
     public ReconciliationHandler(ReconciliationService service, MetricsPublisher metrics, Clock clock) {
+        this(service, metrics, clock, null);
+    }
+
+    public ReconciliationHandler(ReconciliationService service, MetricsPublisher metrics, Clock clock,
+                                 dev.prepaid.adapter.out.webhooks.AppEventSweeper sweeper) {
         this.service = service;
         this.metrics = metrics;
         this.clock = clock;
+        this.sweeper = sweeper;
     }
 
 
@@ -71,12 +80,32 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         // Leave a third of the remaining time to finish the item in hand, save the checkpoint and the report.
         Instant deadline = context == null ? null
                 : clock.instant().plusMillis(Math.max(0, context.getRemainingTimeInMillis()) * 2L / 3);
+        int swept = sweepOutbox();
         ReconciliationReport report = service.run(deadline);
         ObjectNode json = ReconciliationReportJson.toJson(report);
         // one log line; the report is a JSON object inside it, not an escaped string
         LOG.info("reconciliation report", StructuredArguments.json("report", Json.write(json)));
         emf(metrics, report, clock.instant());
-        return summary(report);
+        Map<String, Object> summary = summary(report);
+        if (sweeper != null) {
+            Map<String, Object> withSweep = new LinkedHashMap<>(summary);
+            withSweep.put("appEventsSwept", swept);
+            return withSweep;
+        }
+        return summary;
+    }
+
+    /** App events no writer enqueued go to AppEventsQueue; a failure here never stops the reconciliation. */
+    private int sweepOutbox() {
+        if (sweeper == null) {
+            return 0;
+        }
+        try {
+            return sweeper.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("the app-event outbox sweep failed; the next run retries: {}", e.toString());
+            return -1;
+        }
     }
 
     /** The run's metrics as one CloudWatch Embedded Metric Format line. */

@@ -90,8 +90,21 @@ public final class CatalogFile {
         return shipped(name == null || name.isBlank() ? DEFAULT_NAME : name.trim());
     }
 
+    /** Shipped catalogs already read: a function that needs products and operation prices parses its file once. */
+    private static final Map<String, Catalog> SHIPPED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A catalog shipped in the jar, by name ({@code aiasmr}, {@code smartspec}, ...). */
     public static Catalog shipped(String name) {
+        Catalog known = SHIPPED.get(name);
+        if (known != null) {
+            return known;
+        }
+        Catalog loaded = readShipped(name);
+        SHIPPED.putIfAbsent(name, loaded);
+        return loaded;
+    }
+
+    private static Catalog readShipped(String name) {
         if (!name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
             throw new IllegalStateException("CATALOG must be the name of a shipped catalog (lower-case letters, digits,"
                     + " - and _), not " + name);

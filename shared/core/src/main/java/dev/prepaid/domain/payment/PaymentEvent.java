@@ -21,10 +21,33 @@ public sealed interface PaymentEvent {
     /**
      * A checkout was paid. For a subscription checkout, {@code invoiceRef} names the first invoice when
      * the provider says it, so the first period's credits are keyed the same whichever event comes first.
+     * {@code amounts} is how the provider arrived at {@code paid} (subtotal, discount, tax, shipping), when it
+     * says: a promotion code's discount is accepted only when it explains the difference exactly.
      */
     record CheckoutPaid(String provider, String eventId, String type, String orderId, String checkoutId,
                         String paymentRef, Money paid, String subscriptionId, String customerRef, String invoiceRef,
-                        Instant periodEnd) implements PaymentEvent {
+                        Instant periodEnd, Amounts amounts) implements PaymentEvent {
+
+        /** A checkout that does not break its amount down. */
+        public CheckoutPaid(String provider, String eventId, String type, String orderId, String checkoutId,
+                            String paymentRef, Money paid, String subscriptionId, String customerRef, String invoiceRef,
+                            Instant periodEnd) {
+            this(provider, eventId, type, orderId, checkoutId, paymentRef, paid, subscriptionId, customerRef, invoiceRef,
+                    periodEnd, null);
+        }
+    }
+
+    /**
+     * A paid total's breakdown, in minor units of the paid currency: {@code subtotal} (the price of what was
+     * bought), minus {@code discount} (promotion codes, coupons), plus {@code tax} and {@code shipping}. Stripe's
+     * Checkout {@code amount_subtotal} and {@code total_details.amount_discount / amount_tax / amount_shipping}.
+     */
+    record Amounts(long subtotal, long discount, long tax, long shipping) {
+
+        /** Whether these parts add up to {@code total} exactly. */
+        public boolean explain(long total) {
+            return subtotal - discount + tax + shipping == total;
+        }
     }
 
     /** A checkout ended unpaid: {@code expired} or {@code failed}. Nothing is granted. */

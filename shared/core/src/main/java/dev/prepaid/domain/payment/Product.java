@@ -28,6 +28,15 @@ public record Product(String id, String name, List<Money> prices, Credits credit
     public static final List<String> PAYMENT_METHODS = List.of("card", "alipay", "wechat_pay", "crypto");
 
     /**
+     * The methods a subscription may offer: card. Alipay, WeChat Pay and stablecoin payments are one-time methods in
+     * Stripe Checkout's subscription mode (docs/providers.md).
+     */
+    public static final Set<String> SUBSCRIPTION_PAYMENT_METHODS = Set.of("card");
+
+    /** The default methods: card only. */
+    public static final List<String> DEFAULT_PAYMENT_METHODS = List.of("card");
+
+    /**
      * How the provider bills a plan change to this product: {@code NONE} (the new price from the next
      * renewal, nothing charged now) or {@code ALWAYS_INVOICE} (the prorated difference is invoiced at once).
      * Credits do not depend on it (docs/subscriptions.md): an upgrade grants the difference once either way.
@@ -85,6 +94,10 @@ public record Product(String id, String name, List<Money> prices, Credits credit
                 throw new IllegalArgumentException("product " + id + " payment method must be one of "
                         + PAYMENT_METHODS + ": " + method);
             }
+            if (type == ProductType.SUBSCRIPTION && !SUBSCRIPTION_PAYMENT_METHODS.contains(method)) {
+                throw new IllegalArgumentException("subscription " + id + " cannot offer " + method
+                        + ": alipay, wechat_pay and crypto are one-time payment methods");
+            }
         }
         if (type == ProductType.SUBSCRIPTION && !"month".equals(interval) && !"year".equals(interval)) {
             throw new IllegalArgumentException("subscription " + id + " needs interval month or year");
@@ -92,6 +105,11 @@ public record Product(String id, String name, List<Money> prices, Credits credit
         if (type == ProductType.ONE_TIME) {
             interval = null;
         }
+    }
+
+    /** Whether a buyer may choose {@code method} for this product. */
+    public boolean offers(String method) {
+        return paymentMethods.contains(method);
     }
 
     /** The primary price: the first currency of the catalog entry, what an order without a currency pays. */

@@ -28,6 +28,8 @@ public final class ProductCatalog {
             # subscriptions only, optional: .unpaid_periods_grant (true | false, default true: a 100%-discounted or
             # credit-balance-paid period still grants its credits), .proration (none | always_invoice, default none:
             # how the provider bills a plan change to this plan)
+            # optional: .payment_methods (comma-separated among card, alipay, wechat_pay, crypto, default card;
+            # subscriptions card only), .allow_promotion_codes (true | false, default false)
             trial.name = Trial
             trial.price = 7.90
             trial.currency = usd
@@ -114,7 +116,8 @@ public final class ProductCatalog {
         for (String key : properties.stringPropertyNames()) {
             String[] parts = key.split("\\.");
             if (parts.length != 2 || !java.util.Set.of("name", "price", "currency", "credits", "type", "interval",
-                    "unpaid_periods_grant", "proration").contains(parts[1])) {
+                    "unpaid_periods_grant", "proration", "payment_methods", "allow_promotion_codes")
+                    .contains(parts[1])) {
                 throw new IllegalArgumentException("unknown product catalog key: " + key);
             }
             ids.add(parts[0]);
@@ -142,12 +145,16 @@ public final class ProductCatalog {
         String type = require(p, id, "type").trim().toUpperCase(Locale.ROOT);
         try {
             return new Product(id, p.getProperty(id + ".name", id).trim(),
-                    Money.of(price.trim(), p.getProperty(id + ".currency", "usd").trim()),
+                    java.util.List.of(Money.of(price.trim(), p.getProperty(id + ".currency", "usd").trim())),
                     Credits.parsePositive(new BigDecimal(credits.trim()), id + ".credits"),
                     ProductType.valueOf(type), trimmed(p.getProperty(id + ".interval")),
                     flag(p.getProperty(id + ".unpaid_periods_grant", "true"), id + ".unpaid_periods_grant"),
                     Product.PlanChangeProration.valueOf(p.getProperty(id + ".proration", "none").trim()
-                            .toUpperCase(Locale.ROOT)));
+                            .toUpperCase(Locale.ROOT)),
+                    Credits.ZERO,
+                    methods(p.getProperty(id + ".payment_methods")),
+                    flag(p.getProperty(id + ".allow_promotion_codes", "false"), id + ".allow_promotion_codes"),
+                    java.util.List.of());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("product " + id + " is malformed: " + e.getMessage(), e);
         }
@@ -159,6 +166,21 @@ public final class ProductCatalog {
             case "false" -> false;
             default -> throw new IllegalArgumentException(key + " must be true or false");
         };
+    }
+
+    private static java.util.List<String> methods(String value) {
+        if (value == null || value.isBlank()) {
+            return Product.DEFAULT_PAYMENT_METHODS;
+        }
+        java.util.List<String> methods = new java.util.ArrayList<>();
+        for (String method : value.split(",")) {
+            String m = method.trim().toLowerCase(Locale.ROOT);
+            if (m.isEmpty()) {
+                throw new IllegalArgumentException("payment_methods has an empty entry: " + value);
+            }
+            methods.add(m);
+        }
+        return methods;
     }
 
     private static String trimmed(String value) {

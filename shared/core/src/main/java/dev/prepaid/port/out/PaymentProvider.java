@@ -20,6 +20,14 @@ public interface PaymentProvider {
     String name();
 
     /**
+     * Whether a buyer may choose {@code method} (card, alipay, wechat_pay, crypto) at this provider's checkout.
+     * The checkout of an order that names no method offers what the product lists, as far as the provider can.
+     */
+    default boolean offersPaymentMethod(String method) {
+        return Product.PAYMENT_METHODS.contains(method);
+    }
+
+    /**
      * Whether a checkout can charge a product in any of its catalog currencies (Stripe: a price with
      * {@code currency_options}, the session's {@code currency}); false when the provider sells each product in
      * its primary currency only (Creem), so an order in another currency is refused before it is written.
@@ -73,5 +81,25 @@ public interface PaymentProvider {
      */
     default List<SavedPaymentMethod> savedPaymentMethods(String customerRef) {
         return List.of();
+    }
+
+    /**
+     * The card the customer's off-session payments are charged to (Stripe: the customer's
+     * {@code invoice_settings.default_payment_method}); empty when there is none, or the provider keeps none.
+     */
+    default java.util.Optional<String> defaultPaymentMethod(String customerRef) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Charges {@code paymentMethod} of {@code customerRef} for {@code order} without the customer present (auto
+     * top-up), the order id as the provider-side idempotency key and in the payment's metadata, so the provider's
+     * "payment succeeded" webhook comes back as a {@code CheckoutPaid} for the order (checkout id = payment id).
+     * A refusal (declined card, authentication required) is an answer, not an exception; the provider being
+     * unreachable is {@code ProviderUnavailableException}.
+     */
+    default dev.prepaid.domain.payment.OffSessionCharge chargeOffSession(Order order, String customerRef,
+                                                                         String paymentMethod) {
+        throw new UnsupportedOperationException(name() + " cannot charge a saved card off-session");
     }
 }

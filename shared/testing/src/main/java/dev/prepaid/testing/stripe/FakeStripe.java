@@ -1,5 +1,6 @@
 package dev.prepaid.testing.stripe;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -94,6 +95,13 @@ public final class FakeStripe implements AutoCloseable {
     /** Customers Stripe would know: made by a paid subscription checkout or by a test control. */
     private final java.util.Set<String> customers = new java.util.HashSet<>();
     private final Map<String, Price> prices = new HashMap<>();
+    /** customer -> invoice_settings.default_payment_method */
+    private final Map<String, String> defaultPaymentMethods = new HashMap<>();
+    /** payment method -> decline code ({@code authentication_required} answers that code instead of card_declined) */
+    private final Map<String, String> declined = new HashMap<>();
+    private final Map<String, ObjectNode> paymentIntents = new LinkedHashMap<>();
+    /** The signed-event-ready envelopes payment intents produced, in order ({@link #paymentIntentEvents}). */
+    private final List<ObjectNode> paymentIntentEvents = new ArrayList<>();
     private long invoicesAdded;
     private final Map<String, Stored> idempotent = new HashMap<>();
     private final List<Request> requests = new ArrayList<>();
@@ -193,6 +201,23 @@ public final class FakeStripe implements AutoCloseable {
         }
     }
 
+    /** The payment_method_types a Checkout session accepts here (a subset of Stripe's). */
+    public static final List<String> PAYMENT_METHOD_TYPES = List.of("card", "alipay", "wechat_pay", "crypto",
+            "link", "sepa_debit", "us_bank_account");
+
+    /**
+     * The customer entered a promotion code worth {@code amountOff} (minor units) on an open session:
+     * total_details.amount_discount is set and amount_total lowered (never below 0). Returns a copy of the session.
+     */
+    public synchronized ObjectNode discount(String sessionId, long amountOff) {
+        ObjectNode session = requireSession(sessionId);
+        long subtotal = session.path("amount_subtotal").asLong();
+        long off = Math.min(amountOff, subtotal);
+        session.withObjectProperty("total_details").put("amount_discount", off);
+        session.put("amount_total", subtotal - off);
+        return session.deepCopy();
+    }
+
     /** Declares a price, so sessions for it carry amount_total and currency. Unknown prices are accepted with no amount. */
     public synchronized FakeStripe price(String priceId, long unitAmount, String currency) {
         prices.put(priceId, new Price(unitAmount, currency));
@@ -219,7 +244,14 @@ public final class FakeStripe implements AutoCloseable {
     public synchronized ObjectNode markPaid(String sessionId) {
         ObjectNode session = requireSession(sessionId);
         session.put("status", "complete");
-        session.put("payment_status", "paid");
+        // A 100% discount: nothing to pay (Stripe creates no payment intent then).
+        boolean free = "payment".equals(session.path("mode").asText())
+                && session.path("amount_total").isIntegralNumber() && session.get("amount_total").asLong() == 0;
+        session.put("payment_status", free ? "no_payment_required" : "paid");
+        if (free) {
+            session.putNull("payment_intent");
+            return session.deepCopy();
+        }
         if ("subscription".equals(session.path("mode").asText())) {
             String customer = session.hasNonNull("customer") ? session.get("customer").asText() : StripeWebhooks.id("cus_");
             String subscriptionId = StripeWebhooks.id("sub_");
@@ -360,6 +392,49 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     /**
+     * Makes {@code paymentMethodId} the customer's {@code invoice_settings.default_payment_method} (what a
+     * subscription checkout or a SetupIntent with "save card" leaves behind). The customer becomes known.
+     */
+    public synchronized void setDefaultPaymentMethod(String customerId, String paymentMethodId) {
+        customers.add(customerId);
+        defaultPaymentMethods.put(customerId, paymentMethodId);
+    }
+
+    /** A saved card (as {@link #addCard}) made the customer's default; returns its pm_ id. */
+    public synchronized String addDefaultCard(String customerId) {
+        String id = addCard(customerId, "visa", "4242", 12, 2034).get("id").asText();
+        setDefaultPaymentMethod(customerId, id);
+        return id;
+    }
+
+    /**
+     * Off-session payments with this card fail from now on, as Stripe's test cards do: {@code declineCode}
+     * {@code insufficient_funds}, {@code generic_decline}, ... is a {@code card_error} with code
+     * {@code card_declined} (pm_card_chargeDeclined...); {@code authentication_required} is a {@code card_error}
+     * with that code (pm_card_authenticationRequired). Null makes the card pay again.
+     */
+    public synchronized void declineCard(String paymentMethodId, String declineCode) {
+        if (declineCode == null) {
+            declined.remove(paymentMethodId);
+        } else {
+            declined.put(paymentMethodId, declineCode);
+        }
+    }
+
+    /** The payment intents created, oldest first (copies). */
+    public synchronized List<ObjectNode> paymentIntents() {
+        return paymentIntents.values().stream().map(ObjectNode::deepCopy).toList();
+    }
+
+    /**
+     * The webhook envelopes Stripe would send for the payment intents created so far, oldest first (copies):
+     * {@code payment_intent.succeeded} or {@code payment_intent.payment_failed}. Sign with StripeWebhooks.headers.
+     */
+    public synchronized List<ObjectNode> paymentIntentEvents() {
+        return paymentIntentEvents.stream().map(ObjectNode::deepCopy).toList();
+    }
+
+    /**
      * An invoice of a customer (Stripe's invoice sample object with these values: a one-off or a renewal
      * the test does not need to pay through a webhook). Each one added is newer than the last. Returns a copy.
      */
@@ -486,6 +561,16 @@ public final class FakeStripe implements AutoCloseable {
                         break;
                 }
             }
+            if (resource.equals("payment_intents") && parts.length == 3 && method.equals("POST")) {
+                return createPaymentIntent(params);
+            }
+            if (resource.equals("payment_intents") && parts.length == 4 && method.equals("GET")) {
+                ObjectNode intent = paymentIntents.get(parts[3]);
+                return intent == null ? missing("payment_intent", parts[3]) : new Response(200, intent);
+            }
+            if (resource.equals("customers") && parts.length == 4 && method.equals("GET")) {
+                return customer(parts[3]);
+            }
             if (resource.equals("prices") && parts.length == 4 && method.equals("GET")) {
                 return retrievePrice(parts[3], params);
             }
@@ -565,6 +650,25 @@ public final class FakeStripe implements AutoCloseable {
             return error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer: quantity",
                     "line_items[0][quantity]");
         }
+        List<String> methodTypes = new ArrayList<>();
+        for (int i = 0; params.containsKey("payment_method_types[" + i + "]"); i++) {
+            methodTypes.add(params.get("payment_method_types[" + i + "]"));
+        }
+        for (String type : methodTypes) {
+            if (!PAYMENT_METHOD_TYPES.contains(type)) {
+                return error(400, "invalid_request_error", "parameter_invalid_string",
+                        "Invalid payment_method_types[0]: must be one of " + PAYMENT_METHOD_TYPES, "payment_method_types");
+            }
+            if (mode.equals("subscription") && !type.equals("card")) {
+                return error(400, "invalid_request_error", null, "The payment method type `" + type
+                        + "` cannot be used in `subscription` mode.", "payment_method_types");
+            }
+        }
+        if (methodTypes.contains("wechat_pay") && params.get("payment_method_options[wechat_pay][client]") == null) {
+            return error(400, "invalid_request_error", "parameter_missing",
+                    "Missing required param: payment_method_options[wechat_pay][client].",
+                    "payment_method_options[wechat_pay][client]");
+        }
         long now = Instant.now().getEpochSecond();
         long expiresAt = now + 24 * 3600;
         String expiresParam = params.get("expires_at");
@@ -618,10 +722,139 @@ public final class FakeStripe implements AutoCloseable {
             session.putNull("amount_total");
             session.putNull("currency");
         }
+        ArrayNode types = session.putArray("payment_method_types");
+        (methodTypes.isEmpty() ? List.of("card") : methodTypes).forEach(types::add);
+        ObjectNode totals = session.putObject("total_details");
+        totals.put("amount_discount", 0).put("amount_shipping", 0).put("amount_tax", 0);
         sessions.put(id, session);
         sessionParams.put(id, Map.copyOf(params));
         sessionsCreated++;
         return new Response(200, session);
+    }
+
+    private Response customer(String id) {
+        if (!customers.contains(id)) {
+            return missing("customer", id);
+        }
+        ObjectNode customer = StripeFixtures.object("customer");
+        customer.put("id", id);
+        customer.put("object", "customer");
+        customer.put("livemode", false);
+        ObjectNode settings = customer.has("invoice_settings") && customer.get("invoice_settings").isObject()
+                ? (ObjectNode) customer.get("invoice_settings") : customer.putObject("invoice_settings");
+        putOrNull(settings, "default_payment_method", defaultPaymentMethods.get(id));
+        return new Response(200, customer);
+    }
+
+    /**
+     * Stripe's PaymentIntent create with {@code confirm=true}: amount, currency, customer and payment_method are
+     * checked as Stripe does (a card of another customer is a 400); a declined card is a 402 {@code card_error}
+     * carrying the payment intent (status requires_payment_method) and a payment_intent.payment_failed event; a
+     * good card is status succeeded with a charge and a payment_intent.succeeded event.
+     */
+    private Response createPaymentIntent(Map<String, String> params) {
+        long amount;
+        try {
+            amount = Long.parseLong(params.getOrDefault("amount", ""));
+        } catch (NumberFormatException e) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: amount.", "amount");
+        }
+        if (amount < 50) {
+            return error(400, "invalid_request_error", "amount_too_small",
+                    "Amount must be at least $0.50 usd", "amount");
+        }
+        String currency = params.get("currency");
+        if (currency == null) {
+            return error(400, "invalid_request_error", "parameter_missing", "Missing required param: currency.",
+                    "currency");
+        }
+        String customer = params.get("customer");
+        if (customer != null && !customers.contains(customer)) {
+            return error(400, "invalid_request_error", "resource_missing", "No such customer: '" + customer + "'",
+                    "customer");
+        }
+        String paymentMethod = params.get("payment_method");
+        boolean confirm = "true".equals(params.get("confirm"));
+        boolean offSession = "true".equals(params.get("off_session"));
+        if (offSession && !confirm) {
+            return error(400, "invalid_request_error", null,
+                    "off_session can only be passed when confirm=true.", "off_session");
+        }
+        if (paymentMethod != null) {
+            ObjectNode pm = paymentMethods.get(paymentMethod);
+            if (pm == null) {
+                return error(400, "invalid_request_error", "resource_missing",
+                        "No such PaymentMethod: '" + paymentMethod + "'", "payment_method");
+            }
+            if (customer == null || !customer.equals(pm.path("customer").asText())) {
+                return error(400, "invalid_request_error", null, "The provided PaymentMethod was previously used with"
+                        + " a PaymentIntent without Customer attachment ...", "payment_method");
+            }
+        }
+        long now = Instant.now().getEpochSecond();
+        ObjectNode intent = StripeFixtures.object("payment_intent");
+        String id = StripeWebhooks.id("pi_");
+        intent.put("id", id);
+        intent.put("object", "payment_intent");
+        intent.put("amount", amount);
+        intent.put("amount_capturable", 0);
+        intent.put("currency", currency);
+        putOrNull(intent, "customer", customer);
+        putOrNull(intent, "payment_method", paymentMethod);
+        intent.put("confirmation_method", "automatic");
+        intent.put("capture_method", "automatic");
+        intent.put("created", now);
+        intent.put("livemode", false);
+        intent.putNull("last_payment_error");
+        intent.putNull("next_action");
+        ObjectNode metadata = intent.putObject("metadata");
+        bracketMap(params, "metadata").forEach(metadata::put);
+        intent.putNull("latest_charge");
+        if (!confirm || paymentMethod == null) {
+            intent.put("status", paymentMethod == null ? "requires_payment_method" : "requires_confirmation");
+            intent.put("amount_received", 0);
+            paymentIntents.put(id, intent);
+            return new Response(200, intent);
+        }
+        String declineCode = declined.get(paymentMethod);
+        if (declineCode != null) {
+            boolean authentication = declineCode.equals("authentication_required");
+            String code = authentication ? "authentication_required" : "card_declined";
+            String message = authentication
+                    ? "Your card was declined. This transaction requires authentication."
+                    : "Your card was declined.";
+            String chargeId = StripeWebhooks.id("ch_");
+            intent.put("status", "requires_payment_method");
+            intent.put("amount_received", 0);
+            intent.put("latest_charge", chargeId);
+            ObjectNode lastError = intent.putObject("last_payment_error");
+            lastError.put("type", "card_error");
+            lastError.put("code", code);
+            lastError.put("decline_code", declineCode);
+            lastError.put("charge", chargeId);
+            lastError.put("message", message);
+            lastError.set("payment_method", paymentMethods.get(paymentMethod).deepCopy());
+            paymentIntents.put(id, intent);
+            paymentIntentEvents.add(StripeWebhooks.event("payment_intent.payment_failed", intent.deepCopy()));
+            ObjectNode body = StripeFixtures.MAPPER.createObjectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("type", "card_error");
+            error.put("code", code);
+            error.put("decline_code", declineCode);
+            error.put("charge", chargeId);
+            error.put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+            error.put("message", message);
+            error.set("payment_intent", intent.deepCopy());
+            error.set("payment_method", paymentMethods.get(paymentMethod).deepCopy());
+            error.put("request_log_url", "https://dashboard.stripe.com/test/logs");
+            return new Response(402, body);
+        }
+        intent.put("status", "succeeded");
+        intent.put("amount_received", amount);
+        intent.put("latest_charge", StripeWebhooks.id("ch_"));
+        paymentIntents.put(id, intent);
+        paymentIntentEvents.add(StripeWebhooks.event("payment_intent.succeeded", intent.deepCopy()));
+        return new Response(200, intent);
     }
 
     private Response updateSubscription(ObjectNode subscription, Map<String, String> params) {

@@ -68,6 +68,26 @@ public final class JsonBody {
         return value;
     }
 
+    /** A required array of strings ({@code invalid_<field>} otherwise), in order, at most {@code max} of them. */
+    public java.util.List<String> requiredStringArray(String field, int max) {
+        JsonNode value = node.get(field);
+        String code = "invalid_" + snake(field);
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest(code, field + " is required");
+        }
+        if (!value.isArray() || value.isEmpty() || value.size() > max) {
+            throw ApiException.badRequest(code, field + " must be an array of 1 to " + max + " strings");
+        }
+        java.util.List<String> items = new java.util.ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw ApiException.badRequest(code, field + " must hold strings only");
+            }
+            items.add(item.textValue());
+        }
+        return items;
+    }
+
     public String optionalString(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
@@ -162,7 +182,7 @@ public final class JsonBody {
     }
 
     /** Echo at most 64 printable characters of caller-supplied text in an error message. */
-    static String printable(String text) {
+    public static String printable(String text) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < text.length() && sb.length() < 64; i++) {
             char c = text.charAt(i);

@@ -23,6 +23,9 @@ import dev.prepaid.domain.Posting;
 import dev.prepaid.domain.PostingEffect;
 import dev.prepaid.domain.PostingResult;
 import dev.prepaid.domain.UserId;
+import dev.prepaid.domain.events.AppEvent;
+import dev.prepaid.domain.events.AppEventPolicy;
+import dev.prepaid.port.out.AppEventNotifier;
 import dev.prepaid.port.out.LedgerStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,13 +40,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -54,8 +60,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *   <li>the ledger entry, put under {@code attribute_not_exists}, its key derived from the idempotency
  *       key, so a retry can never write a second entry;</li>
  *   <li>optionally a limit counter, advanced under a condition that it stays within its limit (or, for a
- *       release, lowered under a condition that it stays at or above zero).</li>
+ *       release, lowered under a condition that it stays at or above zero);</li>
+ *   <li>the posting's effects, then one outbox item per app event {@link AppEventPolicy} decides the posting
+ *       produces (a grant, a claw-back, a threshold crossing, an order completed, a subscription changed), put
+ *       under {@code attribute_not_exists} with an id derived from the entry id and the event type. A plain
+ *       deduct that crosses nothing has no event and keeps its two items.</li>
  * </ol>
+ * After the commit the {@link AppEventNotifier} is told of the events written (best effort: the outbox sweeper
+ * finds any it was not told of).
  * The version comes from the instance's {@link BalanceCache}; when it is missing the balance is read
  * first, when it is stale the failed condition hands back the current item (ALL_OLD) and the posting is
  * recomputed. A failed entry condition hands back the first entry: that is the replay, with no extra read.
@@ -87,15 +99,28 @@ public final class DynamoLedgerStore implements LedgerStore {
      * on it: the conditions do that.
      */
     private final ReentrantLock[] userLocks = new ReentrantLock[256];
+    private final AppEventPolicy events;
+    private final AppEventNotifier notifier;
 
     public DynamoLedgerStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, 10_000);
     }
 
     public DynamoLedgerStore(DynamoDbClient dynamo, String table, int cachedUsers) {
+        this(dynamo, table, cachedUsers, AppEventPolicy.defaults(), AppEventNotifier.NONE);
+    }
+
+    public DynamoLedgerStore(DynamoDbClient dynamo, String table, AppEventPolicy events, AppEventNotifier notifier) {
+        this(dynamo, table, 10_000, events, notifier);
+    }
+
+    public DynamoLedgerStore(DynamoDbClient dynamo, String table, int cachedUsers, AppEventPolicy events,
+                             AppEventNotifier notifier) {
         this.dynamo = dynamo;
         this.table = table;
         this.cache = new BalanceCache(cachedUsers);
+        this.events = events;
+        this.notifier = notifier;
         for (int i = 0; i < userLocks.length; i++) {
             userLocks[i] = new ReentrantLock();
         }
@@ -121,79 +146,292 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     private PostingResult postLocked(Posting posting) {
         UserId user = posting.userId();
-        Balance state = cache.get(user);
+        BalanceCache.Known state = cache.get(user);
         boolean fresh = false;
         boolean entryAbsent = false;
         long deadline = System.nanoTime() + MAX_RETRY_NANOS;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS && System.nanoTime() < deadline; attempt++) {
-            if (state == null) {
-                state = readBalance(user);
-                fresh = true;
-                entryAbsent = false;
-            }
-            LedgerEntry entry;
-            try {
-                entry = posting.entryAfter(state);
-            } catch (InsufficientCreditsException e) {
-                if (!fresh) {
-                    state = null; // the cached balance may be old: look before refusing
-                    continue;
-                }
-                if (!entryAbsent) {
-                    // A retry of a deduct that already went through must replay, not fail for want of funds.
-                    Optional<LedgerEntry> existing = entry(posting.entryId());
-                    if (existing.isPresent()) {
-                        return replay(posting, existing.get());
+        /* This posting's place in the user's queue (0: not queued), and whether its turn has come. */
+        long ticket = 0;
+        boolean myTurn = false;
+        int lost = 0;
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS && (System.nanoTime() < deadline || (ticket != 0 && !myTurn)); attempt++) {
+                if (ticket != 0 && !myTurn) {
+                    BalanceCache.Known turn = awaitTurn(user, ticket, deadline);
+                    if (turn == null) { // skipped as stuck (we were too slow): queue again
+                        ticket = 0;
+                        Map<String, AttributeValue> joined = join(user);
+                        ticket = num(joined, ISSUED);
+                        state = known(user, joined);
+                        myTurn = served(joined) == ticket - 1;
+                        fresh = true;
+                        entryAbsent = false;
+                        continue;
                     }
-                }
-                throw e;
-            }
-            try {
-                dynamo.transactWriteItems(transaction(posting, state, entry));
-                cache.remember(new Balance(user, entry.balanceAfter(), entry.sequence(), entry.createdAt(),
-                        state.held().minus(posting.releasedHeld())));
-                return new PostingResult(entry, false);
-            } catch (TransactionCanceledException cancelled) {
-                List<CancellationReason> reasons = cancelled.cancellationReasons();
-                if (isCode(reasons, ENTRY, CCF)) {
-                    Map<String, AttributeValue> first = reasons.get(ENTRY).item();
-                    return replay(posting, first != null && !first.isEmpty()
-                            ? EntryItems.fromItem(first)
-                            : entry(posting.entryId()).orElseThrow(() -> cancelled));
-                }
-                int settle = settleIndex(posting);
-                if (settle >= 0 && isCode(reasons, settle, CCF)) {
-                    Map<String, AttributeValue> held = reasons.get(settle).item();
-                    throw new HoldMovedException(held != null && !held.isEmpty() ? HoldItems.fromItem(held)
-                            : hold(settleOf(posting).hold().holdId()).orElseThrow(() -> cancelled));
-                }
-                if (isCode(reasons, BALANCE, CCF)) {
-                    state = EntryItems.balanceFromItem(user, reasons.get(BALANCE).item());
-                    cache.remember(state);
+                    state = turn;
+                    myTurn = true;
                     fresh = true;
-                    entryAbsent = true; // the entry's own condition held in the same transaction
-                    pause(attempt);
-                    continue;
+                    entryAbsent = false;
                 }
-                if (posting.counter().isPresent() && isCode(reasons, COUNTER, CCF)) {
-                    throw limitExceeded(posting.counter().orElseThrow(), reasons.get(COUNTER).item());
+                if (state == null) {
+                    state = readBalance(user);
+                    fresh = true;
+                    entryAbsent = false;
                 }
-                if (reasons.stream().anyMatch(r -> CONFLICT.equals(r.code()))) {
-                    fresh = false;
-                    pause(attempt);
-                    continue;
+                LedgerEntry entry;
+                try {
+                    entry = posting.entryAfter(state.balance());
+                } catch (InsufficientCreditsException e) {
+                    if (!fresh) {
+                        state = null; // the cached balance may be old: look before refusing
+                        continue;
+                    }
+                    if (!entryAbsent) {
+                        // A retry of a deduct that already went through must replay, not fail for want of funds.
+                        Optional<LedgerEntry> existing = entry(posting.entryId());
+                        if (existing.isPresent()) {
+                            return replay(posting, existing.get());
+                        }
+                    }
+                    throw e;
                 }
-                if (reasons != null && reasons.stream().anyMatch(r -> CCF.equals(r.code()))) {
-                    throw new IllegalStateException("a posting effect's precondition failed for " + posting.entryId()
-                            + ": " + reasons.stream().map(CancellationReason::code).toList());
+                List<AppEvent> produced = events.eventsOf(posting, state.balance(), entry);
+                long started = System.nanoTime();
+                try {
+                    dynamo.transactWriteItems(transaction(posting, state, entry, produced, myTurn ? ticket : 0));
+                    cycle.observe(System.nanoTime() - started);
+                    ticket = 0; // the posting itself advanced the queue
+                    cache.remember(new BalanceCache.Known(new Balance(user, entry.balanceAfter(), entry.sequence(), entry.createdAt(),
+                            state.balance().held().minus(posting.releasedHeld()), state.balance().lowThreshold()),
+                            LedgerTable.changedPk(entry.createdAt(), user.value())));
+                    if (!produced.isEmpty()) {
+                        announce(produced);
+                    }
+                    return new PostingResult(entry, false);
+                } catch (TransactionCanceledException cancelled) {
+                    List<CancellationReason> reasons = cancelled.cancellationReasons();
+                    if (isCode(reasons, ENTRY, CCF)) {
+                        Map<String, AttributeValue> first = reasons.get(ENTRY).item();
+                        return replay(posting, first != null && !first.isEmpty()
+                                ? EntryItems.fromItem(first)
+                                : entry(posting.entryId()).orElseThrow(() -> cancelled));
+                    }
+                    int settle = settleIndex(posting);
+                    if (settle >= 0 && isCode(reasons, settle, CCF)) {
+                        Map<String, AttributeValue> held = reasons.get(settle).item();
+                        throw new HoldMovedException(held != null && !held.isEmpty() ? HoldItems.fromItem(held)
+                                : hold(settleOf(posting).hold().holdId()).orElseThrow(() -> cancelled));
+                    }
+                    if (isCode(reasons, BALANCE, CCF)) {
+                        Map<String, AttributeValue> item = reasons.get(BALANCE).item();
+                        state = known(user, item);
+                        cache.remember(state);
+                        fresh = true;
+                        entryAbsent = true; // the entry's own condition held in the same transaction
+                        lost++;
+                        if (myTurn && served(item) != ticket - 1) {
+                            ticket = 0; // our turn was skipped as stuck: queue again
+                            myTurn = false;
+                        }
+                        if (hotMode == HotMode.QUEUE && ticket == 0 && state.balance().exists()
+                                && (lost >= 2 || queued(item))) {
+                            // Contended: take a ticket instead of racing the other writers (docs/data-model.md).
+                            Map<String, AttributeValue> joined = join(user);
+                            ticket = num(joined, ISSUED);
+                            state = known(user, joined);
+                            myTurn = served(joined) == ticket - 1;
+                            entryAbsent = false;
+                        } else if (hotMode == HotMode.BACKOFF) {
+                            pause(attempt);
+                        } else if (ticket == 0 && lost >= 2) {
+                            // RETRY, or a balance not created yet: the returned item is current, go again at once,
+                            // with a small jitter after the second loss so the losers do not collide in lockstep
+                            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(Math.max(1, cycle.nanos())));
+                        }
+                        continue;
+                    }
+                    if (posting.counter().isPresent() && isCode(reasons, COUNTER, CCF)) {
+                        throw limitExceeded(posting.counter().orElseThrow(), reasons.get(COUNTER).item());
+                    }
+                    if (reasons.stream().anyMatch(r -> CONFLICT.equals(r.code()))) {
+                        // Real DynamoDB: another transaction held an item at that moment (no queueing there).
+                        fresh = false;
+                        if (myTurn) {
+                            state = null; // still our turn; read again and go
+                            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(Math.max(1, cycle.nanos() / 2)));
+                        } else {
+                            pause(attempt);
+                        }
+                        continue;
+                    }
+                    if (reasons != null && reasons.stream().anyMatch(r -> CCF.equals(r.code()))) {
+                        throw new IllegalStateException("a posting effect's precondition failed for " + posting.entryId()
+                                + ": " + reasons.stream().map(CancellationReason::code).toList());
+                    }
+                    throw cancelled;
                 }
-                throw cancelled;
+            }
+            throw new ContentionException("the balance is changing too fast; retry with the same idempotency key");
+        } finally {
+            if (ticket != 0 && myTurn) {
+                passTurn(user, ticket); // refused, replayed or failed in our turn: let the next writer go
             }
         }
-        throw new ContentionException("the balance is changing too fast; retry with the same idempotency key");
     }
 
-    private TransactWriteItemsRequest transaction(Posting posting, Balance before, LedgerEntry entry) {
+    private void announce(List<AppEvent> produced) {
+        try {
+            notifier.committed(produced);
+        } catch (RuntimeException e) {
+            // committed and durable in the outbox: the sweeper enqueues what was not announced
+            org.slf4j.LoggerFactory.getLogger(DynamoLedgerStore.class)
+                    .warn("app events {} not announced; the outbox sweeper will: {}", produced.stream()
+                            .map(AppEvent::id).toList(), e.toString());
+        }
+    }
+
+    // --- the per-user queue of a hot balance -------------------------------------------------------------
+
+    /** How a posting that lost the race for the balance version goes on (docs/data-model.md, BENCHMARKS.md). */
+    enum HotMode { QUEUE, RETRY, BACKOFF }
+
+    /** Tickets handed out so far on a balance item (N); absent means never contended. */
+    static final String ISSUED = "issued";
+    /** Tickets whose turn is over (N): ticket t may post while {@code served = t - 1}. */
+    static final String SERVED = "served";
+    /**
+     * A turn that does not move for this long is skipped: its holder died or gave up. A live holder that is
+     * skipped finds out from its own cancelled transaction and queues again; nothing is lost, the turn only
+     * decides who tries, never what is written. Long on purpose: a stalled but live holder (GC, a starved
+     * CPU) must not be skipped, and holes are rare because a queued writer does not give up while the queue moves.
+     */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A queued writer waits past the retry budget while the queue moves, up to this (under the 10 s Lambda timeout). */
+    private static final long MAX_QUEUE_NANOS = TimeUnit.SECONDS.toNanos(8);
+
+    /**
+     * The mode, settable by the benchmark that compares them (bench/HotUser). BACKOFF (the full-jitter backoff
+     * this store always had) stays the default until QUEUE is measured on a quiet machine: in the only runs so far
+     * (load average 25-37 on 2 cores) QUEUE did worse than BACKOFF in DeductConcurrencyTest (BENCHMARKS.md).
+     */
+    static volatile HotMode hotMode = HotMode.valueOf(System.getProperty("prepaid.ledger.hotMode", "BACKOFF"));
+
+    /** For bench/HotUser only: compares the modes in one process. */
+    public static void benchmarkHotMode(String mode) {
+        hotMode = HotMode.valueOf(mode);
+    }
+
+    /** Smoothed duration of one posting transaction in this instance: the unit of a queued writer's wait. */
+    private final Cycle cycle = new Cycle();
+
+    static final class Cycle {
+        private volatile long nanos = TimeUnit.MILLISECONDS.toNanos(5);
+
+        void observe(long took) {
+            long bounded = Math.max(TimeUnit.MICROSECONDS.toNanos(200), Math.min(took, TimeUnit.MILLISECONDS.toNanos(200)));
+            nanos = (nanos * 7 + bounded) / 8;
+        }
+
+        long nanos() {
+            return nanos;
+        }
+    }
+
+    private static long served(Map<String, AttributeValue> item) {
+        return item != null && item.containsKey(SERVED) ? num(item, SERVED) : 0;
+    }
+
+    /** Writers are queued on this balance (the fast path's condition fails while they are). */
+    private static boolean queued(Map<String, AttributeValue> item) {
+        return item != null && item.containsKey(ISSUED) && num(item, ISSUED) != served(item);
+    }
+
+    /** Takes the next ticket: one UpdateItem on the balance item; the new image has the balance and the queue. */
+    private Map<String, AttributeValue> join(UserId user) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return dynamo.updateItem(b -> b.tableName(table).key(EntryItems.balanceKey(user))
+                        .updateExpression("SET #served = if_not_exists(#served, :zero) ADD #issued :one")
+                        .conditionExpression("attribute_exists(" + LedgerTable.PK + ")")
+                        .expressionAttributeNames(Map.of("#served", SERVED, "#issued", ISSUED))
+                        .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1)))
+                        .returnValues(ReturnValue.ALL_NEW)).attributes();
+            } catch (TransactionConflictException e) {
+                // real DynamoDB: a posting transaction held the item at that moment
+                if (attempt >= 20) {
+                    throw new ContentionException("the balance is busy; retry with the same idempotency key");
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    /**
+     * Waits until ticket {@code ticket}'s turn: sleeps about one transaction per writer ahead, then looks
+     * (consistent GetItem). A turn that does not move for {@link #STUCK_NANOS} is skipped under a condition
+     * on its value, so a writer that died in its turn delays the queue once and never blocks it.
+     * Returns the balance read when the turn came, or null when this ticket itself was skipped.
+     */
+    private BalanceCache.Known awaitTurn(UserId user, long ticket, long deadline) {
+        long lastServed = -1;
+        long since = System.nanoTime();
+        while (true) {
+            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                    .key(EntryItems.balanceKey(user)).consistentRead(true)).item();
+            long served = served(item);
+            if (served == ticket - 1) {
+                BalanceCache.Known known = known(user, item);
+                cache.remember(known);
+                return known;
+            }
+            if (served >= ticket) {
+                return null;
+            }
+            long now = System.nanoTime();
+            if (served != lastServed) {
+                lastServed = served;
+                since = now;
+            } else if (now - since > STUCK_NANOS) {
+                skip(user, served);
+                since = now;
+                continue;
+            }
+            // past the budget only while the queue moves (a writer that gives up leaves a hole for STUCK_NANOS)
+            if (now > deadline && (now - since > TimeUnit.MILLISECONDS.toNanos(200) || now > deadline - MAX_RETRY_NANOS + MAX_QUEUE_NANOS)) {
+                throw new ContentionException("the balance is busy; retry with the same idempotency key");
+            }
+            long ahead = ticket - 1 - served;
+            long wait = ahead <= 1 ? cycle.nanos() / 2 : (ahead - 1) * cycle.nanos() + cycle.nanos() / 2;
+            LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
+        }
+    }
+
+    private void skip(UserId user, long stuck) {
+        advance(user, stuck, stuck + 1);
+    }
+
+    private void passTurn(UserId user, long ticket) {
+        advance(user, ticket - 1, ticket);
+    }
+
+    /** {@code served: from -> to} under {@code served = from}; losing that condition means someone else did it. */
+    private void advance(UserId user, long from, long to) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(EntryItems.balanceKey(user))
+                    .updateExpression("SET #served = :to")
+                    .conditionExpression("#served = :from")
+                    .expressionAttributeNames(Map.of("#served", SERVED))
+                    .expressionAttributeValues(Map.of(":from", n(from), ":to", n(to))));
+        } catch (ConditionalCheckFailedException | TransactionConflictException e) {
+            // moved on already (or a posting is committing right now): a stuck turn is skipped by the next writer
+        } catch (RuntimeException e) {
+            // best effort: the next writer skips the turn after STUCK_NANOS
+        }
+    }
+
+    private TransactWriteItemsRequest transaction(Posting posting, BalanceCache.Known known, LedgerEntry entry,
+                                                  List<AppEvent> produced, long ticket) {
+        Balance before = known.balance();
         Map<String, String> names = new HashMap<>();
         names.put("#balance", "balance");
         names.put("#seq", "seq");
@@ -208,12 +446,19 @@ public final class DynamoLedgerStore implements LedgerStore {
                 plan = setPlan.productId();
             }
         }
+        String update = "SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user";
         // The balance also lands in GSI4's hour bucket, so reconciliation finds every user whose balance moved.
-        values.put(":changedPk", s(LedgerTable.changedPk(entry.createdAt(), posting.userId().value())));
-        values.put(":changedSk", s(LedgerTable.timestamp(entry.createdAt()) + "#" + posting.userId().value()));
-        names.put("#g4pk", LedgerTable.GSI4_PK);
-        names.put("#g4sk", LedgerTable.GSI4_SK);
-        String update = "SET #balance = :after, #seq = :next, updatedAt = :now, userId = :user, #g4pk = :changedPk, #g4sk = :changedSk";
+        // Once per hour bucket: when the version this posting is conditioned on already carries this hour's
+        // marker, the keys stay as they are (a changed index key is a delete plus a put in GSI4). The seq
+        // condition makes that decision exact: if the item moved on, the transaction is cancelled and redone.
+        String marker = LedgerTable.changedPk(entry.createdAt(), posting.userId().value());
+        if (!marker.equals(known.marker())) {
+            values.put(":changedPk", s(marker));
+            values.put(":changedSk", s(LedgerTable.timestamp(entry.createdAt()) + "#" + posting.userId().value()));
+            names.put("#g4pk", LedgerTable.GSI4_PK);
+            names.put("#g4sk", LedgerTable.GSI4_SK);
+            update += ", #g4pk = :changedPk, #g4sk = :changedSk";
+        }
         if (plan != null) {
             values.put(":plan", s(plan));
             update += ", #plan = :plan";
@@ -222,9 +467,30 @@ public final class DynamoLedgerStore implements LedgerStore {
         String condition;
         if (before.exists()) {
             values.put(":seq", n(before.sequence()));
-            condition = "#seq = :seq";
+            names.put("#served", SERVED);
+            if (ticket == 0) {
+                names.put("#issued", ISSUED);
+                // nobody is queued (else join the queue rather than overtake it)
+                condition = "#seq = :seq AND (attribute_not_exists(#issued) OR #issued = #served)";
+            } else {
+                // our turn, and the posting ends it
+                values.put(":turn", n(ticket - 1));
+                values.put(":ticket", n(ticket));
+                condition = "#seq = :seq AND #served = :turn";
+                update += ", #served = :ticket";
+            }
         } else {
-            condition = "attribute_not_exists(" + LedgerTable.PK + ")";
+            // no entry yet; the item may exist already, holding only the user's low threshold (auto top-up opt-in)
+            condition = "attribute_not_exists(#seq)";
+        }
+        // The events were decided with this threshold: one changed since (an auto top-up opt-in, written without
+        // a new version) fails the condition like a new version does, and the posting is decided again.
+        names.put("#low", EntryItems.LOW_THRESHOLD);
+        if (before.lowThreshold() != null) {
+            values.put(":low", n(before.lowThreshold().hundredths()));
+            condition += " AND #low = :low";
+        } else {
+            condition += " AND attribute_not_exists(#low)";
         }
         Credits released = posting.releasedHeld();
         if (released.isPositive()) {
@@ -240,7 +506,7 @@ public final class DynamoLedgerStore implements LedgerStore {
             values.put(":room", n(entry.balanceAfter().plus(released).hundredths()));
             condition += " AND (attribute_not_exists(#held) OR #held <= :room)";
         }
-        List<TransactWriteItem> items = new ArrayList<>(3);
+        List<TransactWriteItem> items = new ArrayList<>(3 + produced.size());
         items.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
                 .key(EntryItems.balanceKey(posting.userId()))
@@ -268,6 +534,13 @@ public final class DynamoLedgerStore implements LedgerStore {
             if (item != null) {
                 items.add(item);
             }
+        }
+        for (AppEvent event : produced) {
+            items.add(TransactWriteItem.builder().put(Put.builder()
+                    .tableName(table)
+                    .item(AppEventItems.outboxItem(event))
+                    .conditionExpression("attribute_not_exists(" + LedgerTable.PK + ")")
+                    .build()).build());
         }
         return TransactWriteItemsRequest.builder().transactItems(items).build();
     }
@@ -379,12 +652,18 @@ public final class DynamoLedgerStore implements LedgerStore {
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(maxMicros)));
     }
 
-    private Balance readBalance(UserId user) {
+    private BalanceCache.Known readBalance(UserId user) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(EntryItems.balanceKey(user)).consistentRead(true)).item();
-        Balance balance = EntryItems.balanceFromItem(user, item);
+        BalanceCache.Known balance = known(user, item);
         cache.remember(balance);
         return balance;
+    }
+
+    /** The balance an item holds and its GSI4 marker partition (ALL_OLD of a cancelled posting, or a read). */
+    private static BalanceCache.Known known(UserId user, Map<String, AttributeValue> item) {
+        AttributeValue marker = item == null ? null : item.get(LedgerTable.GSI4_PK);
+        return new BalanceCache.Known(EntryItems.balanceFromItem(user, item), marker == null ? null : marker.s());
     }
 
     @Override
@@ -559,13 +838,14 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     private HoldWrite createHoldLocked(Hold hold) {
         UserId user = hold.userId();
-        Balance state = cache.get(user);
+        BalanceCache.Known known = cache.get(user);
+        Balance state = known == null ? null : known.balance();
         boolean fresh = false;
         boolean holdAbsent = false;
         long deadline = System.nanoTime() + MAX_RETRY_NANOS;
         for (int attempt = 0; attempt < MAX_ATTEMPTS && System.nanoTime() < deadline; attempt++) {
             if (state == null) {
-                state = readBalance(user);
+                state = readBalance(user).balance();
                 fresh = true;
                 holdAbsent = false;
             }
@@ -613,7 +893,7 @@ public final class DynamoLedgerStore implements LedgerStore {
                         TransactWriteItem.builder().update(balance).build(),
                         TransactWriteItem.builder().put(put).build()).build());
                 Balance after = state.withHeld(state.held().plus(hold.amount()));
-                cache.remember(after);
+                cache.remember(new BalanceCache.Known(after, LedgerTable.changedPk(hold.createdAt(), user.value())));
                 return new HoldWrite(hold, after, false);
             } catch (TransactionCanceledException cancelled) {
                 List<CancellationReason> reasons = cancelled.cancellationReasons();
@@ -623,8 +903,9 @@ public final class DynamoLedgerStore implements LedgerStore {
                             : hold(hold.holdId()).orElseThrow(() -> cancelled));
                 }
                 if (isCode(reasons, BALANCE, CCF)) {
-                    state = EntryItems.balanceFromItem(user, reasons.get(BALANCE).item());
-                    cache.remember(state);
+                    BalanceCache.Known current = known(user, reasons.get(BALANCE).item());
+                    state = current.balance();
+                    cache.remember(current);
                     fresh = true;
                     holdAbsent = true;
                     pause(attempt);
@@ -685,9 +966,10 @@ public final class DynamoLedgerStore implements LedgerStore {
                 dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                         TransactWriteItem.builder().update(settleHold(hold, to, null, null, at)).build(),
                         TransactWriteItem.builder().update(balance).build()).build());
-                Balance known = cache.get(hold.userId());
+                BalanceCache.Known known = cache.get(hold.userId());
                 if (known != null) { // held moved without a new version; never trusted, the conditions check
-                    cache.remember(known.withHeld(known.held().minus(hold.amount())));
+                    cache.remember(new BalanceCache.Known(known.balance().withHeld(known.balance().held().minus(hold.amount())),
+                            LedgerTable.changedPk(at, hold.userId().value())));
                 }
                 return new HoldWrite(hold.settled(to, null, null, at), null, false);
             } catch (TransactionCanceledException cancelled) {

@@ -108,14 +108,20 @@ public final class DynamoOrderStore implements OrderStore {
     @Override
     public void attachCheckout(OrderId orderId, String checkoutId, String paymentUrl, Instant at) {
         Order order = find(orderId).orElseThrow(() -> new IllegalStateException("order vanished: " + orderId));
+        // An auto top-up's payment has no page to send anyone to: no paymentUrl.
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> values = new java.util.HashMap<>(Map.of(
+                ":c", s(checkoutId), ":at", s(LedgerTable.timestamp(at)),
+                ":g3pk", s(PaymentItems.checkoutLookup(order.provider(), checkoutId)),
+                ":g3sk", s(PaymentItems.ORDER_SK)));
+        if (paymentUrl != null) {
+            values.put(":u", s(paymentUrl));
+        }
         dynamo.updateItem(b -> b.tableName(table).key(PaymentItems.orderKey(orderId.value()))
-                .updateExpression("SET checkoutId = :c, paymentUrl = :u, updatedAt = :at, #g3pk = :g3pk, #g3sk = :g3sk")
+                .updateExpression("SET checkoutId = :c, " + (paymentUrl != null ? "paymentUrl = :u, " : "")
+                        + "updatedAt = :at, #g3pk = :g3pk, #g3sk = :g3sk")
                 .conditionExpression("attribute_exists(" + LedgerTable.PK + ")")
                 .expressionAttributeNames(Map.of("#g3pk", LedgerTable.GSI3_PK, "#g3sk", LedgerTable.GSI3_SK))
-                .expressionAttributeValues(Map.of(":c", s(checkoutId), ":u", s(paymentUrl),
-                        ":at", s(LedgerTable.timestamp(at)),
-                        ":g3pk", s(PaymentItems.checkoutLookup(order.provider(), checkoutId)),
-                        ":g3sk", s(PaymentItems.ORDER_SK))));
+                .expressionAttributeValues(values));
     }
 
     @Override

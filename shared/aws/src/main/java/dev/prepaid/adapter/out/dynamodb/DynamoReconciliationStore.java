@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  *   <li>{@code PENDING}, sort key {@code <createdAt>#<orderId>}: pending orders by age;</li>
  *   <li>{@code COMPLETED#<yyyy-MM-dd>}, sort key {@code <completedAt>#<orderId>}: orders completed that day;</li>
  *   <li>{@code CLOSED#<yyyy-MM-dd>}, sort key {@code <closedAt>#<orderId>}: orders that expired or failed that day;</li>
- *   <li>{@code CHANGED#<yyyy-MM-ddTHH>#<shard 0..15>}, sort key {@code <updatedAt>#<userId>}: balances whose
- *       last change fell in that hour.</li>
+ *   <li>{@code CHANGED#<yyyy-MM-ddTHH>#<shard 0..15>}, sort key {@code <first change in the hour>#<userId>}:
+ *       balances that changed in that hour (the marker is written at the hour's first change only, so the
+ *       hour's partitions are walked whole).</li>
  * </ul>
  * A cursor is {@code "<partition> <last sort key>"} (neither part contains a space: user ids may not), so a
  * walk resumes exactly after the last item handed out. Each call also stops after {@code maxQueries}
@@ -104,8 +105,17 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
         if (!from.isBefore(until)) {
             return new Page<>(List.of(), null, true);
         }
-        return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(from), LedgerTable.timestamp(until), cursor,
-                limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
+        // A balance's marker is written once per hour bucket, at its first change in that hour (DynamoLedgerStore),
+        // so its sort key says when the hour's first change happened, not the last: a later change in the same
+        // hour leaves it where it was. Every bucket the window touches is therefore walked whole, and the
+        // window is applied to the balance's own `updatedAt` (rewritten by every posting) and `heldAt` (by every hold
+        // start and end), both projected into GSI4: the users whose last change lies in [from, until), as when the
+        // sort key moved with every write.
+        Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
+        Instant endOfLastHour = until.minusMillis(1).truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        return walk(new Partitions.Hours(from, until), LedgerTable.timestamp(firstHour), LedgerTable.timestamp(endOfLastHour),
+                new String[] {LedgerTable.timestamp(from), LedgerTable.timestamp(until)},
+                cursor, limit, item -> new ChangedBalance(new UserId(str(item, "userId")), Instant.parse(str(item, "updatedAt"))));
     }
 
     @Override
@@ -181,6 +191,12 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
      */
     private <T> Page<T> walk(Partitions partitions, String low, String high, String cursor, int limit,
                              Function<Map<String, AttributeValue>, T> map) {
+        return walk(partitions, low, high, null, cursor, limit, map);
+    }
+
+    /** As above; with {@code updatedIn = {from, until}} only items whose {@code updatedAt} or {@code heldAt} lies in {@code [from, until)}. */
+    private <T> Page<T> walk(Partitions partitions, String low, String high, String[] updatedIn, String cursor, int limit,
+                             Function<Map<String, AttributeValue>, T> map) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
@@ -216,6 +232,14 @@ public final class DynamoReconciliationStore implements ReconciliationStore {
                         .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(lowerBound), ":high", s(high)))
                         // one more when the first item may be the one the cursor already handed out
                         .limit(limit - items.size() + (skipKey != null && startKey == null ? 1 : 0));
+                if (updatedIn != null) {
+                    // a posting moves updatedAt, a hold's start or end moves heldAt: either puts the user in the window
+                    query.filterExpression("(#updated >= :from AND #updated < :until) OR (#heldAt >= :from AND #heldAt < :until)")
+                            .expressionAttributeNames(Map.of("#pk", LedgerTable.GSI4_PK, "#sk", LedgerTable.GSI4_SK,
+                                    "#updated", "updatedAt", "#heldAt", "heldAt"))
+                            .expressionAttributeValues(Map.of(":pk", s(partition), ":low", s(lowerBound), ":high", s(high),
+                                    ":from", s(updatedIn[0]), ":until", s(updatedIn[1])));
+                }
                 if (startKey != null) {
                     query.exclusiveStartKey(startKey);
                 }

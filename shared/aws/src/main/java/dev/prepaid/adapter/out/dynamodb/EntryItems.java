@@ -90,11 +90,15 @@ final class EntryItems {
             return Balance.empty(userId);
         }
         String updatedAt = str(item, "updatedAt");
+        Credits lowThreshold = item.containsKey(LOW_THRESHOLD) ? Credits.ofHundredths(num(item, LOW_THRESHOLD)) : null;
         return new Balance(userId, Credits.ofHundredths(item.containsKey("balance") ? num(item, "balance") : 0),
                 item.containsKey("seq") ? num(item, "seq") : 0,
                 updatedAt == null ? null : Instant.parse(updatedAt),
-                Credits.ofHundredths(item.containsKey(HELD) ? num(item, HELD) : 0));
+                Credits.ofHundredths(item.containsKey(HELD) ? num(item, HELD) : 0), lowThreshold);
     }
+
+    /** The user's own low-credits threshold (N, hundredths) on the balance item; absent: the stack's default. */
+    static final String LOW_THRESHOLD = "lowThreshold";
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
         if (value != null) {

@@ -137,6 +137,9 @@ final class PaymentItems {
         if (order.paymentUrl() != null) {
             item.put("paymentUrl", s(order.paymentUrl()));
         }
+        if (order.paymentMethod() != null) {
+            item.put("paymentMethod", s(order.paymentMethod()));
+        }
         return item;
     }
 
@@ -145,7 +148,8 @@ final class PaymentItems {
                 ProductType.valueOf(str(item, "productType").toUpperCase(Locale.ROOT)), str(item, "provider"),
                 OrderStatus.fromWireName(str(item, "status")), new Money(num(item, "amountMinor"), str(item, "currency")),
                 Credits.ofHundredths(num(item, "credits")), str(item, "checkoutId"), str(item, "paymentUrl"),
-                Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")));
+                Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")),
+                str(item, "paymentMethod"));
     }
 
     static Map<String, AttributeValue> toItem(Subscription sub) {

@@ -33,6 +33,10 @@ public final class PaymentEventJson {
             text(node, "customerRef", e.customerRef());
             text(node, "invoiceRef", e.invoiceRef());
             instant(node, "periodEnd", e.periodEnd());
+            if (e.amounts() != null) {
+                node.putObject("amounts").put("subtotal", e.amounts().subtotal()).put("discount", e.amounts().discount())
+                        .put("tax", e.amounts().tax()).put("shipping", e.amounts().shipping());
+            }
         } else if (event instanceof PaymentEvent.CheckoutClosed e) {
             text(node, "orderId", e.orderId());
             text(node, "checkoutId", e.checkoutId());
@@ -101,7 +105,7 @@ public final class PaymentEventJson {
         return switch (kind) {
             case "CheckoutPaid" -> new PaymentEvent.CheckoutPaid(provider, eventId, type, text(node, "orderId"),
                     text(node, "checkoutId"), text(node, "paymentRef"), money(node, "paid"), text(node, "subscriptionId"),
-                    text(node, "customerRef"), text(node, "invoiceRef"), instant(node, "periodEnd"));
+                    text(node, "customerRef"), text(node, "invoiceRef"), instant(node, "periodEnd"), amounts(node));
             case "CheckoutClosed" -> new PaymentEvent.CheckoutClosed(provider, eventId, type, text(node, "orderId"),
                     text(node, "checkoutId"), OrderStatus.fromWireName(text(node, "outcome")));
             case "SubscriptionPaid" -> new PaymentEvent.SubscriptionPaid(provider, eventId, type, text(node, "invoiceRef"),
@@ -159,5 +163,14 @@ public final class PaymentEventJson {
     private static Instant instant(JsonNode node, String name) {
         String value = text(node, name);
         return value == null ? null : Instant.parse(value);
+    }
+
+    private static PaymentEvent.Amounts amounts(com.fasterxml.jackson.databind.JsonNode node) {
+        com.fasterxml.jackson.databind.JsonNode amounts = node.get("amounts");
+        if (amounts == null || !amounts.isObject()) {
+            return null;
+        }
+        return new PaymentEvent.Amounts(amounts.path("subtotal").asLong(), amounts.path("discount").asLong(),
+                amounts.path("tax").asLong(), amounts.path("shipping").asLong());
     }
 }

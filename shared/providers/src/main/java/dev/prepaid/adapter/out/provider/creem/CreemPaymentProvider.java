@@ -115,6 +115,13 @@ public final class CreemPaymentProvider implements PaymentProvider {
     }
 
     @Override
+    public boolean offersPaymentMethod(String method) {
+        // Creem's checkout API takes no payment method: Creem shows what it offers the buyer's country. A
+        // buyer's explicit choice other than card cannot be honoured, so it is refused (400) rather than ignored.
+        return "card".equals(method);
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

@@ -16,6 +16,8 @@ import java.util.List;
  */
 final class StripeEvents {
     static final String PROVIDER = "stripe";
+    /** Metadata key (value {@code true}) of the payment intents auto top-up creates. */
+    static final String AUTO_TOPUP_METADATA = "autoTopup";
 
     private StripeEvents() {
     }
@@ -47,10 +49,38 @@ final class StripeEvents {
                     requireText(object, "id", eventId), paymentRef(object, eventId), money(object, "amount", null, eventId)));
             case "charge.dispute.closed" -> List.of(new PaymentEvent.DisputeClosed(PROVIDER, eventId, type,
                     requireText(object, "id", eventId), paymentRef(object, eventId), disputeWon(text(object, "status"))));
+            case "payment_intent.succeeded" -> autoTopup(object)
+                    ? List.of(autoTopupPaid(eventId, type, object)) : ignored(eventId, type);
+            case "payment_intent.payment_failed", "payment_intent.canceled" -> autoTopup(object)
+                    ? List.of(new PaymentEvent.CheckoutClosed(PROVIDER, eventId, type,
+                            text(object.path("metadata"), "orderId"), text(object, "id"), OrderStatus.FAILED))
+                    : ignored(eventId, type);
             case "invoice.payment_failed" -> invoicePaymentFailed(eventId, type, object, instant(event, "created"));
             // everything else: acknowledged, nothing to do
             default -> ignored(eventId, type);
         };
+    }
+
+    /**
+     * A payment intent auto top-up created (metadata {@code autoTopup=true}). A checkout's own payment intent also
+     * sends payment_intent.succeeded: that one is ignored here, its checkout.session.completed grants.
+     */
+    static boolean autoTopup(JsonNode intent) {
+        return "true".equals(text(intent.path("metadata"), AUTO_TOPUP_METADATA));
+    }
+
+    /**
+     * An auto top-up's payment succeeded: a paid "checkout" whose id is the payment intent's (the order's checkout
+     * id is the payment intent id), so fulfilment matches order, provider, payment and amount as for a checkout.
+     */
+    static PaymentEvent.CheckoutPaid autoTopupPaid(String eventId, String type, JsonNode intent) {
+        String id = text(intent, "id");
+        JsonNode received = intent.get("amount_received");
+        String currency = text(intent, "currency");
+        Money paid = received != null && received.isIntegralNumber() && currency != null
+                ? new Money(received.asLong(), currency) : optionalMoney(intent, "amount");
+        return new PaymentEvent.CheckoutPaid(PROVIDER, eventId, type, text(intent.path("metadata"), "orderId"), id, id,
+                paid, null, idOf(intent, "customer"), null, null);
     }
 
     /** payment_status paid, or no_payment_required (a 100% discount): the checkout is settled. */
@@ -68,7 +98,21 @@ final class StripeEvents {
         }
         return new PaymentEvent.CheckoutPaid(PROVIDER, eventId, type, orderId(session), text(session, "id"), paymentRef,
                 optionalMoney(session, "amount_total"), idOf(session, "subscription"), idOf(session, "customer"), invoice,
-                null);
+                null, amounts(session));
+    }
+
+    /**
+     * amount_subtotal and total_details (amount_discount, amount_tax, amount_shipping) of a Checkout session;
+     * null when the session has no integral subtotal (the parts that are absent count as 0).
+     */
+    static PaymentEvent.Amounts amounts(JsonNode session) {
+        JsonNode subtotal = session.get("amount_subtotal");
+        if (subtotal == null || !subtotal.isIntegralNumber()) {
+            return null;
+        }
+        JsonNode details = session.path("total_details");
+        return new PaymentEvent.Amounts(subtotal.asLong(), details.path("amount_discount").asLong(0),
+                details.path("amount_tax").asLong(0), details.path("amount_shipping").asLong(0));
     }
 
     private static PaymentEvent.CheckoutClosed checkoutClosed(String eventId, String type, JsonNode session,

@@ -66,6 +66,7 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
     private final Map<String, String> priceIdsByProductId;
     private final Clock clock;
     private final CheckoutLifetime checkoutLifetime;
+    private final Map<String, String> methodConfigurationsByProductId;
 
     /** With the default checkout lifetime. */
     public StripePaymentProvider(StripeClient client, String webhookSecret, Map<String, String> priceIdsByProductId,
@@ -78,6 +79,20 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
      */
     public StripePaymentProvider(StripeClient client, String webhookSecret, Map<String, String> priceIdsByProductId,
                                  Clock clock, CheckoutLifetime checkoutLifetime) {
+        this(client, webhookSecret, priceIdsByProductId, clock, checkoutLifetime, Map.of());
+    }
+
+    /**
+     * @param methodConfigurationsByProductId a Stripe payment method configuration ({@code pmc_...}) per product, for
+     *                                        the products whose methods are managed in the Dashboard: their checkout
+     *                                        without a buyer's choice sends {@code payment_method_configuration}
+     *                                        instead of the catalog's {@code payment_method_types}
+     */
+    public StripePaymentProvider(StripeClient client, String webhookSecret, Map<String, String> priceIdsByProductId,
+                                 Clock clock, CheckoutLifetime checkoutLifetime,
+                                 Map<String, String> methodConfigurationsByProductId) {
+        this.methodConfigurationsByProductId = Map.copyOf(Objects.requireNonNull(methodConfigurationsByProductId,
+                "methodConfigurationsByProductId"));
         this.client = Objects.requireNonNull(client, "client");
         if (webhookSecret == null || webhookSecret.isBlank()) {
             throw new IllegalArgumentException("the Stripe webhook secret is required");
@@ -136,7 +151,33 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
             }
             builder.setApiBase(apiBase);
         }
-        return new StripePaymentProvider(builder.build(), webhookSecret, prices, Clock.systemUTC(), lifetime);
+        return new StripePaymentProvider(builder.build(), webhookSecret, prices, Clock.systemUTC(), lifetime,
+                methodConfigurations(env, catalog, paymentEnv));
+    }
+
+    /** The variable naming a product's payment method configuration: STRIPE_PAYMENT_METHOD_CONFIGURATION_PACK. */
+    public static String methodConfigurationVariable(String productId) {
+        return "STRIPE_PAYMENT_METHOD_CONFIGURATION_" + productId.toUpperCase(Locale.ROOT);
+    }
+
+    /** Optional per product: {@code <variable>_<PAYMENT_ENV>} wins over the plain variable; each must be a pmc_ id. */
+    static Map<String, String> methodConfigurations(Env env, ProductCatalog catalog, String paymentEnv) {
+        Map<String, String> configurations = new LinkedHashMap<>();
+        for (Product product : catalog.all()) {
+            String plain = methodConfigurationVariable(product.id());
+            String perEnv = plain + "_" + paymentEnv.toUpperCase(Locale.ROOT);
+            String value = env.optional(perEnv, null);
+            if (value == null || value.isBlank()) {
+                value = env.optional(plain, null);
+            }
+            if (value != null && !value.isBlank()) {
+                if (!value.trim().startsWith("pmc_")) {
+                    throw new IllegalStateException(plain + " must be a payment method configuration id (pmc_...)");
+                }
+                configurations.put(product.id(), value.trim());
+            }
+        }
+        return configurations;
     }
 
     /**
@@ -224,6 +265,26 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                 // idempotency key (different ones would be Stripe's idempotency_error). Stripe itself expires the
                 // session then (checkout.session.expired), well before its 24-hour default.
                 .setExpiresAt(checkoutLifetime.expiresAt(order.createdAt()).getEpochSecond());
+        List<String> methods = order.checkoutMethods(product);
+        String configuration = order.paymentMethod() == null ? methodConfigurationsByProductId.get(product.id()) : null;
+        if (configuration != null) {
+            // the methods are managed in the Dashboard's configuration (Stripe takes one or the other)
+            params.setPaymentMethodConfiguration(configuration);
+        } else {
+            for (String method : methods) {
+                params.addPaymentMethodType(paymentMethodType(method));
+            }
+        }
+        if (methods.contains("wechat_pay")) {
+            // Stripe requires the client for WeChat Pay in Checkout: web shows a QR code to scan.
+            params.setPaymentMethodOptions(SessionCreateParams.PaymentMethodOptions.builder()
+                    .setWechatPay(SessionCreateParams.PaymentMethodOptions.WechatPay.builder()
+                            .setClient(SessionCreateParams.PaymentMethodOptions.WechatPay.Client.WEB).build())
+                    .build());
+        }
+        if (product.allowPromotionCodes()) {
+            params.setAllowPromotionCodes(true);
+        }
         if (!order.amount().currency().equals(product.price().currency())) {
             // Another of the catalog's currencies: the Stripe price carries it in currency_options, and the
             // session charges it (catalog check verifies the amount there matches the catalog).
@@ -241,6 +302,17 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
         } catch (StripeException | RuntimeException e) {
             throw unavailable("create checkout for order " + orderId, e);
         }
+    }
+
+    /** Our payment method names are Stripe's {@code payment_method_types} values. */
+    static SessionCreateParams.PaymentMethodType paymentMethodType(String method) {
+        return switch (method) {
+            case "card" -> SessionCreateParams.PaymentMethodType.CARD;
+            case "alipay" -> SessionCreateParams.PaymentMethodType.ALIPAY;
+            case "wechat_pay" -> SessionCreateParams.PaymentMethodType.WECHAT_PAY;
+            case "crypto" -> SessionCreateParams.PaymentMethodType.CRYPTO; // stablecoin payments (USDC)
+            default -> throw new IllegalArgumentException("no Stripe payment method type for " + method);
+        };
     }
 
     /** Stripe replaces {CHECKOUT_SESSION_ID} in the success URL with the session's id. */
@@ -472,6 +544,80 @@ public final class StripePaymentProvider implements dev.prepaid.port.out.Payment
                     card.path("exp_year").isIntegralNumber() ? card.get("exp_year").asInt() : null));
         }
         return result;
+    }
+
+    /** The customer's {@code invoice_settings.default_payment_method} (expanded or not); empty without one. */
+    @Override
+    public java.util.Optional<String> defaultPaymentMethod(String customerRef) {
+        String customer = requireCustomer(customerRef);
+        JsonNode node;
+        try {
+            node = raw(client.v1().customers().retrieve(customer));
+        } catch (com.stripe.exception.InvalidRequestException e) {
+            if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+                return java.util.Optional.empty(); // a customer Stripe no longer knows has no card
+            }
+            throw unavailable("read customer " + customer, e);
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("read customer " + customer, e);
+        }
+        if (node.path("deleted").asBoolean(false)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(
+                StripeEvents.idOf(node.path("invoice_settings"), "default_payment_method"));
+    }
+
+    /**
+     * A PaymentIntent for the order's amount, {@code off_session=true, confirm=true} with the customer's saved
+     * card; metadata {@code orderId}, {@code userId}, {@code productId} and {@code autoTopup=true} (which is how
+     * its {@code payment_intent.*} webhooks are told from a checkout's own payment intent); idempotency key
+     * {@code autotopup-<orderId>}. A {@code card_error} (declined, authentication required) is a refusal.
+     */
+    @Override
+    public dev.prepaid.domain.payment.OffSessionCharge chargeOffSession(Order order, String customerRef,
+                                                                        String paymentMethod) {
+        Objects.requireNonNull(order, "order");
+        String customer = requireCustomer(customerRef);
+        if (paymentMethod == null || paymentMethod.isBlank()) {
+            throw new IllegalArgumentException("paymentMethod is required");
+        }
+        String orderId = order.orderId().value();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("orderId", orderId);
+        metadata.put("userId", order.userId().value());
+        metadata.put("productId", order.productId());
+        metadata.put(StripeEvents.AUTO_TOPUP_METADATA, "true");
+        com.stripe.param.PaymentIntentCreateParams params = com.stripe.param.PaymentIntentCreateParams.builder()
+                .setAmount(order.amount().minor())
+                .setCurrency(order.amount().currency().toLowerCase(Locale.ROOT))
+                .setCustomer(customer)
+                .setPaymentMethod(paymentMethod)
+                .setOffSession(true)
+                .setConfirm(true)
+                .putAllMetadata(metadata)
+                .build();
+        RequestOptions options = RequestOptions.builder().setIdempotencyKey("autotopup-" + orderId).build();
+        try {
+            JsonNode intent = raw(client.v1().paymentIntents().create(params, options));
+            String id = StripeEvents.text(intent, "id");
+            String status = StripeEvents.text(intent, "status");
+            if ("succeeded".equals(status) || "processing".equals(status)) {
+                return new dev.prepaid.domain.payment.OffSessionCharge.Accepted(id, status);
+            }
+            // requires_action / requires_payment_method without an error: the customer would have to be present
+            return new dev.prepaid.domain.payment.OffSessionCharge.Refused(id,
+                    "requires_action".equals(status) ? "authentication_required" : "payment_" + status, null,
+                    "the payment needs the customer (" + status + ")");
+        } catch (com.stripe.exception.CardException e) {
+            com.stripe.model.StripeError error = e.getStripeError();
+            String intent = error != null && error.getPaymentIntent() != null ? error.getPaymentIntent().getId() : null;
+            return new dev.prepaid.domain.payment.OffSessionCharge.Refused(intent,
+                    e.getCode() != null ? e.getCode() : "card_error", e.getDeclineCode(),
+                    error != null && error.getMessage() != null ? error.getMessage() : "the card was refused");
+        } catch (StripeException | RuntimeException e) {
+            throw unavailable("charge the saved card of customer " + customer + " for order " + orderId, e);
+        }
     }
 
     private static String requireCustomer(String customerRef) {

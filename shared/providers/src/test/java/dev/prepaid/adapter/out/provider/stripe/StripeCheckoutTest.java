@@ -231,7 +231,7 @@ class StripeCheckoutTest {
         assertEquals(CheckoutState.Status.PAID, state.status());
         assertEquals(new PaymentEvent.CheckoutPaid("stripe", "fetch:" + session.checkoutId(), "checkout.session.fetched",
                 order.orderId().value(), session.checkoutId(), paymentIntent, new Money(790, "usd"), null, null, null,
-                null), state.paid());
+                null, new PaymentEvent.Amounts(790, 0, 0, 0)), state.paid());
     }
 
     @Test
@@ -248,7 +248,7 @@ class StripeCheckoutTest {
         assertEquals(CheckoutState.Status.PAID, state.status());
         assertEquals(new PaymentEvent.CheckoutPaid("stripe", "fetch:" + session.checkoutId(), "checkout.session.fetched",
                 order.orderId().value(), session.checkoutId(), invoice, new Money(1990, "usd"), subscription, customer,
-                invoice, null), state.paid());
+                invoice, null, new PaymentEvent.Amounts(1990, 0, 0, 0)), state.paid());
         // the fake keeps the subscription's metadata from subscription_data
         assertEquals(order.orderId().value(), fake.subscription(subscription).get("metadata").get("orderId").asText());
         assertEquals(order.orderId().value(),

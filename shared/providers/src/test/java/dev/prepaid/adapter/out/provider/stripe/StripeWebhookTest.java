@@ -68,7 +68,7 @@ class StripeWebhookTest {
         assertEquals(new PaymentEvent.CheckoutPaid("stripe", "evt_T8nSaZqtPudigUMqnnbY4D4v", "checkout.session.completed",
                         null, "cs_live_9RBjcHiy2i5p99Tf1MYM90c3SHK1grU0E6Ae6pKWR2KPA4ZiuKiB2X1Y3X",
                         "pi_1IqxJOJDPojXS6LN9uOebAea", new Money(999, "eur"), null, "cus_IhGfebO16cMIGN",
-                        "in_1KJqKBJDPojXS6LNJbvLUgEy", null),
+                        "in_1KJqKBJDPojXS6LNJbvLUgEy", null, new PaymentEvent.Amounts(999, 0, 65, 0)),
                 only(deliver(fixture("checkout_session_completed"))));
     }
 
@@ -103,7 +103,7 @@ class StripeWebhookTest {
     void checkoutCompletedForAnOrder() {
         ObjectNode event = StripeWebhooks.checkoutSessionCompleted("cs_test_abc", ORDER, "pi_abc", 790, "usd");
         assertEquals(new PaymentEvent.CheckoutPaid("stripe", event.get("id").asText(), "checkout.session.completed", ORDER,
-                "cs_test_abc", "pi_abc", new Money(790, "usd"), null, null, null, null), only(deliver(event)));
+                "cs_test_abc", "pi_abc", new Money(790, "usd"), null, null, null, null, new PaymentEvent.Amounts(790, 0, 65, 0)), only(deliver(event)));
     }
 
     @Test
@@ -130,7 +130,7 @@ class StripeWebhookTest {
         session.put("invoice", "in_1");
         session.put("customer", "cus_1");
         assertEquals(new PaymentEvent.CheckoutPaid("stripe", event.get("id").asText(), "checkout.session.completed", ORDER,
-                "cs_test_sub", "in_1", new Money(4990, "usd"), "sub_1", "cus_1", "in_1", null), only(deliver(event)));
+                "cs_test_sub", "in_1", new Money(4990, "usd"), "sub_1", "cus_1", "in_1", null, new PaymentEvent.Amounts(4990, 0, 65, 0)), only(deliver(event)));
     }
 
     @Test
@@ -147,7 +147,7 @@ class StripeWebhookTest {
         ObjectNode succeeded = StripeWebhooks.event("checkout.session.async_payment_succeeded", session.deepCopy());
         assertEquals(new PaymentEvent.CheckoutPaid("stripe", succeeded.get("id").asText(),
                 "checkout.session.async_payment_succeeded", ORDER, "cs_test_async", "pi_async", new Money(790, "usd"),
-                null, null, null, null), only(deliver(succeeded)));
+                null, null, null, null, new PaymentEvent.Amounts(790, 0, 65, 0)), only(deliver(succeeded)));
 
         ObjectNode failedSession = session.deepCopy();
         failedSession.put("payment_status", "unpaid");
