@@ -278,6 +278,13 @@ class SampleEventsTest {
                     throw new AssertionError(name + " " + messageId + ": the body is not an app-event message");
                 }
                 rewritten = dev.prepaid.adapter.out.sqs.SqsAppEventQueue.write(message);
+            } else if (function.queue().equals("AutoTopupQueue")) {
+                // what app-webhooks forwards for a credits.low of a user with auto top-up (AutoTopupHandler.read)
+                JsonNode trigger = strictJson(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), name);
+                assertTrue(trigger.path("eventId").asText().matches("evt_[0-9a-f]{32}")
+                        && !trigger.path("userId").asText().isBlank(), name + " " + messageId + ": an auto top-up trigger");
+                rewritten = STRICT.createObjectNode().put("eventId", trigger.path("eventId").asText())
+                        .put("userId", trigger.path("userId").asText()).toString();
             } else {
                 try {
                     rewritten = PaymentEventJson.write(PaymentEventJson.read(body));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 
@@ -176,8 +177,13 @@ final class BadInputCorpus {
             add(new Probe(route, "token-repeated", "POST", path, bytes(validBody), twoTokens));
         }
         add(new Probe(route, "wrong-method", "PUT", path, bytes(validBody), headers(token, "application/json")));
-        add(new Probe(route, "wrong-method", "GET", path, null, headers(token, null)));
+        // a path that also has a GET route (auto-topup's settings) is probed with another method without a body
+        add(new Probe(route, "wrong-method", PATHS_WITH_GET.contains(path) ? "PATCH" : "GET", path, null,
+                headers(token, null)));
     }
+
+    /** The JSON routes' paths that also answer GET (and DELETE): their wrong method is PATCH. */
+    private static final Set<String> PATHS_WITH_GET = Set.of("/api/payment/auto-topup");
 
     private static List<Object> wrongValues(JsonNode value) {
         List<Object> wrong = new ArrayList<>();
@@ -514,6 +520,8 @@ final class BadInputCorpus {
      * the operator's scope, and other methods on its paths.
      */
     private void appWebhooks() {
+        // (http://127.0.0.1 is allowed here: the system's receivers are loopback; AppWebhookRoutesTest refuses it
+        // where the stack does not allow it, as deployed)
         String endpoints = "/api/admin/webhook-endpoints";
         for (String body : List.of(" ", "{", "{\"url\": }", "{'url': 'https://a.example'}", "{} trailing", "[1, 2")) {
             add("admin-webhook-endpoints", "broken-json", "POST", endpoints, body, ADMIN);
@@ -523,14 +531,15 @@ final class BadInputCorpus {
         }
         for (String url : List.of("\"http://a.example/h\"", "\"ftp://a.example/h\"", "\"javascript:alert(1)\"",
                 "\"/relative\"", "\"https://\"", "\"https://user:pw@a.example/h\"", "\"https://a.example/h#frag\"",
-                "\"not a url\"", "\"\"", "\"http://127.0.0.1:8080/h\"", "\"https://a.example/" + "x".repeat(3000) + "\"",
+                "\"not a url\"", "\"\"", "\"https://a.example/" + "x".repeat(3000) + "\"",
                 "5", "true", "null", "[\"https://a.example\"]", "{\"u\": 1}")) {
             add("admin-webhook-endpoints", "url:" + url.substring(0, Math.min(40, url.length())), "POST", endpoints,
                     "{\"url\": " + url + ", \"events\": [\"credits.low\"]}", ADMIN);
         }
         for (String events : List.of("[]", "[\"credits.everything\"]", "[\"CREDITS.LOW\"]", "\"credits.low\"", "[1]",
-                "[null]", "null", "{\"credits.low\": true}", "[\"credits.low\", \"credits.low\", \"credits.low\", "
-                        + "\"credits.low\", \"credits.low\", \"credits.low\", \"credits.low\", \"credits.low\"]")) {
+                "[null]", "null", "{\"credits.low\": true}",
+                // more entries than there are event types (a repeated type alone is folded into one)
+                "[" + String.join(", ", java.util.Collections.nCopies(20, "\"credits.low\"")) + "]")) {
             add("admin-webhook-endpoints", "events:" + events.substring(0, Math.min(40, events.length())), "POST", endpoints,
                     "{\"url\": \"https://a.example/h\", \"events\": " + events + "}", ADMIN);
         }

@@ -183,6 +183,8 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
         ArrayNode providers = body.putArray("providers");
         config.providers().forEach(providers::add);
         putOrNull(body, "stripePublishableKey", config.stripePublishableKey());
+        ArrayNode methods = body.putArray("paymentMethods");
+        config.paymentMethods().forEach(methods::add);
         return HttpResponses.json(200, body);
     }
 

@@ -2,9 +2,12 @@ package dev.prepaid.function.order;
 
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.wiring.PaymentWiring;
+import dev.prepaid.domain.payment.ProductCatalog;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a frontend may know about payments here (the public {@code GET /api/payment/config}): who new
@@ -15,16 +18,39 @@ import java.util.Objects;
  * @param providers            every configured provider (the active one and those kept for in-flight payments)
  * @param stripePublishableKey STRIPE_PUBLISHABLE_KEY (template parameter StripePublishableKey), null when unset
  *                             or when Stripe is not configured
+ * @param paymentMethods       the checkout methods new orders can use here: those the catalog's products offer, in
+ *                             the catalog's order ({@code card}, {@code alipay}, {@code wechat_pay}, {@code crypto});
+ *                             only {@code card} when the active provider is Creem, whose checkout takes no choice.
+ *                             Which product offers which is on {@code GET /api/credits/plans}.
  */
-public record PaymentConfig(String provider, List<String> providers, String stripePublishableKey) {
+public record PaymentConfig(String provider, List<String> providers, String stripePublishableKey,
+                            List<String> paymentMethods) {
 
     public PaymentConfig {
         Objects.requireNonNull(provider, "provider");
         providers = List.copyOf(providers);
+        paymentMethods = List.copyOf(paymentMethods);
+    }
+
+    /** Without a catalog at hand (tests): card only. */
+    public PaymentConfig(String provider, List<String> providers, String stripePublishableKey) {
+        this(provider, providers, stripePublishableKey, List.of("card"));
     }
 
     static PaymentConfig from(PaymentWiring wiring) {
-        return from(wiring.env(), wiring.activeProvider().name(), List.copyOf(wiring.providers().keySet()));
+        String active = wiring.activeProvider().name();
+        PaymentConfig config = from(wiring.env(), active, List.copyOf(wiring.providers().keySet()));
+        return new PaymentConfig(config.provider(), config.providers(), config.stripePublishableKey(),
+                enabledMethods(active, wiring.catalog()));
+    }
+
+    static List<String> enabledMethods(String activeProvider, ProductCatalog catalog) {
+        if (activeProvider.equals("creem")) {
+            return List.of("card");
+        }
+        Set<String> methods = new LinkedHashSet<>();
+        catalog.all().forEach(product -> methods.addAll(product.paymentMethods()));
+        return List.copyOf(methods);
     }
 
     /**

@@ -250,7 +250,8 @@ class PaymentHistoryRoutesTest {
     @Test
     void theConfigIsPublicAndNamesTheProviderAndThePublishableKey() throws Exception {
         JsonNode config = ok(null, "/api/payment/config", Map.of());
-        assertEquals("{\"provider\":\"stripe\",\"providers\":[\"stripe\"],\"stripePublishableKey\":\"pk_test_history0000\"}",
+        assertEquals("{\"provider\":\"stripe\",\"providers\":[\"stripe\"],\"stripePublishableKey\":\"pk_test_history0000\","
+                        + "\"paymentMethods\":[\"card\"]}",
                 config.toString());
 
         vars.put("STRIPE_PUBLISHABLE_KEY", "pk_live_history0000");
