@@ -14,6 +14,8 @@ import dev.prepaid.function.fulfilment.FulfilmentHandler;
 import dev.prepaid.function.order.CreateOrderHandler;
 import dev.prepaid.function.query.CreditsQueryHandler;
 import dev.prepaid.function.webhook.WebhookHandler;
+import dev.prepaid.local.TemplateStack;
+import dev.prepaid.local.template.LocalOverrides;
 import dev.prepaid.testing.Events;
 import dev.prepaid.testing.LocalEngines;
 import dev.prepaid.testing.QueuePoller;
@@ -36,8 +38,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * prepaid as deployed, in this JVM (after system-tests' PaymentSystem, without the HTTP stand-in): every
- * function built from one environment map through its {@code Env} constructor, on DynamoDB Local and
+ * prepaid as deployed, in this JVM (after system-tests' PaymentSystem, without the HTTP stand-in): template.yaml's
+ * table and queues, every function built from its own environment as the template declares it (read through the
+ * local runner's template reader), on DynamoDB Local and
  * ElasticMQ, paying through the fake Stripe API over loopback HTTP with real stripe-java and real signatures.
  */
 final class Stack implements AutoCloseable {
@@ -50,6 +53,9 @@ final class Stack implements AutoCloseable {
     final String table;
     final String queueUrl;
     final FakeStripe stripe;
+    /** template.yaml as the bench runs it: its table, queues and each function's own environment. */
+    final TemplateStack template;
+    /** Every function's variables together (the cold-start runs' process environment). */
     final Map<String, String> vars;
     final Env env;
 
@@ -58,54 +64,59 @@ final class Stack implements AutoCloseable {
         dynamo = TestClients.dynamo(engines.dynamoEndpoint());
         sqs = TestClients.sqs(engines.sqsEndpoint());
         Meter.sideClient(TestClients.dynamo(engines.dynamoEndpoint()));
-        table = TestClients.createLedgerTable(dynamo);
-        queueUrl = QueuePoller.createQueueWithDlq(sqs, "bench-" + UUID.randomUUID().toString().substring(0, 8), 30)[0];
         stripe = new FakeStripe();
         stripe.price("price_trial", 790, "usd").price("price_basic", 1990, "usd").price("price_pro", 4990, "usd");
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("TABLE_NAME", table);
-        v.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
-        v.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
+        // template.yaml's parameters, as a deployment would give them; the keys ProviderSecrets would hold
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("PaymentProvider", "stripe");
+        parameters.put("PaymentEnv", "test");
+        parameters.put("SuccessUrl", "https://app.bench.test/billing/success");
+        parameters.put("CancelUrl", "https://app.bench.test/billing/cancel");
+        parameters.put("ReturnUrlOrigins", "https://app.bench.test");
+        Map<String, String> keys = Map.of("STRIPE_SECRET_KEY", "sk_test_bench_key_000000000000",
+                "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET, "STRIPE_API_BASE", stripe.baseUrl(),
+                "STRIPE_PRICE_TRIAL", "price_trial", "STRIPE_PRICE_BASIC", "price_basic", "STRIPE_PRICE_PRO", "price_pro");
+        String base = "https://api.bench.test";
+        template = TemplateStack.create(TemplateStack.repositoryTemplate(), parameters, base, dynamo, sqs,
+                "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-", 30,
+                LocalOverrides.withProviderKeys(base, engines.dynamoEndpoint().toString(), engines.sqsEndpoint().toString(), keys));
+        table = template.table("LedgerTable");
+        queueUrl = template.queueUrl(template.consumedQueue(template.function(FulfilmentHandler.class)));
+        Map<String, String> v = new LinkedHashMap<>(template.unionEnvironment());
         v.put("AWS_REGION", "us-east-1");
-        v.put("FULFILMENT_QUEUE_URL", queueUrl);
-        v.put("PAYMENT_PROVIDER", "stripe");
-        v.put("PAYMENT_ENV", "test");
-        v.put("CALLBACK_URL", "https://api.bench.test/api/payment/callback");
-        v.put("SUCCESS_URL", "https://app.bench.test/billing/success");
-        v.put("CANCEL_URL", "https://app.bench.test/billing/cancel");
-        v.put("RETURN_URL_ORIGINS", "https://app.bench.test");
-        v.put("STRIPE_SECRET_KEY", "sk_test_bench_key_000000000000");
-        v.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
-        v.put("STRIPE_API_BASE", stripe.baseUrl());
-        v.put("STRIPE_PRICE_TRIAL", "price_trial");
-        v.put("STRIPE_PRICE_BASIC", "price_basic");
-        v.put("STRIPE_PRICE_PRO", "price_pro");
         vars = Map.copyOf(v);
         env = new Env(vars);
     }
 
+    /** The environment template.yaml gives the function {@code handler} runs in (local endpoints and keys). */
+    Env envOf(Class<?> handler) {
+        Map<String, String> v = new LinkedHashMap<>(template.function(handler).environment());
+        v.put("AWS_REGION", "us-east-1");
+        return new Env(v);
+    }
+
     DeductCreditsHandler deductHandler() {
-        return new DeductCreditsHandler(env);
+        return new DeductCreditsHandler(envOf(DeductCreditsHandler.class));
     }
 
     CreditsQueryHandler queryHandler() {
-        return new CreditsQueryHandler(env);
+        return new CreditsQueryHandler(envOf(CreditsQueryHandler.class));
     }
 
     CreateOrderHandler orderHandler() {
-        return new CreateOrderHandler(env);
+        return new CreateOrderHandler(envOf(CreateOrderHandler.class));
     }
 
     CallbackHandler callbackHandler() {
-        return new CallbackHandler(env);
+        return new CallbackHandler(envOf(CallbackHandler.class));
     }
 
     WebhookHandler webhookHandler() {
-        return new WebhookHandler(env);
+        return new WebhookHandler(envOf(WebhookHandler.class));
     }
 
     FulfilmentHandler fulfilmentHandler() {
-        return new FulfilmentHandler(env);
+        return new FulfilmentHandler(envOf(FulfilmentHandler.class));
     }
 
     // --- events -------------------------------------------------------------------------------------

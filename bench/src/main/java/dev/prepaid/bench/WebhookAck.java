@@ -40,7 +40,7 @@ final class WebhookAck {
     void run() throws Exception {
         try (Stack s = new Stack()) {
             WebhookHandler webhook = s.webhookHandler();
-            StripePaymentProvider provider = StripePaymentProvider.fromEnv(s.env, ProductCatalog.defaults());
+            StripePaymentProvider provider = StripePaymentProvider.fromEnv(s.envOf(WebhookHandler.class), ProductCatalog.defaults());
             int warmUp = Bench.count(200);
             int measured = Bench.count(1000);
             // Stripe signs; we only verify. Every delivery is prepared (and signed now) before the clock runs.

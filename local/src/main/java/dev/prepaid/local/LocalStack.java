@@ -1,7 +1,6 @@
 package dev.prepaid.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -39,7 +38,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +67,6 @@ public final class LocalStack implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** A message that failed comes back after this many seconds (the template's own timeout is minutes). */
     static final int LOCAL_VISIBILITY_SECONDS = 2;
-    private static final List<String> ANY_METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
 
     /** A function of the template and what became of it here. */
     public record Function(FunctionSpec spec, HandlerInvoker handler, String skipped) {
@@ -307,36 +304,19 @@ public final class LocalStack implements AutoCloseable {
         return null;
     }
 
-    private record Routed(String method, FunctionSpec.HttpRoute route, Function function) {
-    }
-
     private void routeFunctions() {
-        List<Routed> routed = new ArrayList<>();
+        Map<String, HandlerInvoker> running = new java.util.HashMap<>();
+        List<FunctionSpec> specs = new ArrayList<>();
         for (Function f : functions) {
-            if (!f.running()) {
-                continue;
-            }
-            for (FunctionSpec.HttpRoute route : f.spec().routes()) {
-                if (route.isDefault()) {
-                    HandlerInvoker handler = f.handler();
-                    gateway.defaultRoute((event, context) -> (APIGatewayV2HTTPResponse) handler.invoke(event, context),
-                            f.spec().logicalId(), route.isPublic() ? null : tokens, route.scopes());
-                    continue;
-                }
-                for (String method : route.method().equals("ANY") ? ANY_METHODS : List.of(route.method())) {
-                    routed.add(new Routed(method, route, f));
-                }
+            if (f.running()) {
+                running.put(f.spec().logicalId(), f.handler());
+                specs.add(f.spec());
             }
         }
-        // API Gateway picks the most specific route: literal segments before {parameters}.
-        routed.sort(Comparator.comparingLong((Routed r) -> r.route().path().chars().filter(c -> c == '{').count()));
-        for (Routed r : routed) {
-            HandlerInvoker handler = r.function().handler();
-            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> http =
-                    (event, context) -> (APIGatewayV2HTTPResponse) handler.invoke(event, context);
-            gateway.route(r.method(), r.route().path(), http, r.function().spec().logicalId(),
-                    r.route().isPublic() ? null : tokens, r.route().scopes());
-        }
+        TemplateStack.route(gateway, specs, spec -> {
+            HandlerInvoker handler = running.get(spec.logicalId());
+            return (event, context) -> (APIGatewayV2HTTPResponse) handler.invoke(event, context);
+        }, tokens, FunctionSpec::logicalId);
     }
 
     private void startPollers() {

@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.Json;
+import dev.prepaid.adapter.in.http.ApiGatewayHandler;
+import dev.prepaid.local.TemplateStack;
+import dev.prepaid.local.template.FunctionSpec;
+import dev.prepaid.local.template.LocalOverrides;
 import dev.prepaid.adapter.out.provider.mock.MockCheckout;
 import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
 import dev.prepaid.domain.payment.Money;
 import dev.prepaid.domain.payment.ProductCatalog;
-import dev.prepaid.function.admin.AdminHandler;
-import dev.prepaid.function.callback.CallbackHandler;
-import dev.prepaid.function.deduct.DeductCreditsHandler;
+import dev.prepaid.function.appwebhooks.AppWebhooksHandler;
 import dev.prepaid.function.fulfilment.FulfilmentHandler;
-import dev.prepaid.function.notfound.NotFoundHandler;
 import dev.prepaid.function.order.CreateOrderHandler;
-import dev.prepaid.function.query.CreditsQueryHandler;
-import dev.prepaid.function.webhook.WebhookHandler;
 import dev.prepaid.testing.ApiGatewayStandIn;
 import dev.prepaid.testing.LocalEngines;
 import dev.prepaid.testing.QueuePoller;
@@ -32,7 +31,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,9 +41,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * prepaid as deployed, in one JVM: every function built from an environment map through its Lambda
- * wiring, routed by an API Gateway stand-in, on DynamoDB Local and ElasticMQ, paying through one provider
- * (Stripe and Creem faked over HTTP and reached through their real adapters, or the mock provider).
+ * prepaid as deployed, in one JVM, built from template.yaml through the local runner's template reader: the
+ * template's table and queues; every HTTP function built from its own environment (the template's variables,
+ * resolved with the parameters below, the endpoints and provider keys local) and routed as the template routes it
+ * (methods, paths, authorizer scopes) by an API Gateway stand-in; the fulfilment queue's consumer. On DynamoDB
+ * Local and ElasticMQ, paying through one provider (Stripe and Creem faked over HTTP and reached through their real adapters, or the mock provider).
  */
 final class PaymentSystem implements AutoCloseable {
     static final String STRIPE_WEBHOOK_SECRET = "whsec_system_test_secret";
@@ -66,7 +69,9 @@ final class PaymentSystem implements AutoCloseable {
     final FakeStripe stripe;
     final FakeCreem creem;
     final MockPaymentProvider mock;
-    final List<dev.prepaid.adapter.in.http.ApiGatewayHandler> httpHandlers;
+    final List<ApiGatewayHandler> httpHandlers;
+    /** template.yaml as this system runs it: its table, queues and functions. */
+    final TemplateStack stack;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     record Reply(int status, Map<String, List<String>> headers, String body) {
@@ -97,124 +102,109 @@ final class PaymentSystem implements AutoCloseable {
         LocalEngines engines = LocalEngines.shared();
         dynamo = TestClients.dynamo(engines.dynamoEndpoint());
         sqs = TestClients.sqs(engines.sqsEndpoint());
-        table = TestClients.createLedgerTable(dynamo);
-        String[] queues = QueuePoller.createQueueWithDlq(sqs, "fulfilment-" + UUID.randomUUID().toString().substring(0, 8), 1);
-        queueUrl = queues[0];
-        dlqUrl = queues[1];
         gateway = new ApiGatewayStandIn(0);
-        appEventsUrl = QueuePoller.createQueueWithDlq(sqs, "app-events-" + UUID.randomUUID().toString().substring(0, 8), 1)[0];
-        Map<String, String> vars = new HashMap<>();
-        vars.put("APP_EVENTS_QUEUE_URL", appEventsUrl);
-        vars.put("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "true"); // the tests' receivers listen on http://127.0.0.1
-        vars.put("TABLE_NAME", table);
-        vars.put("DYNAMODB_ENDPOINT", engines.dynamoEndpoint().toString());
-        vars.put("SQS_ENDPOINT", engines.sqsEndpoint().toString());
-        vars.put("FULFILMENT_QUEUE_URL", queueUrl);
-        vars.put("FULFILMENT_DLQ_URL", dlqUrl);
-        vars.put("PAYMENT_PROVIDER", provider);
-        vars.put("PAYMENT_ENV", "test");
-        vars.put("CALLBACK_URL", gateway.baseUrl() + "/api/payment/callback");
-        vars.put("SUCCESS_URL", SUCCESS_URL);
-        vars.put("CANCEL_URL", CANCEL_URL);
-        vars.put("RETURN_URL_ORIGINS", "https://app.test");
+        String base = gateway.baseUrl().toString();
         stripe = provider.equals("stripe") ? new FakeStripe() : null;
         creem = provider.equals("creem") ? new FakeCreem("creem_test_api_key_123456") : null;
+        // template.yaml's parameters, as a deployment would give them
+        Map<String, String> parameters = new HashMap<>();
+        parameters.put("PaymentProvider", provider);
+        parameters.put("PaymentEnv", "test");
+        parameters.put("SuccessUrl", SUCCESS_URL);
+        parameters.put("CancelUrl", CANCEL_URL);
+        parameters.put("ReturnUrlOrigins", "https://app.test");
+        // the provider keys, which the deployed functions get from ProviderSecrets, and the fake's product ids
+        // (variables overriding the catalog file's ids)
+        Map<String, String> keys = new HashMap<>();
         switch (provider) {
             case "stripe" -> {
                 stripe.price("price_trial", 790, "usd").price("price_basic", 1990, "usd").price("price_pro", 4990, "usd");
-                vars.put("STRIPE_SECRET_KEY", "sk_test_system_tests_key_0000");
-                vars.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
-                vars.put("STRIPE_API_BASE", stripe.baseUrl());
-                vars.put("STRIPE_PRICE_TRIAL", "price_trial");
-                vars.put("STRIPE_PRICE_BASIC", "price_basic");
-                vars.put("STRIPE_PRICE_PRO", "price_pro");
+                keys.put("STRIPE_PRICE_TRIAL", "price_trial");
+                keys.put("STRIPE_PRICE_BASIC", "price_basic");
+                keys.put("STRIPE_PRICE_PRO", "price_pro");
+                keys.put("STRIPE_SECRET_KEY", "sk_test_system_tests_key_0000");
+                keys.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+                keys.put("STRIPE_API_BASE", stripe.baseUrl());
             }
             case "creem" -> {
                 creem.product("prod_trial", 790, "usd", false).product("prod_basic", 1990, "usd", true)
                         .product("prod_pro", 4990, "usd", true);
-                vars.put("CREEM_API_KEY", "creem_test_api_key_123456");
-                vars.put("CREEM_WEBHOOK_SECRET", CREEM_WEBHOOK_SECRET);
-                vars.put("CREEM_API_BASE", creem.baseUrl().toString());
-                vars.put("CREEM_PRODUCT_TRIAL", "prod_trial");
-                vars.put("CREEM_PRODUCT_BASIC", "prod_basic");
-                vars.put("CREEM_PRODUCT_PRO", "prod_pro");
+                keys.put("CREEM_PRODUCT_TRIAL", "prod_trial");
+                keys.put("CREEM_PRODUCT_BASIC", "prod_basic");
+                keys.put("CREEM_PRODUCT_PRO", "prod_pro");
+                keys.put("CREEM_API_KEY", "creem_test_api_key_123456");
+                keys.put("CREEM_WEBHOOK_SECRET", CREEM_WEBHOOK_SECRET);
+                keys.put("CREEM_API_BASE", creem.baseUrl().toString());
             }
             default -> {
-                vars.put("MOCK_WEBHOOK_SECRET", MOCK_WEBHOOK_SECRET);
-                vars.put("MOCK_CHECKOUT_URL", gateway.baseUrl() + "/mock/checkout");
-                vars.put("MOCK_WEBHOOK_URL", gateway.baseUrl() + "/api/payment/webhook/mock");
+                keys.put("MOCK_WEBHOOK_SECRET", MOCK_WEBHOOK_SECRET);
+                keys.put("MOCK_CHECKOUT_URL", base + "/mock/checkout");
+                keys.put("MOCK_WEBHOOK_URL", base + "/api/payment/webhook/mock");
             }
         }
         ProductCatalog catalog = productCatalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(productCatalog);
         if (productCatalog != null) {
-            vars.put("PRODUCT_CATALOG", productCatalog);
+            // on the purchase functions, with the fake's ids for the catalog's products
+            keys.put("PRODUCT_CATALOG", productCatalog);
             for (dev.prepaid.domain.payment.Product product : catalog.all()) {
                 if (stripe != null) {
                     stripe.price("price_" + product.id(), product.price().minor(), product.price().currency());
-                    vars.put(ProductCatalog.providerIdVariable("stripe", product.id()), "price_" + product.id());
+                    keys.put(ProductCatalog.providerIdVariable("stripe", product.id()), "price_" + product.id());
                 }
                 if (creem != null) {
                     creem.product("prod_" + product.id(), product.price().minor(), product.price().currency(),
                             product.isSubscription());
-                    vars.put(ProductCatalog.providerIdVariable("creem", product.id()), "prod_" + product.id());
+                    keys.put(ProductCatalog.providerIdVariable("creem", product.id()), "prod_" + product.id());
                 }
             }
         }
-        env = new Env(vars);
-        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(env, catalog, dynamo, table) : null;
+        // the template's table and queues (a failed message comes back after 1 s), every function with its own
+        // environment: a variable a function's code requires and template.yaml does not give it fails here
+        stack = TemplateStack.create(TemplateStack.repositoryTemplate(), parameters, base, dynamo, sqs,
+                "st-" + UUID.randomUUID().toString().substring(0, 8) + "-", 1,
+                LocalOverrides.withProviderKeys(base, engines.dynamoEndpoint().toString(), engines.sqsEndpoint().toString(), keys));
+        FunctionSpec fulfilment = stack.function(FulfilmentHandler.class);
+        String queue = stack.consumedQueue(fulfilment);
+        table = stack.table("LedgerTable");
+        queueUrl = stack.queueUrl(queue);
+        dlqUrl = stack.queueUrl("FulfilmentDLQ");
+        env = new Env(stack.unionEnvironment());
+        Env purchase = new Env(stack.function(CreateOrderHandler.class).environment());
+        mock = provider.equals("mock") ? MockPaymentProvider.fromEnv(purchase, catalog, dynamo, table) : null;
 
-        ApiGatewayStandIn.Authorizer jwt = PaymentSystem::testTokens;
-        DeductCreditsHandler deduct = new DeductCreditsHandler(env);
-        CreditsQueryHandler query = new CreditsQueryHandler(env);
-        CreateOrderHandler orders = new CreateOrderHandler(env);
-        CallbackHandler callback = new CallbackHandler(env);
-        WebhookHandler webhook = new WebhookHandler(env);
-        AdminHandler admin = new AdminHandler(env);
-        NotFoundHandler notFound = new NotFoundHandler(env);
-        httpHandlers = List.of(deduct, query, orders, callback, webhook, admin, notFound);
-        for (String route : List.of("/api/credits/deduct", "/api/credits/refund", "/api/credits/holds",
-                "/api/credits/holds/{holdId}/capture", "/api/credits/holds/{holdId}/release")) {
-            gateway.route("POST", route, deduct, "deduct-credits", jwt, List.of("credits/write"));
+        Map<String, ApiGatewayHandler> handlers = new LinkedHashMap<>();
+        List<FunctionSpec> routed = new ArrayList<>();
+        for (FunctionSpec function : stack.functions()) {
+            if (!function.routes().isEmpty()) {
+                handlers.put(function.logicalId(), httpHandler(function));
+                routed.add(function);
+            }
         }
-        // any one of the scopes, as in template.yaml
-        gateway.route("POST", "/api/credits/grant", deduct, "deduct-credits", jwt, List.of("credits/grant", "credits/admin"));
-        for (String route : List.of("/api/credits/balance", "/api/credits/transactions", "/api/credits/usage/summary",
-                "/api/credits/usage/daily")) {
-            gateway.route("GET", route, query, "credits-query", jwt, List.of());
+        httpHandlers = List.copyOf(handlers.values());
+        TemplateStack.route(gateway, routed, function -> handlers.get(function.logicalId()), PaymentSystem::testTokens,
+                TemplateStack::moduleName);
+        poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(new Env(fulfilment.environment())),
+                TemplateStack.moduleName(fulfilment));
+        FunctionSpec appWebhooks = stack.function(AppWebhooksHandler.class);
+        appEventsUrl = stack.queueUrl(stack.consumedQueue(appWebhooks));
+        appEvents = new QueuePoller(sqs, appEventsUrl, new AppWebhooksHandler(new Env(appWebhooks.environment())),
+                TemplateStack.moduleName(appWebhooks));
+    }
+
+    /** The function's handler class (the template's Handler), built from the function's own environment. */
+    private static ApiGatewayHandler httpHandler(FunctionSpec function) {
+        try {
+            Object handler = Class.forName(function.handlerClass()).getConstructor(Env.class)
+                    .newInstance(new Env(function.environment()));
+            return (ApiGatewayHandler) handler;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(function.logicalId() + " failed to start", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(function.logicalId() + ": " + function.handlerClass() + " cannot be built", e);
         }
-        gateway.route("GET", "/api/credits/plans", query, "credits-query", null, List.of());
-        gateway.route("GET", "/api/credits/prices", query, "credits-query", null, List.of());
-        gateway.route("GET", "/api/payment/config", orders, "create-order", null, List.of());
-        gateway.route("GET", "/api/payment/orders", orders, "create-order", jwt, List.of());
-        gateway.route("GET", "/api/payment/invoices", orders, "create-order", jwt, List.of());
-        gateway.route("GET", "/api/payment/payment-methods", orders, "create-order", jwt, List.of());
-        gateway.route("POST", "/api/payment/create-order", orders, "create-order", jwt, List.of());
-        gateway.route("GET", "/api/payment/orders/{orderId}", orders, "create-order", jwt, List.of());
-        gateway.route("GET", "/api/payment/subscription", orders, "create-order", jwt, List.of());
-        gateway.route("POST", "/api/payment/subscription/cancel", orders, "create-order", jwt, List.of());
-        gateway.route("POST", "/api/payment/subscription/change-plan", orders, "create-order", jwt, List.of());
-        gateway.route("POST", "/api/payment/billing-portal", orders, "create-order", jwt, List.of());
-        gateway.route("POST", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
-        gateway.route("GET", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
-        gateway.route("DELETE", "/api/payment/auto-topup", orders, "create-order", jwt, List.of());
-        gateway.route("GET", "/api/payment/callback", callback, "callback", null, List.of());
-        gateway.route("POST", "/api/payment/callback", webhook, "webhook", null, List.of());
-        gateway.route("POST", "/api/payment/webhook/{provider}", webhook, "webhook", null, List.of());
-        // the operator routes: scope credits/admin on every one, as in template.yaml
-        gateway.route("POST", "/api/admin/orders/{orderId}/reconcile", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("GET", "/api/admin/reports/drift", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("GET", "/api/admin/dlq", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("POST", "/api/admin/dlq/redrive", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("POST", "/api/admin/webhook-endpoints", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("GET", "/api/admin/webhook-endpoints", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", admin, "admin", jwt, List.of("credits/admin"));
-        gateway.route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", admin, "admin", jwt,
-                List.of("credits/admin"));
-        // the $default route: whatever no route takes (public)
-        gateway.defaultRoute(notFound, "not-found", null, List.of());
-        poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(env), "fulfilment");
-        appEvents = new QueuePoller(sqs, appEventsUrl, new dev.prepaid.function.appwebhooks.AppWebhooksHandler(env),
-                "app-webhooks");
     }
 
     /**

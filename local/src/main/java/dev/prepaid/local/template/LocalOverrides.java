@@ -24,9 +24,14 @@ import java.util.regex.Pattern;
  * </ul>
  * Template parameters: one naming the API's public URL ({@code PublicApiUrl}: a name ending in ApiUrl) is the
  * local base URL, so {@code !Sub "${PublicApiUrl}/api/payment/callback"} is the local callback.
+ * <p>
+ * With a {@code providerKeys} overlay ({@link #withProviderKeys}: system-tests and bench, which pay through a
+ * fake Stripe or Creem) the template's own parameters decide the provider, payment environment and URLs (nothing
+ * is replaced by the mock's), and the purchase functions get {@code providerKeys} in place of Secrets Manager,
+ * as the deployed functions read them from ProviderSecrets; the loopback flag and the endpoints are set as above.
  */
 public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret,
-                             String provider, Map<String, String> stripeEnv) {
+                             String provider, Map<String, String> stripeEnv, Map<String, String> providerKeys) {
     public static final String ISSUER = "prepaid-local";
     private static final Pattern API_URL_PARAMETER = Pattern.compile("(?i).*api(base)?url");
     /** The runner's environment variables a local Stripe test-mode run takes (never a live key). */
@@ -39,6 +44,12 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
         this(baseUrl, dynamoEndpoint, sqsEndpoint, mockWebhookSecret, "mock", Map.of());
     }
 
+    /** The local runner's: the mock provider, or Stripe in test mode with the runner's {@code STRIPE_*} variables. */
+    public LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEndpoint, String mockWebhookSecret,
+                          String provider, Map<String, String> stripeEnv) {
+        this(baseUrl, dynamoEndpoint, sqsEndpoint, mockWebhookSecret, provider, stripeEnv, null);
+    }
+
     public LocalOverrides {
         baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         provider = provider == null || provider.isBlank() ? "mock" : provider;
@@ -47,9 +58,19 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
                     + " mock (the default) or stripe (test mode, see docs/providers.md)");
         }
         stripeEnv = stripeEnv == null ? Map.of() : Map.copyOf(stripeEnv);
-        if (provider.equals("stripe")) {
+        providerKeys = providerKeys == null ? null : Map.copyOf(providerKeys);
+        if (provider.equals("stripe") && providerKeys == null) {
             checkStripe(stripeEnv);
         }
+    }
+
+    /**
+     * The template's parameters as given (provider, payment environment, URLs), only the endpoints local, and
+     * {@code keys} (the provider's API key, webhook secret, API base of its fake, product ids) on every purchase function.
+     */
+    public static LocalOverrides withProviderKeys(String baseUrl, String dynamoEndpoint, String sqsEndpoint,
+                                                  Map<String, String> keys) {
+        return new LocalOverrides(baseUrl, dynamoEndpoint, sqsEndpoint, null, "mock", Map.of(), keys);
     }
 
     /**
@@ -106,25 +127,39 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
     /** The function's environment: the template's, with the local overrides. */
     public Map<String, String> apply(Map<String, String> template) {
         Map<String, String> env = new LinkedHashMap<>(template);
+        boolean purchase = template.containsKey("PAYMENT_PROVIDER") || template.containsKey("PROVIDER_SECRETS_ARN");
+        if (providerKeys != null) {
+            env.remove("PROVIDER_SECRETS_ARN"); // the keys are laid over the environment here
+            if (purchase) {
+                env.putAll(providerKeys);
+            }
+            local(template, env);
+            return env;
+        }
         replaceDeclared(env, "PAYMENT_PROVIDER", provider);
         replaceDeclared(env, "PAYMENT_ENV", "local");
         replaceDeclared(env, "SUCCESS_URL", successUrl());
         replaceDeclared(env, "CANCEL_URL", cancelUrl());
         replaceDeclared(env, "RETURN_URL_ORIGINS", baseUrl);
-        boolean purchase = template.containsKey("PAYMENT_PROVIDER") || template.containsKey("PROVIDER_SECRETS_ARN");
         env.remove("PROVIDER_SECRETS_ARN"); // no Secrets Manager locally: the secrets are in the environment
         if (purchase && provider.equals("mock")) {
             env.put("MOCK_WEBHOOK_SECRET", mockWebhookSecret);
             env.put("MOCK_CHECKOUT_URL", mockCheckoutUrl());
             env.put("MOCK_WEBHOOK_URL", mockWebhookUrl());
         }
-        if (template.containsKey("APP_EVENTS_QUEUE_URL")) {
-            env.put("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "true");
-        }
         if (purchase && provider.equals("stripe")) {
             // the keys from the runner's environment (test mode only, checked above); a STRIPE_PRICE_<ID> there wins
             // over the catalog file's price id
             stripeEnv.forEach(env::put);
+        }
+        local(template, env);
+        return env;
+    }
+
+    /** Both modes: the loopback flag for the app-webhook functions, the engines' endpoints. */
+    private void local(Map<String, String> template, Map<String, String> env) {
+        if (template.containsKey("APP_EVENTS_QUEUE_URL")) {
+            env.put("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "true");
         }
         if (dynamoEndpoint != null) {
             env.put("DYNAMODB_ENDPOINT", dynamoEndpoint);
@@ -132,7 +167,6 @@ public record LocalOverrides(String baseUrl, String dynamoEndpoint, String sqsEn
         if (sqsEndpoint != null) {
             env.put("SQS_ENDPOINT", sqsEndpoint);
         }
-        return env;
     }
 
     /**

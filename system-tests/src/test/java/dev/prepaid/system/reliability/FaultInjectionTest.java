@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.provider.mock.MockCheckout;
 import dev.prepaid.application.CreditService;
 import dev.prepaid.application.reconciliation.ReconciliationService;

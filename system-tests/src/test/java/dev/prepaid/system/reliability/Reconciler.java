@@ -1,7 +1,7 @@
 package dev.prepaid.system.reliability;
 
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.reconciliation.ReconciliationService;
 import dev.prepaid.port.out.PaymentProvider;

@@ -2,7 +2,6 @@ package dev.prepaid.function.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
@@ -12,13 +11,9 @@ import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore;
-import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
-import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
-import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.reconciliation.ReconciliationService;
+import dev.prepaid.wiring.AdminWiring;
 import dev.prepaid.port.out.DeadLetterQueue;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.math.BigDecimal;
@@ -27,8 +22,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Operator routes, every one behind the scope {@code credits/admin} (API Gateway checks it on the route;
@@ -49,24 +42,25 @@ public final class AdminHandler extends ApiGatewayHandler {
     static final int DEFAULT_REDRIVE = 10;
     static final int MAX_REDRIVE = 100;
 
+    /** Lambda's entry point: the services from the one wiring place. */
     public AdminHandler() {
-        this(Env.system());
+        this(AdminWiring.services(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public AdminHandler(Env env) {
-        this(Wired.from(env));
+        this(AdminWiring.services(env));
     }
 
-    private AdminHandler(Wired wired) {
-        this(wired.service(), wired.dlq(), wired.webhooks());
+    public AdminHandler(AdminWiring.Services services) {
+        this(services.service(), services.dlq(), services.webhooks());
     }
 
     /**
      * @param webhooks the app-webhook store, the app-events queue (null: redelivery answers 503) and whether plain
      *                 http to loopback may be registered (local runs only)
      */
-    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq, Webhooks webhooks) {
+    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AdminWiring.Webhooks webhooks) {
         this(service, dlq, new AppWebhookRoutes(webhooks.store(), webhooks.queue(), webhooks.allowHttpLoopback(),
                 Clock.systemUTC()));
     }
@@ -81,32 +75,6 @@ public final class AdminHandler extends ApiGatewayHandler {
                 .route("GET", "/api/admin/webhook-endpoints", hooks::list)
                 .route("DELETE", "/api/admin/webhook-endpoints/{endpointId}", hooks::delete)
                 .route("POST", "/api/admin/webhook-deliveries/{eventId}/redeliver", hooks::redeliver));
-    }
-
-    /** What the webhook routes need. */
-    public record Webhooks(DynamoAppWebhookStore store, SqsAppEventQueue queue, boolean allowHttpLoopback) {
-        static Webhooks from(Env env, DynamoDbClient dynamo, SqsClient sqs) {
-            String url = env.optional("APP_EVENTS_QUEUE_URL", null);
-            return new Webhooks(new DynamoAppWebhookStore(dynamo, env.required("TABLE_NAME")),
-                    url == null ? null : new SqsAppEventQueue(() -> sqs, url),
-                    Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false")));
-        }
-    }
-
-    private record Wired(ReconciliationService service, DeadLetterQueue dlq, Webhooks webhooks) {
-        static Wired from(Env given) {
-            Env env = given;
-            String table = env.required("TABLE_NAME");
-            DynamoDbClient dynamo = AwsClients.dynamo(env);
-            SqsClient sqs = AwsClients.sqs(env);
-            DeadLetterQueue dlq = new SqsDeadLetterQueue(sqs, env.required("FULFILMENT_DLQ_URL"), env.required("FULFILMENT_QUEUE_URL"));
-            Clock clock = Clock.systemUTC();
-            PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
-            ReconciliationService service = new ReconciliationService(wiring.orders(), wiring.ledger(),
-                    new DynamoReconciliationStore(dynamo, table), wiring.providers(), wiring.fulfilment(), dlq,
-                    ReconciliationService.Settings.defaults().withCheckoutLifetime(wiring.checkoutLifetime()), clock);
-            return new Wired(service, dlq, Webhooks.from(env, dynamo, sqs));
-        }
     }
 
     private static APIGatewayV2HTTPResponse reconcile(ReconciliationService service, HttpRequest request) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
 import dev.prepaid.adapter.in.http.Json;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.application.AutoTopupService;
 import dev.prepaid.domain.UserId;
 import java.util.ArrayList;

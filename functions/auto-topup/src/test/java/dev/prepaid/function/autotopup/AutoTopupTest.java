@@ -13,7 +13,7 @@ import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.application.AutoTopupService;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.BalanceRule;

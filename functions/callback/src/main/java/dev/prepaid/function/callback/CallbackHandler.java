@@ -1,11 +1,12 @@
 package dev.prepaid.function.callback;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
 import dev.prepaid.adapter.in.http.HttpRequest;
 import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.application.CheckoutConfirmation;
 import dev.prepaid.domain.DomainException;
 import java.net.URLEncoder;
@@ -23,11 +24,11 @@ public final class CallbackHandler extends ApiGatewayHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackHandler.class);
 
     public CallbackHandler() {
-        this(PaymentWiring.fromEnvironment());
+        this(PaymentWiring.fromEnv(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
-    public CallbackHandler(dev.prepaid.adapter.config.Env env) {
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
+    public CallbackHandler(Env env) {
         this(PaymentWiring.fromEnv(env));
     }
 

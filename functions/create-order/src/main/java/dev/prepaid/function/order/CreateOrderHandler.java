@@ -3,6 +3,7 @@ package dev.prepaid.function.order;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
 import dev.prepaid.adapter.in.http.Caller;
@@ -11,7 +12,7 @@ import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.application.AutoTopupService;
 import dev.prepaid.application.OrderService;
 import dev.prepaid.application.SubscriptionService;
@@ -39,11 +40,11 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     static final int DEFAULT_LIMIT = 20;
 
     public CreateOrderHandler() {
-        this(PaymentWiring.fromEnvironment());
+        this(PaymentWiring.fromEnv(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
-    public CreateOrderHandler(dev.prepaid.adapter.config.Env env) {
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
+    public CreateOrderHandler(Env env) {
         this(PaymentWiring.fromEnv(env));
     }
 

@@ -1,7 +1,7 @@
 package dev.prepaid.function.order;
 
 import dev.prepaid.adapter.config.Env;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.domain.payment.ProductCatalog;
 import java.util.LinkedHashSet;
 import java.util.List;

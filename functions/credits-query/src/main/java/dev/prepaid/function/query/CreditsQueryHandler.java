@@ -1,9 +1,9 @@
 package dev.prepaid.function.query;
 
+import dev.prepaid.wiring.CreditsQueryWiring;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
@@ -13,8 +13,6 @@ import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.LedgerJson;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
-import dev.prepaid.application.CreditQueryService;
 import dev.prepaid.domain.Balance;
 import dev.prepaid.domain.EntryType;
 import dev.prepaid.domain.HistoryPage;
@@ -47,18 +45,17 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
     private static final Instant END_INSTANT = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     public CreditsQueryHandler() {
-        this(Env.system());
+        this(CreditsQueryWiring.services(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public CreditsQueryHandler(Env env) {
-        this(fromEnvironment(env), env);
+        this(CreditsQueryWiring.services(env));
     }
 
-    private CreditsQueryHandler(CreditQueries queries, Env env) {
-        // SnapStart priming reads a sentinel balance (read-only) so the data path is warm in the snapshot.
-        super(routes(queries, Clock.systemUTC(), catalog(env), pricing(env)),
-                () -> queries.balance(new UserId("snapstart-priming")));
+    /** Its services; SnapStart priming reads a sentinel balance (read-only) so the data path is warm in the snapshot. */
+    public CreditsQueryHandler(CreditsQueryWiring.Services services) {
+        super(routes(services.queries(), services.clock(), services.catalog(), services.pricing()), services.priming());
     }
 
     public CreditsQueryHandler(CreditQueries queries, Clock clock) {
@@ -71,20 +68,6 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
 
     public CreditsQueryHandler(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing) {
         super(routes(queries, clock, catalog, pricing));
-    }
-
-    /** The products of the deployment's catalog file (CATALOG / CATALOG_FILE, see CatalogFile). */
-    static ProductCatalog catalog(Env env) {
-        return dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products();
-    }
-
-    /** The operation prices of the same catalog file: what deduct-credits charges. */
-    static PricingCatalog pricing(Env env) {
-        return dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).operations();
-    }
-
-    static CreditQueries fromEnvironment(Env env) {
-        return new CreditQueryService(new DynamoLedgerStore(AwsClients.dynamo(env), env.required("TABLE_NAME")));
     }
 
     private static Router routes(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing) {

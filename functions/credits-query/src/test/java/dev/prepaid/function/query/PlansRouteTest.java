@@ -37,7 +37,7 @@ class PlansRouteTest {
     /** The catalog file the environment names: features, bonus, every currency and the payment methods. */
     @Test
     void theCatalogFileShowsFeaturesBonusCurrenciesAndMethods() throws Exception {
-        ProductCatalog catalog = CreditsQueryHandler.catalog(new dev.prepaid.adapter.config.Env(
+        ProductCatalog catalog = dev.prepaid.wiring.CreditsQueryWiring.catalog(new dev.prepaid.adapter.config.Env(
                 java.util.Map.of("CATALOG", "smartspec")));
         CreditsQueryHandler handler = new CreditsQueryHandler(null, Clock.systemUTC(), catalog);
         JsonNode plans = Json.MAPPER.readTree(handler.handleRequest(Events.request("GET", "/api/credits/plans").build(),
@@ -50,7 +50,7 @@ class PlansRouteTest {
         assertEquals("enterprise", enterprisePack.get("id").asText());
         assertEquals(750, enterprisePack.get("bonusCredits").asInt());
         JsonNode personalink = Json.MAPPER.readTree(new CreditsQueryHandler(null, Clock.systemUTC(),
-                CreditsQueryHandler.catalog(new dev.prepaid.adapter.config.Env(java.util.Map.of("CATALOG", "personalink"))))
+                dev.prepaid.wiring.CreditsQueryWiring.catalog(new dev.prepaid.adapter.config.Env(java.util.Map.of("CATALOG", "personalink"))))
                 .handleRequest(Events.request("GET", "/api/credits/plans").build(), new TestContext("credits-query"))
                 .getBody()).get("plans").get(0);
         assertEquals("{\"cny\":9.99,\"usd\":1.49}", personalink.get("prices").toString());

@@ -55,7 +55,7 @@ class PricesRouteTest {
                 """);
         Env env = new Env(Map.of("CATALOG_FILE", file.toString()));
         JsonNode operations = prices(new CreditsQueryHandler(null, Clock.systemUTC(), ProductCatalog.defaults(),
-                CreditsQueryHandler.pricing(env))).get("operations");
+                dev.prepaid.wiring.CreditsQueryWiring.pricing(env))).get("operations");
         assertEquals(1, operations.size());
         assertEquals("{\"operation\":\"chat\",\"base\":0.25,\"unit\":{\"kind\":\"call\"},\"options\":[{\"param\":\"model\","
                 + "\"default\":null,\"multipliers\":{\"large\":4,\"small\":1}}],\"thresholds\":[]}", operations.get(0).toString());

@@ -1,8 +1,8 @@
 package dev.prepaid.function.deduct;
 
+import dev.prepaid.wiring.DeductCreditsWiring;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
 import dev.prepaid.adapter.in.http.Caller;
@@ -11,13 +11,10 @@ import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.JsonBody;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
-import dev.prepaid.application.CreditService;
 import dev.prepaid.domain.Credits;
 import dev.prepaid.domain.IdempotencyKey;
 import dev.prepaid.domain.LedgerEntry;
 import dev.prepaid.domain.UserId;
-import dev.prepaid.domain.pricing.PricingCatalog;
 import dev.prepaid.port.in.CreateHoldCommand;
 import dev.prepaid.port.in.CreditCommands;
 import dev.prepaid.port.in.HoldResult;
@@ -28,7 +25,6 @@ import dev.prepaid.port.in.GrantCreditsCommand;
 import dev.prepaid.port.in.GrantResult;
 import dev.prepaid.port.in.RefundResult;
 import dev.prepaid.port.in.RefundUsageCommand;
-import java.time.Clock;
 import java.util.Set;
 
 /**
@@ -48,18 +44,17 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
 
     /** Lambda's entry point: clients and configuration are built once per execution environment. */
     public DeductCreditsHandler() {
-        this(Env.system());
+        this(DeductCreditsWiring.services(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public DeductCreditsHandler(Env env) {
-        this(dev.prepaid.adapter.config.LedgerWiring.ledger(AwsClients.dynamo(env), env, null), env);
+        this(DeductCreditsWiring.services(env));
     }
 
-    private DeductCreditsHandler(DynamoLedgerStore store, Env env) {
-        // SnapStart priming reads a sentinel balance: the SDK, its HTTP client and marshallers warm up, nothing is written.
-        super(routes(new CreditService(store, catalog(env), Clock.systemUTC()), GrantAuthority.fromEnv(env)),
-                () -> store.balance(PRIMING_USER));
+    /** Its services; SnapStart priming reads a sentinel balance: the SDK, its HTTP client and marshallers warm up. */
+    public DeductCreditsHandler(DeductCreditsWiring.Services services) {
+        super(routes(services.credits(), new GrantAuthority(services.maxGrant())), services.priming());
     }
 
     /** Wired by hand (tests): grants capped at the template's default MaxGrant. */
@@ -71,12 +66,7 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
         super(routes(credits, new GrantAuthority(maxGrant)));
     }
 
-    static final UserId PRIMING_USER = new UserId("snapstart-priming");
-
-    /** The operation prices of the deployment's catalog file (CATALOG / CATALOG_FILE, see CatalogFile). */
-    static PricingCatalog catalog(Env env) {
-        return dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).operations();
-    }
+    static final UserId PRIMING_USER = DeductCreditsWiring.PRIMING_USER;
 
     private static Router routes(CreditCommands credits, GrantAuthority grants) {
         return new Router()

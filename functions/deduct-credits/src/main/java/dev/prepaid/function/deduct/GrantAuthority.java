@@ -1,11 +1,10 @@
 package dev.prepaid.function.deduct;
 
-import dev.prepaid.adapter.config.Env;
+import dev.prepaid.wiring.DeductCreditsWiring;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.Caller;
 import dev.prepaid.adapter.in.http.HttpRequest;
 import dev.prepaid.domain.Credits;
-import java.math.BigDecimal;
 
 /**
  * Who may create or remove credits by hand on {@code POST /api/credits/grant}. A grant makes money out of nothing,
@@ -16,7 +15,7 @@ import java.math.BigDecimal;
  */
 final class GrantAuthority {
     /** The template's MaxGrant default, when MAX_GRANT is not set (tests wiring the handler by hand). */
-    static final Credits DEFAULT_MAX_GRANT = Credits.of(1000);
+    static final Credits DEFAULT_MAX_GRANT = DeductCreditsWiring.DEFAULT_MAX_GRANT;
 
     private final Credits maxGrant;
 
@@ -25,18 +24,6 @@ final class GrantAuthority {
             throw new IllegalArgumentException("MAX_GRANT must be greater than 0");
         }
         this.maxGrant = maxGrant;
-    }
-
-    static GrantAuthority fromEnv(Env env) {
-        String configured = env.optional("MAX_GRANT", null);
-        if (configured == null || configured.isBlank()) {
-            return new GrantAuthority(DEFAULT_MAX_GRANT);
-        }
-        try {
-            return new GrantAuthority(Credits.parse(new BigDecimal(configured.trim()), "MAX_GRANT"));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("MAX_GRANT must be a positive number of credits, was " + configured, e);
-        }
     }
 
     Credits maxGrant() {

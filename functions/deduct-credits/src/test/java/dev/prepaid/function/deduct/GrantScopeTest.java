@@ -91,10 +91,10 @@ class GrantScopeTest {
 
     @Test
     void maxGrantComesFromTheEnvironment() {
-        assertEquals(Credits.of(1000), GrantAuthority.fromEnv(new Env(Map.of())).maxGrant(), "the template's default");
-        assertEquals(Credits.ofHundredths(2550), GrantAuthority.fromEnv(new Env(Map.of("MAX_GRANT", "25.5"))).maxGrant());
-        assertThrows(IllegalStateException.class, () -> GrantAuthority.fromEnv(new Env(Map.of("MAX_GRANT", "0"))));
-        assertThrows(IllegalStateException.class, () -> GrantAuthority.fromEnv(new Env(Map.of("MAX_GRANT", "lots"))));
+        assertEquals(Credits.of(1000), dev.prepaid.wiring.DeductCreditsWiring.maxGrant(new Env(Map.of())), "the template's default");
+        assertEquals(Credits.ofHundredths(2550), dev.prepaid.wiring.DeductCreditsWiring.maxGrant(new Env(Map.of("MAX_GRANT", "25.5"))));
+        assertThrows(IllegalStateException.class, () -> dev.prepaid.wiring.DeductCreditsWiring.maxGrant(new Env(Map.of("MAX_GRANT", "0"))));
+        assertThrows(IllegalStateException.class, () -> dev.prepaid.wiring.DeductCreditsWiring.maxGrant(new Env(Map.of("MAX_GRANT", "lots"))));
     }
 
     private static String snapshot() {

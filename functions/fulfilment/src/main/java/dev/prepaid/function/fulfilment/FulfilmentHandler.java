@@ -1,28 +1,23 @@
 package dev.prepaid.function.fulfilment;
 
+import dev.prepaid.wiring.FulfilmentWiring;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
-import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
-import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
 import dev.prepaid.adapter.out.metrics.MetricsPublisher;
 import dev.prepaid.adapter.out.sqs.PaymentEventJson;
-import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
 import dev.prepaid.domain.payment.PaymentEvent;
 import dev.prepaid.domain.payment.PaymentNotCreditedException;
 import dev.prepaid.domain.payment.RetryLaterException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The fulfilment queue's consumer. Each message is one verified payment event; each is handled on its own
@@ -44,12 +39,12 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     private final MetricsPublisher metrics;
 
     public FulfilmentHandler() {
-        this(Env.system());
+        this(FulfilmentWiring.services(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public FulfilmentHandler(Env env) {
-        this(fromEnvironment(env), MetricsPublisher.fromEnvironment(env));
+        this(FulfilmentWiring.services(env), MetricsPublisher.fromEnvironment(env));
     }
 
     public FulfilmentHandler(FulfilmentService fulfilment) {
@@ -60,15 +55,6 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     public FulfilmentHandler(FulfilmentService fulfilment, MetricsPublisher metrics) {
         this.fulfilment = fulfilment;
         this.metrics = metrics;
-    }
-
-    static FulfilmentService fromEnvironment(Env env) {
-        String table = env.required("TABLE_NAME");
-        DynamoDbClient dynamo = AwsClients.dynamo(env);
-        return new FulfilmentService(dev.prepaid.adapter.config.LedgerWiring.ledger(dynamo, env, null),
-                new DynamoOrderStore(dynamo, table),
-                dev.prepaid.adapter.catalog.CatalogFile.fromEnv(env).products(),
-                ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }
 
     @Override

@@ -4,27 +4,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.config.Logs;
 import dev.prepaid.adapter.in.http.Json;
-import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
 import dev.prepaid.adapter.out.dynamodb.ReconciliationReportJson;
 import dev.prepaid.adapter.out.metrics.MetricsPublisher;
 import dev.prepaid.adapter.out.metrics.MetricsPublisher.Unit;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
-import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.reconciliation.ReconciliationService;
+import dev.prepaid.wiring.ReconciliationWiring;
 import dev.prepaid.port.out.ReconciliationReport;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
 
 /**
@@ -48,13 +42,15 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
     /** The app-event outbox sweeper (null without APP_EVENTS_QUEUE_URL): runs first in every run. */
     private final dev.prepaid.adapter.out.webhooks.AppEventSweeper sweeper;
 
+    /** Lambda's entry point: the services from the one wiring place. */
     public ReconciliationHandler() {
         this(Env.system());
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
     public ReconciliationHandler(Env env) {
-        this(fromEnvironment(env), MetricsPublisher.fromEnvironment(env), Clock.systemUTC(), sweeper(env));
+        this(ReconciliationWiring.services(env), MetricsPublisher.fromEnvironment(env), Clock.systemUTC(),
+                ReconciliationWiring.sweeper(env));
     }
 
     /**
@@ -72,60 +68,6 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
         this.sweeper = sweeper;
     }
 
-    static dev.prepaid.adapter.out.webhooks.AppEventSweeper sweeper(Env env) {
-        String url = env.optional("APP_EVENTS_QUEUE_URL", null);
-        if (url == null) {
-            return null;
-        }
-        SqsClient sqs = AwsClients.sqs(env);
-        return new dev.prepaid.adapter.out.webhooks.AppEventSweeper(
-                new dev.prepaid.adapter.out.dynamodb.DynamoAppWebhookStore(AwsClients.dynamo(env), env.required("TABLE_NAME")),
-                new dev.prepaid.adapter.out.sqs.SqsAppEventQueue(() -> sqs, url), Clock.systemUTC());
-    }
-
-    static ReconciliationService fromEnvironment(Env env) {
-        String table = env.required("TABLE_NAME");
-        String queueUrl = env.required("FULFILMENT_QUEUE_URL");
-        String dlqUrl = env.required("FULFILMENT_DLQ_URL");
-        ReconciliationService.Settings settings = ReconciliationService.Settings.defaults()
-                .withMaxUsers(positive("RECONCILE_MAX_USERS",
-                        env.optional("RECONCILE_MAX_USERS", Integer.toString(ReconciliationService.Settings.DEFAULT_MAX_USERS))))
-                .withPendingAfter(Duration.ofMinutes(positive("RECONCILE_PENDING_AFTER_MINUTES",
-                        env.optional("RECONCILE_PENDING_AFTER_MINUTES",
-                                Long.toString(ReconciliationService.Settings.DEFAULT_PENDING_AFTER.toMinutes())))))
-                .withSettleLag(Duration.ofSeconds(nonNegative("RECONCILE_SETTLE_SECONDS",
-                        env.optional("RECONCILE_SETTLE_SECONDS", "60"))))
-                .withFullResumAfter(Duration.ofDays(nonNegative("RECONCILE_FULL_SUM_DAYS",
-                        env.optional("RECONCILE_FULL_SUM_DAYS",
-                                Long.toString(ReconciliationService.Settings.DEFAULT_FULL_RESUM_AFTER.toDays())))));
-        DynamoDbClient dynamo = AwsClients.dynamo(env);
-        SqsClient sqs = AwsClients.sqs(env);
-        Clock clock = Clock.systemUTC();
-        PaymentWiring wiring = new PaymentWiring(env, clock, dynamo, () -> sqs, null);
-        return new ReconciliationService(wiring.orders(), wiring.ledger(), new DynamoReconciliationStore(dynamo, table),
-                wiring.providers(), wiring.fulfilment(), new SqsDeadLetterQueue(sqs, dlqUrl, queueUrl),
-                settings.withCheckoutLifetime(wiring.checkoutLifetime()), clock);
-    }
-
-    private static int positive(String name, String value) {
-        int parsed = (int) nonNegative(name, value);
-        if (parsed < 1) {
-            throw new IllegalStateException(name + " must be at least 1");
-        }
-        return parsed;
-    }
-
-    private static long nonNegative(String name, String value) {
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed < 0 || parsed > 1_000_000) {
-                throw new IllegalStateException(name + " must be between 0 and 1000000");
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(name + " must be a whole number");
-        }
-    }
 
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {

@@ -2,7 +2,7 @@ package dev.prepaid.function.reconciliation;
 
 import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.dynamodb.DynamoReconciliationStore;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.adapter.out.sqs.SqsDeadLetterQueue;
 import dev.prepaid.application.CreditService;
 import dev.prepaid.application.FulfilmentService;

@@ -175,11 +175,11 @@ class ReconciliationHandlerTest {
 
     @Test
     void theCheckoutLifetimeComesFromTheEnvironmentAndAnOutOfRangeOneFailsTheColdStart() {
-        assertEquals(CheckoutLifetime.DEFAULT, ReconciliationHandler.fromEnvironment(new Env(env())).settings()
+        assertEquals(CheckoutLifetime.DEFAULT, dev.prepaid.wiring.ReconciliationWiring.services(new Env(env())).settings()
                 .checkoutLifetime());
         Map<String, String> vars = env();
         vars.put("CHECKOUT_LIFETIME_MINUTES", "180");
-        assertEquals(CheckoutLifetime.ofMinutes(180), ReconciliationHandler.fromEnvironment(new Env(vars)).settings()
+        assertEquals(CheckoutLifetime.ofMinutes(180), dev.prepaid.wiring.ReconciliationWiring.services(new Env(vars)).settings()
                 .checkoutLifetime());
         for (String bad : List.of("20", "1441", "an hour")) {
             vars.put("CHECKOUT_LIFETIME_MINUTES", bad);

@@ -3,13 +3,14 @@ package dev.prepaid.function.webhook;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.in.http.ApiException;
 import dev.prepaid.adapter.in.http.ApiGatewayHandler;
 import dev.prepaid.adapter.in.http.HttpRequest;
 import dev.prepaid.adapter.in.http.HttpResponses;
 import dev.prepaid.adapter.in.http.Json;
 import dev.prepaid.adapter.in.http.Router;
-import dev.prepaid.adapter.out.provider.PaymentWiring;
+import dev.prepaid.wiring.PaymentWiring;
 import dev.prepaid.application.WebhookIntake;
 import dev.prepaid.domain.DomainException;
 import dev.prepaid.domain.payment.EventInFlightException;
@@ -37,11 +38,11 @@ public final class WebhookHandler extends ApiGatewayHandler {
     static final String SERVICE = "prepaid";
 
     public WebhookHandler() {
-        this(PaymentWiring.fromEnvironment());
+        this(PaymentWiring.fromEnv(Env.system()));
     }
 
-    /** Wired from an explicit environment (the local runner passes the template's). */
-    public WebhookHandler(dev.prepaid.adapter.config.Env env) {
+    /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
+    public WebhookHandler(Env env) {
         this(PaymentWiring.fromEnv(env));
     }
 

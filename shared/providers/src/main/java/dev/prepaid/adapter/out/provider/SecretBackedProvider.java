@@ -25,7 +25,7 @@ import java.util.function.Function;
  * no secret. A provider that is not the active one and whose key is not in the secret is not configured here:
  * every use of it is refused with {@code provider_not_configured}.
  */
-final class SecretBackedProvider implements PaymentProvider {
+public final class SecretBackedProvider implements PaymentProvider {
 
     /** The provider's credentials are not in the secret. */
     static final class NotConfigured extends DomainException {
@@ -48,7 +48,7 @@ final class SecretBackedProvider implements PaymentProvider {
      * @param keyName the secret's name whose presence configures this provider (STRIPE_SECRET_KEY, ...)
      * @param active  the active provider must be configured: its absence fails its use loudly
      */
-    SecretBackedProvider(String name, String keyName, boolean active, Env base, CachedSecret secret,
+    public SecretBackedProvider(String name, String keyName, boolean active, Env base, CachedSecret secret,
                          Function<Env, PaymentProvider> build) {
         this.name = Objects.requireNonNull(name, "name");
         this.keyName = Objects.requireNonNull(keyName, "keyName");

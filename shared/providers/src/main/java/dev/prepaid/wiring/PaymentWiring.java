@@ -1,4 +1,4 @@
-package dev.prepaid.adapter.out.provider;
+package dev.prepaid.wiring;
 
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
@@ -6,6 +6,9 @@ import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
 import dev.prepaid.adapter.out.dynamodb.DynamoRateLimiter;
 import dev.prepaid.adapter.out.dynamodb.DynamoWebhookInbox;
+import dev.prepaid.adapter.out.provider.CheckoutLifetimeConfig;
+import dev.prepaid.adapter.out.provider.ProviderSecrets;
+import dev.prepaid.adapter.out.provider.SecretBackedProvider;
 import dev.prepaid.adapter.out.provider.creem.CreemPaymentProvider;
 import dev.prepaid.adapter.out.secrets.CachedSecret;
 import dev.prepaid.adapter.out.provider.mock.MockPaymentProvider;
@@ -32,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the purchase side from configuration, once per execution environment. Everything a function
+ * The payment functions' part of the one wiring place ({@code dev.prepaid.wiring}; the ledger-only functions' part
+ * is in shared/aws, so a function that takes no payment carries no provider SDK). Builds the purchase side from configuration, once per execution environment. Everything a function
  * needs is checked here, at init: a missing price id, secret or URL fails the cold start with the
  * variable's name instead of failing a customer's first purchase.
  */
@@ -48,10 +52,6 @@ public final class PaymentWiring {
     private final CheckoutLifetime checkoutLifetime;
     private final Map<String, PaymentProvider> providers;
     private final PaymentProvider active;
-
-    public static PaymentWiring fromEnvironment() {
-        return fromEnv(Env.system());
-    }
 
     /**
      * Everything from {@code env}; the provider keys from the environment, or, when {@code PROVIDER_SECRETS_ARN}
