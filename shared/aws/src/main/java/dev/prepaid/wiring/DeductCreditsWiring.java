@@ -3,7 +3,6 @@ package dev.prepaid.wiring;
 import dev.prepaid.adapter.catalog.CatalogFile;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
-import dev.prepaid.adapter.config.LedgerWiring;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.application.CreditService;
 import dev.prepaid.domain.Credits;

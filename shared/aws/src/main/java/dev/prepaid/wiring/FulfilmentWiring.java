@@ -3,8 +3,6 @@ package dev.prepaid.wiring;
 import dev.prepaid.adapter.catalog.CatalogFile;
 import dev.prepaid.adapter.config.AwsClients;
 import dev.prepaid.adapter.config.Env;
-import dev.prepaid.adapter.config.LedgerWiring;
-import dev.prepaid.adapter.out.dynamodb.DynamoOrderStore;
 import dev.prepaid.application.ClawbackPolicy;
 import dev.prepaid.application.FulfilmentService;
 import java.time.Clock;
@@ -16,9 +14,10 @@ public final class FulfilmentWiring {
     }
 
     public static FulfilmentService services(Env env) {
-        String table = env.required("TABLE_NAME");
         DynamoDbClient dynamo = AwsClients.dynamo(env);
-        return new FulfilmentService(LedgerWiring.ledger(dynamo, env, null), new DynamoOrderStore(dynamo, table),
+        // the ledger's and the subscriptions' app events are announced on one lazily built SQS client
+        java.util.function.Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqs = LedgerWiring.lazySqs(env);
+        return new FulfilmentService(LedgerWiring.ledger(dynamo, env, sqs), LedgerWiring.orders(dynamo, env, sqs),
                 CatalogFile.fromEnv(env).products(),
                 ClawbackPolicy.parse(env.optional("CLAWBACK_POLICY", "allow_negative")), Clock.systemUTC());
     }

@@ -151,12 +151,12 @@ public final class PaymentWiring {
 
     public DynamoLedgerStore ledger() {
         // the outbox: events announced to APP_EVENTS_QUEUE_URL when set (else the sweeper finds them)
-        return dev.prepaid.adapter.config.LedgerWiring.ledger(dynamo, env, sqs);
+        return LedgerWiring.ledger(dynamo, env, sqs);
     }
 
     public DynamoOrderStore orders() {
         // subscription changes that move no credits write their own outbox events, announced the same way
-        return dev.prepaid.adapter.config.LedgerWiring.orders(dynamo, env, sqs);
+        return LedgerWiring.orders(dynamo, env, sqs);
     }
 
     public FulfilmentService fulfilment() {
@@ -194,7 +194,7 @@ public final class PaymentWiring {
     public dev.prepaid.application.AutoTopupService autoTopupService() {
         return new dev.prepaid.application.AutoTopupService(
                 new dev.prepaid.adapter.out.dynamodb.DynamoAutoTopupStore(dynamo, table), orders(), providers, catalog,
-                autoTopupPolicy(env), dev.prepaid.adapter.config.LedgerWiring.notifier(env, sqs), clock);
+                autoTopupPolicy(env), LedgerWiring.notifier(env, sqs), clock);
     }
 
     public static dev.prepaid.domain.topup.AutoTopupPolicy autoTopupPolicy(Env env) {

@@ -42,7 +42,7 @@ public final class DynamoOrderStore implements OrderStore {
         this(dynamo, table, AppEventNotifier.NONE);
     }
 
-    /** @param notifier told of the subscription events a record write committed (LedgerWiring.notifier) */
+    /** @param notifier told of the subscription events a record write committed (dev.prepaid.wiring.LedgerWiring.notifier) */
     public DynamoOrderStore(DynamoDbClient dynamo, String table, AppEventNotifier notifier) {
         this.dynamo = dynamo;
         this.table = table;

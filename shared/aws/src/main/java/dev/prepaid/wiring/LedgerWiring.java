@@ -1,5 +1,7 @@
-package dev.prepaid.adapter.config;
+package dev.prepaid.wiring;
 
+import dev.prepaid.adapter.config.AwsClients;
+import dev.prepaid.adapter.config.Env;
 import dev.prepaid.adapter.out.dynamodb.DynamoLedgerStore;
 import dev.prepaid.adapter.out.sqs.SqsAppEventQueue;
 import dev.prepaid.domain.Credits;
@@ -49,6 +51,11 @@ public final class LedgerWiring {
             return AppEventNotifier.NONE;
         }
         return new SqsAppEventQueue(memoize(sqs == null ? () -> AwsClients.sqs(env) : sqs), url);
+    }
+
+    /** One SQS client, built on the first announcement: a function's ledger and order stores share it. */
+    public static Supplier<SqsClient> lazySqs(Env env) {
+        return memoize(() -> AwsClients.sqs(env));
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {
