@@ -22,26 +22,8 @@ import org.junit.jupiter.api.Test;
  * code's discount is accepted only for a product that allows codes and only when total_details explains it.
  */
 class PaymentMethodsTest {
-    static final String CATALOG = """
-            pack.name = Pack
-            pack.price = 9.99
-            pack.currency = usd
-            pack.credits = 500
-            pack.type = one_time
-            pack.payment_methods = card,alipay,wechat_pay,crypto
-            pack.allow_promotion_codes = true
-            plain.name = Plain
-            plain.price = 4.99
-            plain.currency = usd
-            plain.credits = 100
-            plain.type = one_time
-            plan.name = Plan
-            plan.price = 19.90
-            plan.currency = usd
-            plan.credits = 300
-            plan.type = subscription
-            plan.interval = month
-            """;
+    /** src/test/resources/catalogs/payment-methods-test.json: pack (every method, promotion codes), plain, plan. */
+    static final String CATALOG = "payment-methods-test";
 
     private static String user() {
         return "methods-" + UUID.randomUUID().toString().substring(0, 8);

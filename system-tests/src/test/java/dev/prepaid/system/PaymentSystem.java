@@ -94,10 +94,12 @@ final class PaymentSystem implements AutoCloseable {
     }
 
     /**
-     * @param productCatalog a PRODUCT_CATALOG (properties syntax) instead of the defaults, or null; with Stripe each
-     *                       product's price is {@code price_<id>}, declared on the fake at the catalog's amount
+     * @param catalogName the template parameter {@code Catalog}: a catalog file on the classpath
+     *                    ({@code catalogs/<name>.json}, e.g. a test's own from src/test/resources), or null for the
+     *                    template's default; with Stripe each product's price is {@code price_<id>} and with Creem
+     *                    {@code prod_<id>}, declared on the fake at the product's primary price
      */
-    PaymentSystem(String provider, String productCatalog) {
+    PaymentSystem(String provider, String catalogName) {
         this.provider = provider;
         LocalEngines engines = LocalEngines.shared();
         dynamo = TestClients.dynamo(engines.dynamoEndpoint());
@@ -113,6 +115,9 @@ final class PaymentSystem implements AutoCloseable {
         parameters.put("SuccessUrl", SUCCESS_URL);
         parameters.put("CancelUrl", CANCEL_URL);
         parameters.put("ReturnUrlOrigins", "https://app.test");
+        if (catalogName != null) {
+            parameters.put("Catalog", catalogName);
+        }
         // the provider keys, which the deployed functions get from ProviderSecrets, and the fake's product ids
         // (variables overriding the catalog file's ids)
         Map<String, String> keys = new HashMap<>();
@@ -142,10 +147,10 @@ final class PaymentSystem implements AutoCloseable {
                 keys.put("MOCK_WEBHOOK_URL", base + "/api/payment/webhook/mock");
             }
         }
-        ProductCatalog catalog = productCatalog == null ? ProductCatalog.defaults() : ProductCatalog.parse(productCatalog);
-        if (productCatalog != null) {
-            // on the purchase functions, with the fake's ids for the catalog's products
-            keys.put("PRODUCT_CATALOG", productCatalog);
+        ProductCatalog catalog = catalogName == null ? ProductCatalog.defaults()
+                : dev.prepaid.adapter.catalog.CatalogFile.shipped(catalogName).products();
+        if (catalogName != null) {
+            // the fake's ids for the catalog's products, on the purchase functions
             for (dev.prepaid.domain.payment.Product product : catalog.all()) {
                 if (stripe != null) {
                     stripe.price("price_" + product.id(), product.price().minor(), product.price().currency());
