@@ -96,27 +96,27 @@ final class Stack implements AutoCloseable {
     }
 
     DeductCreditsHandler deductHandler() {
-        return new DeductCreditsHandler(envOf(DeductCreditsHandler.class));
+        return DeductCreditsHandler.fromEnv(envOf(DeductCreditsHandler.class));
     }
 
     CreditsQueryHandler queryHandler() {
-        return new CreditsQueryHandler(envOf(CreditsQueryHandler.class));
+        return CreditsQueryHandler.fromEnv(envOf(CreditsQueryHandler.class));
     }
 
     CreateOrderHandler orderHandler() {
-        return new CreateOrderHandler(envOf(CreateOrderHandler.class));
+        return CreateOrderHandler.fromEnv(envOf(CreateOrderHandler.class));
     }
 
     CallbackHandler callbackHandler() {
-        return new CallbackHandler(envOf(CallbackHandler.class));
+        return CallbackHandler.fromEnv(envOf(CallbackHandler.class));
     }
 
     WebhookHandler webhookHandler() {
-        return new WebhookHandler(envOf(WebhookHandler.class));
+        return WebhookHandler.fromEnv(envOf(WebhookHandler.class));
     }
 
     FulfilmentHandler fulfilmentHandler() {
-        return new FulfilmentHandler(envOf(FulfilmentHandler.class));
+        return FulfilmentHandler.fromEnv(envOf(FulfilmentHandler.class));
     }
 
     // --- events -------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -17,7 +16,7 @@ import java.util.Objects;
 
 /**
  * A function's handler as Lambda's Java runtime calls it: the class the template's Handler names, built
- * through its public constructor taking {@link Env} (the local environment), and its handler method
+ * through its public static factory {@code fromEnv(Env)} (the local environment), and its handler method
  * ({@code handleRequest} unless the Handler names another) called with an event and a {@link Context}.
  */
 public final class HandlerInvoker {
@@ -41,7 +40,7 @@ public final class HandlerInvoker {
     /**
      * Loads {@code className} and builds it with {@code env}.
      *
-     * @throws UnavailableException the class is missing, has no public (Env) constructor or no such method
+     * @throws UnavailableException the class is missing, has no public static fromEnv(Env) or no such method
      * @throws RuntimeException     whatever the constructor threw (a missing variable, ...)
      */
     public static HandlerInvoker create(String functionName, String className, String methodName, Env env,
@@ -54,11 +53,15 @@ public final class HandlerInvoker {
         } catch (LinkageError e) {
             throw new UnavailableException("class " + className + " cannot be loaded: " + e, e);
         }
-        Constructor<?> constructor;
+        Method factory;
         try {
-            constructor = type.getConstructor(Env.class);
+            factory = type.getMethod("fromEnv", Env.class);
         } catch (NoSuchMethodException e) {
-            throw new UnavailableException(className + " has no public constructor taking " + Env.class.getName(), e);
+            throw new UnavailableException(className + " has no public static fromEnv(" + Env.class.getName() + ")", e);
+        }
+        if (!Modifier.isStatic(factory.getModifiers()) || !type.isAssignableFrom(factory.getReturnType())) {
+            throw new UnavailableException(className + ".fromEnv(" + Env.class.getName() + ") is not a static factory of "
+                    + className, null);
         }
         List<Method> methods = new ArrayList<>();
         for (Method method : type.getMethods()) {
@@ -74,7 +77,7 @@ public final class HandlerInvoker {
         methods.sort(Comparator.comparing(Method::isBridge));
         Object instance;
         try {
-            instance = constructor.newInstance(env);
+            instance = factory.invoke(null, env);
         } catch (InvocationTargetException e) {
             throw unwrap(e, className + " failed to start");
         } catch (ReflectiveOperationException e) {

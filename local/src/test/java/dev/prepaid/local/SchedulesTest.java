@@ -37,7 +37,7 @@ class SchedulesTest {
     @Test
     void aScheduledEventAsEventBridgeDeliversIt() {
         FakeScheduledHandler.EVENTS.clear();
-        HandlerInvoker handler = HandlerInvoker.of("ReconciliationFunction", new FakeScheduledHandler(new Env(Map.of())), "handleRequest");
+        HandlerInvoker handler = HandlerInvoker.of("ReconciliationFunction", FakeScheduledHandler.fromEnv(new Env(Map.of())), "handleRequest");
         Schedules schedules = new Schedules(List.of(new Schedules.Scheduled("ReconciliationFunction", "Hourly", "rate(1 hour)",
                 null, handler)), Duration.ofSeconds(60), Clock.fixed(NOW, ZoneOffset.UTC));
         assertEquals(List.of(Map.of("ok", true)), schedules.runAll());
@@ -78,7 +78,7 @@ class SchedulesTest {
     @Test
     void startRunsEachFunctionEveryPeriodOnADaemonThread() throws Exception {
         FakeScheduledHandler.EVENTS.clear();
-        HandlerInvoker handler = HandlerInvoker.of("Tick", new FakeScheduledHandler(new Env(Map.of())), "handleRequest");
+        HandlerInvoker handler = HandlerInvoker.of("Tick", FakeScheduledHandler.fromEnv(new Env(Map.of())), "handleRequest");
         try (Schedules schedules = new Schedules(List.of(new Schedules.Scheduled("Tick", "Every", "rate(1 minute)", null, handler)),
                 Duration.ofMillis(100), Clock.systemUTC())) {
             long started = System.nanoTime();
@@ -112,7 +112,7 @@ class SchedulesTest {
         assertEquals("class dev.prepaid.function.NoSuchHandler is not on the classpath", missing.getMessage());
         HandlerInvoker.UnavailableException noEnv = assertThrows(HandlerInvoker.UnavailableException.class, () ->
                 HandlerInvoker.create("F", MapHandler.class.getName(), "handleRequest", new Env(Map.of()), getClass().getClassLoader()));
-        assertTrue(noEnv.getMessage().contains("no public constructor taking dev.prepaid.adapter.config.Env"), noEnv.getMessage());
+        assertTrue(noEnv.getMessage().contains("no public static fromEnv(dev.prepaid.adapter.config.Env)"), noEnv.getMessage());
         HandlerInvoker.UnavailableException noMethod = assertThrows(HandlerInvoker.UnavailableException.class, () ->
                 HandlerInvoker.create("F", FakeScheduledHandler.class.getName(), "handle", new Env(Map.of()), getClass().getClassLoader()));
         assertTrue(noMethod.getMessage().contains("no public method handle"), noMethod.getMessage());

@@ -188,19 +188,19 @@ final class PaymentSystem implements AutoCloseable {
         httpHandlers = List.copyOf(handlers.values());
         TemplateStack.route(gateway, routed, function -> handlers.get(function.logicalId()), PaymentSystem::testTokens,
                 TemplateStack::moduleName);
-        poller = new QueuePoller(sqs, queueUrl, new FulfilmentHandler(new Env(fulfilment.environment())),
+        poller = new QueuePoller(sqs, queueUrl, FulfilmentHandler.fromEnv(new Env(fulfilment.environment())),
                 TemplateStack.moduleName(fulfilment));
         FunctionSpec appWebhooks = stack.function(AppWebhooksHandler.class);
         appEventsUrl = stack.queueUrl(stack.consumedQueue(appWebhooks));
-        appEvents = new QueuePoller(sqs, appEventsUrl, new AppWebhooksHandler(new Env(appWebhooks.environment())),
+        appEvents = new QueuePoller(sqs, appEventsUrl, AppWebhooksHandler.fromEnv(new Env(appWebhooks.environment())),
                 TemplateStack.moduleName(appWebhooks));
     }
 
     /** The function's handler class (the template's Handler), built from the function's own environment. */
     private static ApiGatewayHandler httpHandler(FunctionSpec function) {
         try {
-            Object handler = Class.forName(function.handlerClass()).getConstructor(Env.class)
-                    .newInstance(new Env(function.environment()));
+            Object handler = Class.forName(function.handlerClass()).getMethod("fromEnv", Env.class)
+                    .invoke(null, new Env(function.environment()));
             return (ApiGatewayHandler) handler;
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException runtime) {

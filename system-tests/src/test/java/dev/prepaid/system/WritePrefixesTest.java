@@ -231,7 +231,7 @@ class WritePrefixesTest {
                 new DynamoReconciliationStore(dynamo, system.table), wiring.providers(), wiring.fulfilment(),
                 new SqsDeadLetterQueue(sqs, system.dlqUrl, system.queueUrl), settings, clock);
         return new ReconciliationHandler(service,
-                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", line -> { }), clock);
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", line -> { }), clock, null);
     }
 
     private static void expect(int status, PaymentSystem.Reply reply) {

@@ -41,8 +41,8 @@ public final class ColdLauncher {
         }
         String kind = request.getProperty("kind");
         String function = request.getProperty("function");
-        Object handler = Class.forName(request.getProperty("handler")).getConstructor(Env.class)
-                .newInstance(new Env(System.getenv()));
+        Object handler = Class.forName(request.getProperty("handler")).getMethod("fromEnv", Env.class)
+                .invoke(null, new Env(System.getenv()));
         long built = System.nanoTime();
         if (Boolean.parseBoolean(request.getProperty("prime"))) {
             // What SnapStart runs before its snapshot (the handler's own CRaC beforeCheckpoint warm-up).

@@ -14,7 +14,12 @@ public final class FakeHttpHandler implements RequestHandler<APIGatewayV2HTTPEve
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Env env;
 
-    public FakeHttpHandler(Env env) {
+    /** Built like every handler: from the local environment, through its static factory. */
+    public static FakeHttpHandler fromEnv(Env env) {
+        return new FakeHttpHandler(env);
+    }
+
+    private FakeHttpHandler(Env env) {
         this.env = env;
     }
 

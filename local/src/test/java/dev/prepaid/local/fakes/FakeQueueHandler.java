@@ -13,7 +13,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class FakeQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     public static final BlockingQueue<String> BODIES = new LinkedBlockingQueue<>();
 
-    public FakeQueueHandler(Env env) {
+    /** Built like every handler: from the local environment, through its static factory. */
+    public static FakeQueueHandler fromEnv(Env env) {
+        return new FakeQueueHandler(env);
+    }
+
+    private FakeQueueHandler(Env env) {
         // built like every handler: from the local environment
     }
 

@@ -13,7 +13,12 @@ public final class FakeScheduledHandler implements RequestHandler<ScheduledEvent
     public static final BlockingQueue<ScheduledEvent> EVENTS = new LinkedBlockingQueue<>();
     public static final BlockingQueue<String> FUNCTIONS = new LinkedBlockingQueue<>();
 
-    public FakeScheduledHandler(Env env) {
+    /** Built like every handler: from the local environment, through its static factory. */
+    public static FakeScheduledHandler fromEnv(Env env) {
+        return new FakeScheduledHandler(env);
+    }
+
+    private FakeScheduledHandler(Env env) {
         // built like every handler: from the local environment
     }
 

@@ -72,7 +72,7 @@ class RealTemplateTest {
     }
 
     @Test
-    void everyFunctionHasAHandlerClassOnTheClasspathWithAnEnvConstructor() throws Exception {
+    void everyFunctionHasAHandlerClassOnTheClasspathWithAFromEnvFactory() throws Exception {
         assertFalse(functions.isEmpty());
         for (FunctionSpec f : functions.values()) {
             assertEquals(List.of(), f.problems(), f.logicalId());
@@ -84,7 +84,10 @@ class RealTemplateTest {
                 throw new AssertionError(f.logicalId() + ": " + f.handlerClass() + " is not on the local runner's classpath:"
                         + " add its function module to local/pom.xml", e);
             }
-            assertNotNull(type.getConstructor(Env.class), f.logicalId());
+            java.lang.reflect.Method fromEnv = type.getMethod("fromEnv", Env.class);
+            assertTrue(java.lang.reflect.Modifier.isStatic(fromEnv.getModifiers()), f.logicalId());
+            assertEquals(type, fromEnv.getReturnType(), f.logicalId());
+            assertEquals(2, type.getConstructors().length, f.logicalId() + ": no-arg and services constructors only");
         }
     }
 

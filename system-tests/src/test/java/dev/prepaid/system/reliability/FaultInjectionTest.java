@@ -89,12 +89,13 @@ class FaultInjectionTest {
             // The mock provider stands for the provider's own systems: its store is not ours to break.
             PaymentWiring wiring = new PaymentWiring(system.env(), Clock.systemUTC(), dynamo, () -> sqs,
                     Map.of("mock", system.mock()));
-            deduct = new DeductCreditsHandler(new CreditService(new DynamoLedgerStore(dynamo, system.table()),
-                    PricingCatalog.defaults(), Clock.systemUTC()));
-            webhook = new WebhookHandler(wiring.webhookIntake(), "mock");
-            fulfilment = new FulfilmentHandler(wiring.fulfilment());
+            deduct = new DeductCreditsHandler(new dev.prepaid.wiring.DeductCreditsWiring.Services(
+                    new CreditService(new DynamoLedgerStore(dynamo, system.table()), PricingCatalog.defaults(),
+                            Clock.systemUTC()), dev.prepaid.wiring.DeductCreditsWiring.DEFAULT_MAX_GRANT, () -> { }));
+            webhook = new WebhookHandler(wiring.webhookIntake(), "mock", System.out::println);
+            fulfilment = new FulfilmentHandler(wiring.fulfilment(), dev.prepaid.adapter.out.metrics.MetricsPublisher.fromEnvironment(dev.prepaid.adapter.config.Env.system()));
             orders = new CreateOrderHandler(wiring.orderService(), wiring.subscriptionService(), wiring.returnUrlOrigins(),
-                    new PaymentConfig(wiring.activeProvider().name(), List.copyOf(wiring.providers().keySet()), null));
+                    new PaymentConfig(wiring.activeProvider().name(), List.copyOf(wiring.providers().keySet()), null), null);
             // The event source mapping is Lambda's, not ours: it receives and deletes with a clean client.
             // A failed message comes back at once: nothing here waits for a precondition, and the sweep is long.
             consumer = new Consumer(system.sqs(), system.queueUrl(), fulfilment, 0);
@@ -157,7 +158,7 @@ class FaultInjectionTest {
         system = new ReliabilityAccess("mock");
         faulty = new Faulty(system);
         http = new Http(system.baseUrl());
-        cleanConsumer = new Consumer(system.sqs(), system.queueUrl(), new FulfilmentHandler(system.env()));
+        cleanConsumer = new Consumer(system.sqs(), system.queueUrl(), FulfilmentHandler.fromEnv(system.env()));
     }
 
     @AfterAll
@@ -302,7 +303,7 @@ class FaultInjectionTest {
         // The same function, later: its clock past the dead delivery's lease (the lease is 60 s).
         PaymentWiring later = new PaymentWiring(system.env(), Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)),
                 faulty.dynamo, () -> faulty.sqs, Map.of("mock", system.mock()));
-        WebhookHandler laterWebhook = new WebhookHandler(later.webhookIntake(), "mock");
+        WebhookHandler laterWebhook = new WebhookHandler(later.webhookIntake(), "mock", System.out::println);
         ObjectNode figures = Figures.object();
         ObjectNode answers = figures.putObject("answers");
         int crashes = 0;

@@ -152,7 +152,7 @@ class ModelConcurrencyTest {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> consumers = new ArrayList<>();
             Consumer consumer = new Consumer(system.sqs(), system.queueUrl(),
-                    new dev.prepaid.function.fulfilment.FulfilmentHandler(system.env()));
+                    dev.prepaid.function.fulfilment.FulfilmentHandler.fromEnv(system.env()));
             for (int i = 0; i < 2; i++) {
                 Thread thread = new Thread(() -> {
                     while (!stop.get()) {

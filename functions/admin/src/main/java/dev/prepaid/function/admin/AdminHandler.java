@@ -48,8 +48,8 @@ public final class AdminHandler extends ApiGatewayHandler {
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public AdminHandler(Env env) {
-        this(AdminWiring.services(env));
+    public static AdminHandler fromEnv(Env env) {
+        return new AdminHandler(AdminWiring.services(env));
     }
 
     public AdminHandler(AdminWiring.Services services) {
@@ -60,7 +60,7 @@ public final class AdminHandler extends ApiGatewayHandler {
      * @param webhooks the app-webhook store, the app-events queue (null: redelivery answers 503) and whether plain
      *                 http to loopback may be registered (local runs only)
      */
-    public AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AdminWiring.Webhooks webhooks) {
+    private AdminHandler(ReconciliationService service, DeadLetterQueue dlq, AdminWiring.Webhooks webhooks) {
         this(service, dlq, new AppWebhookRoutes(webhooks.store(), webhooks.queue(), webhooks.allowHttpLoopback(),
                 Clock.systemUTC()));
     }

@@ -39,7 +39,7 @@ class AdminHandlerTest {
             new String[] {"POST", "/api/admin/dlq/redrive", "{\"max\": 1}"});
 
     private final ReconFixture fx = new ReconFixture();
-    private final AdminHandler handler = new AdminHandler(new Env(fx.vars));
+    private final AdminHandler handler = AdminHandler.fromEnv(new Env(fx.vars));
 
     @AfterEach
     void close() {
@@ -159,7 +159,7 @@ class AdminHandlerTest {
 
         Map<String, String> vars = new HashMap<>(fx.vars);
         vars.put("CHECKOUT_LIFETIME_MINUTES", "120");
-        AdminHandler longer = new AdminHandler(new Env(vars));
+        AdminHandler longer = AdminHandler.fromEnv(new Env(vars));
         APIGatewayV2HTTPResponse response = longer.handleRequest(admin("POST",
                 RECONCILE.formatted(old.orderId().value())).build(), new TestContext("admin"));
         JsonNode withLonger = json(response);
@@ -167,7 +167,7 @@ class AdminHandlerTest {
         assertFalse(withLonger.path("stuck").asBoolean());
 
         vars.put("CHECKOUT_LIFETIME_MINUTES", "1500");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new AdminHandler(new Env(vars)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AdminHandler.fromEnv(new Env(vars)));
         assertTrue(e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes from 35 to 1440"),
                 e.getMessage());
     }

@@ -35,7 +35,7 @@ class AppWebhookRoutesTest {
     private final ReconFixture fx = new ReconFixture();
     private final String appQueue = fx.sqs.createQueue(b -> b.queueName("app-events-" + UUID.randomUUID()
             .toString().substring(0, 8))).queueUrl();
-    private final AdminHandler handler = new AdminHandler(new Env(withQueue()));
+    private final AdminHandler handler = AdminHandler.fromEnv(new Env(withQueue()));
 
     private Map<String, String> withQueue() {
         Map<String, String> vars = new HashMap<>(fx.vars);

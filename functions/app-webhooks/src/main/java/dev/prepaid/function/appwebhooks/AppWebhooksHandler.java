@@ -32,12 +32,12 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
     private final java.util.function.IntFunction<java.time.Duration> backoff;
 
     public AppWebhooksHandler() {
-        this(Env.system());
+        this(Env.system(), AwsClients.sqs(Env.system()));
     }
 
     /** Wired from an explicit environment (the local runner passes the template's). */
-    public AppWebhooksHandler(Env env) {
-        this(env, AwsClients.sqs(env));
+    public static AppWebhooksHandler fromEnv(Env env) {
+        return new AppWebhooksHandler(env, AwsClients.sqs(env));
     }
 
     private AppWebhooksHandler(Env env, SqsClient sqs) {
@@ -45,7 +45,7 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
                         Clock.systemUTC(),
                         Boolean.parseBoolean(env.optional("APP_WEBHOOKS_ALLOW_HTTP_LOOPBACK", "false")),
                         autoTopupForward(sqs, env.optional("AUTO_TOPUP_QUEUE_URL", null))),
-                sqs, env.required("APP_EVENTS_QUEUE_URL"));
+                sqs, env.required("APP_EVENTS_QUEUE_URL"), RetrySchedule::after);
     }
 
     /**
@@ -63,10 +63,6 @@ public final class AppWebhooksHandler implements RequestHandler<SQSEvent, SQSBat
             body.put("userId", event.userId());
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body.toString()));
         };
-    }
-
-    public AppWebhooksHandler(AppWebhookDelivery delivery, SqsClient sqs, String queueUrl) {
-        this(delivery, sqs, queueUrl, RetrySchedule::after);
     }
 
     /** @param backoff the wait after the n-th receive failed (tests pass a short one) */

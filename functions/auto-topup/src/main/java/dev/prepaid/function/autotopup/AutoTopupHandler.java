@@ -29,12 +29,12 @@ public final class AutoTopupHandler implements RequestHandler<SQSEvent, SQSBatch
     private final AutoTopupService service;
 
     public AutoTopupHandler() {
-        this(Env.system());
+        this(PaymentWiring.fromEnv(Env.system()).autoTopupService());
     }
 
     /** Wired from an explicit environment (the local runner passes the template's). */
-    public AutoTopupHandler(Env env) {
-        this(PaymentWiring.fromEnv(env).autoTopupService());
+    public static AutoTopupHandler fromEnv(Env env) {
+        return new AutoTopupHandler(PaymentWiring.fromEnv(env).autoTopupService());
     }
 
     public AutoTopupHandler(AutoTopupService service) {

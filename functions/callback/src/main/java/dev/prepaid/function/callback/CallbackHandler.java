@@ -28,8 +28,8 @@ public final class CallbackHandler extends ApiGatewayHandler {
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public CallbackHandler(Env env) {
-        this(PaymentWiring.fromEnv(env));
+    public static CallbackHandler fromEnv(Env env) {
+        return new CallbackHandler(PaymentWiring.fromEnv(env));
     }
 
     private CallbackHandler(PaymentWiring wiring) {

@@ -44,8 +44,8 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public CreateOrderHandler(Env env) {
-        this(PaymentWiring.fromEnv(env));
+    public static CreateOrderHandler fromEnv(Env env) {
+        return new CreateOrderHandler(PaymentWiring.fromEnv(env));
     }
 
     private CreateOrderHandler(PaymentWiring wiring) {
@@ -56,13 +56,8 @@ public final class CreateOrderHandler extends ApiGatewayHandler {
     /**
      * @param returnOrigins origins a billing-portal {@code returnUrl} may point at (no open redirects)
      * @param config        what the public {@code GET /api/payment/config} tells a frontend
+     * @param autoTopup     the auto top-up opt-in (null: its routes answer 404 auto_topup_unavailable)
      */
-    public CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
-                              PaymentConfig config) {
-        this(orders, subscriptions, returnOrigins, config, null);
-    }
-
-    /** @param autoTopup the auto top-up opt-in (null: its routes answer 404 auto_topup_unavailable) */
     public CreateOrderHandler(OrderService orders, SubscriptionService subscriptions, List<String> returnOrigins,
                               PaymentConfig config, AutoTopupService autoTopup) {
         this(orders, subscriptions, returnOrigins, configJson(config), autoTopup);

@@ -53,7 +53,7 @@ class AutoTopupRoutesTest {
         vars.put("CALLBACK_URL", "https://api.test/api/payment/callback");
         vars.put("SUCCESS_URL", "https://app.test/success");
         vars.put("AUTO_TOPUP_MONTHLY_CAP", "4");
-        handler = new CreateOrderHandler(new Env(vars));
+        handler = CreateOrderHandler.fromEnv(new Env(vars));
     }
 
     @AfterEach

@@ -72,7 +72,7 @@ class CheckoutLifetimeTest {
     @Test
     void theCheckoutExpiresTheLifetimeAfterTheOrderAndARetryAfterAnOutageSendsTheSameParameters() throws Exception {
         Map<String, String> vars = env("45");
-        CreateOrderHandler handler = new CreateOrderHandler(new Env(vars));
+        CreateOrderHandler handler = CreateOrderHandler.fromEnv(new Env(vars));
         String user = "user-" + UUID.randomUUID();
         String key = "buy-" + UUID.randomUUID();
 
@@ -84,7 +84,7 @@ class CheckoutLifetimeTest {
 
         Thread.sleep(1100); // the retry comes later: a whole second later in epoch seconds
         // the retry lands on another execution environment
-        APIGatewayV2HTTPResponse retried = create(new CreateOrderHandler(new Env(vars)), user, key);
+        APIGatewayV2HTTPResponse retried = create(CreateOrderHandler.fromEnv(new Env(vars)), user, key);
 
         assertEquals(201, retried.getStatusCode(), retried.getBody());
         JsonNode order = json(retried);
@@ -109,7 +109,7 @@ class CheckoutLifetimeTest {
 
     @Test
     void withoutTheVariableTheLifetimeIsAnHour() throws Exception {
-        CreateOrderHandler handler = new CreateOrderHandler(new Env(env(null)));
+        CreateOrderHandler handler = CreateOrderHandler.fromEnv(new Env(env(null)));
         APIGatewayV2HTTPResponse created = create(handler, "user-" + UUID.randomUUID(), "buy-" + UUID.randomUUID());
         assertEquals(201, created.getStatusCode(), created.getBody());
         Instant createdAt = Instant.parse(json(created).path("createdAt").asText());
@@ -122,7 +122,7 @@ class CheckoutLifetimeTest {
     void aLifetimeOutOfRangeFailsTheColdStartWithAClearMessage() {
         for (String bad : List.of("30", "34", "1441", "2880", "1h", "60.5", "-45")) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new CreateOrderHandler(new Env(env(bad))), bad);
+                    () -> CreateOrderHandler.fromEnv(new Env(env(bad))), bad);
             assertEquals(true, e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes"
                     + " from 35 to 1440"), e.getMessage());
         }

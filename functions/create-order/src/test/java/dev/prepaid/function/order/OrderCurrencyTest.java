@@ -58,7 +58,7 @@ class OrderCurrencyTest {
         vars.put("STRIPE_PRICE_PROFESSIONAL", "price_professional");
         vars.put("CALLBACK_URL", "https://api.test/api/payment/callback");
         vars.put("SUCCESS_URL", "https://app.test/success");
-        return new CreateOrderHandler(new Env(vars));
+        return CreateOrderHandler.fromEnv(new Env(vars));
     }
 
     private static APIGatewayV2HTTPResponse create(CreateOrderHandler handler, String user, String body) {

@@ -65,7 +65,7 @@ class PaymentHistoryRoutesTest {
         vars.put("CALLBACK_URL", "https://api.test/api/payment/callback");
         vars.put("SUCCESS_URL", "https://app.test/success");
         store = new DynamoOrderStore(dynamo, vars.get("TABLE_NAME"));
-        handler = new CreateOrderHandler(new Env(vars));
+        handler = CreateOrderHandler.fromEnv(new Env(vars));
     }
 
     @AfterEach
@@ -255,13 +255,13 @@ class PaymentHistoryRoutesTest {
                 config.toString());
 
         vars.put("STRIPE_PUBLISHABLE_KEY", "pk_live_history0000");
-        IllegalStateException live = assertThrows(IllegalStateException.class, () -> new CreateOrderHandler(new Env(vars)));
+        IllegalStateException live = assertThrows(IllegalStateException.class, () -> CreateOrderHandler.fromEnv(new Env(vars)));
         assertTrue(live.getMessage().contains("STRIPE_PUBLISHABLE_KEY"), live.getMessage());
         vars.put("STRIPE_PUBLISHABLE_KEY", "sk_test_history0000");
-        assertThrows(IllegalStateException.class, () -> new CreateOrderHandler(new Env(vars)));
+        assertThrows(IllegalStateException.class, () -> CreateOrderHandler.fromEnv(new Env(vars)));
         vars.remove("STRIPE_PUBLISHABLE_KEY");
         assertNotNull(ok(null, "/api/payment/config", Map.of()));
-        handler = new CreateOrderHandler(new Env(vars));
+        handler = CreateOrderHandler.fromEnv(new Env(vars));
         assertTrue(ok(null, "/api/payment/config", Map.of()).get("stripePublishableKey").isNull());
     }
 }

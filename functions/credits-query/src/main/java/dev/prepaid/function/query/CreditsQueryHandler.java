@@ -49,25 +49,13 @@ public final class CreditsQueryHandler extends ApiGatewayHandler {
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public CreditsQueryHandler(Env env) {
-        this(CreditsQueryWiring.services(env));
+    public static CreditsQueryHandler fromEnv(Env env) {
+        return new CreditsQueryHandler(CreditsQueryWiring.services(env));
     }
 
     /** Its services; SnapStart priming reads a sentinel balance (read-only) so the data path is warm in the snapshot. */
     public CreditsQueryHandler(CreditsQueryWiring.Services services) {
         super(routes(services.queries(), services.clock(), services.catalog(), services.pricing()), services.priming());
-    }
-
-    public CreditsQueryHandler(CreditQueries queries, Clock clock) {
-        this(queries, clock, ProductCatalog.defaults());
-    }
-
-    public CreditsQueryHandler(CreditQueries queries, Clock clock, ProductCatalog catalog) {
-        this(queries, clock, catalog, PricingCatalog.defaults());
-    }
-
-    public CreditsQueryHandler(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing) {
-        super(routes(queries, clock, catalog, pricing));
     }
 
     private static Router routes(CreditQueries queries, Clock clock, ProductCatalog catalog, PricingCatalog pricing) {

@@ -146,7 +146,7 @@ class AuthAndRoutingTest {
 
     @Test
     void anInternalFailureIsA500WithoutDetails() {
-        CreditsQueryHandler broken = new CreditsQueryHandler(
+        CreditsQueryHandler broken = QueryHandlers.of(
                 new CreditQueryService(new DynamoLedgerStore(fixture.client, "prepaid-no-such-table")),
                 Clock.fixed(at("2026-06-01T00:00:00Z"), ZoneOffset.UTC));
 

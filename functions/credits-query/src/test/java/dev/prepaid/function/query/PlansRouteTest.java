@@ -16,7 +16,7 @@ class PlansRouteTest {
 
     @Test
     void listsTheDefaultCatalogWithoutAToken() throws Exception {
-        CreditsQueryHandler handler = new CreditsQueryHandler(null, Clock.systemUTC(), ProductCatalog.defaults());
+        CreditsQueryHandler handler = QueryHandlers.of(null, Clock.systemUTC(), ProductCatalog.defaults());
         APIGatewayV2HTTPResponse response = handler.handleRequest(Events.request("GET", "/api/credits/plans").build(),
                 new TestContext("credits-query"));
         assertEquals(200, response.getStatusCode());
@@ -39,7 +39,7 @@ class PlansRouteTest {
     void theCatalogFileShowsFeaturesBonusCurrenciesAndMethods() throws Exception {
         ProductCatalog catalog = dev.prepaid.wiring.CreditsQueryWiring.catalog(new dev.prepaid.adapter.config.Env(
                 java.util.Map.of("CATALOG", "smartspec")));
-        CreditsQueryHandler handler = new CreditsQueryHandler(null, Clock.systemUTC(), catalog);
+        CreditsQueryHandler handler = QueryHandlers.of(null, Clock.systemUTC(), catalog);
         JsonNode plans = Json.MAPPER.readTree(handler.handleRequest(Events.request("GET", "/api/credits/plans").build(),
                 new TestContext("credits-query")).getBody()).get("plans");
         assertEquals(11, plans.size());
@@ -49,7 +49,7 @@ class PlansRouteTest {
         JsonNode enterprisePack = plans.get(10);
         assertEquals("enterprise", enterprisePack.get("id").asText());
         assertEquals(750, enterprisePack.get("bonusCredits").asInt());
-        JsonNode personalink = Json.MAPPER.readTree(new CreditsQueryHandler(null, Clock.systemUTC(),
+        JsonNode personalink = Json.MAPPER.readTree(QueryHandlers.of(null, Clock.systemUTC(),
                 dev.prepaid.wiring.CreditsQueryWiring.catalog(new dev.prepaid.adapter.config.Env(java.util.Map.of("CATALOG", "personalink"))))
                 .handleRequest(Events.request("GET", "/api/credits/plans").build(), new TestContext("credits-query"))
                 .getBody()).get("plans").get(0);
@@ -66,7 +66,7 @@ class PlansRouteTest {
                 starter.credits = 50
                 starter.type = one_time
                 """);
-        CreditsQueryHandler handler = new CreditsQueryHandler(null, Clock.systemUTC(), catalog);
+        CreditsQueryHandler handler = QueryHandlers.of(null, Clock.systemUTC(), catalog);
         JsonNode plans = Json.MAPPER.readTree(handler.handleRequest(Events.request("GET", "/api/credits/plans").build(),
                 new TestContext("credits-query")).getBody()).get("plans");
         assertEquals(1, plans.size());

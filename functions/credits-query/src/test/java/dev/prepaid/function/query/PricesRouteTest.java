@@ -26,7 +26,7 @@ class PricesRouteTest {
 
     @Test
     void listsTheDefaultOperationsWithTheirModifiersWithoutAToken() throws Exception {
-        JsonNode body = prices(new CreditsQueryHandler(null, Clock.systemUTC(), ProductCatalog.defaults(),
+        JsonNode body = prices(QueryHandlers.of(null, Clock.systemUTC(), ProductCatalog.defaults(),
                 PricingCatalog.defaults()));
         Map<String, JsonNode> byName = new java.util.TreeMap<>();
         body.get("operations").forEach(op -> byName.put(op.get("operation").asText(), op));
@@ -54,7 +54,7 @@ class PricesRouteTest {
                  "operations": {"chat": {"base": 0.25, "options": {"model": {"small": 1, "large": 4}}}}}
                 """);
         Env env = new Env(Map.of("CATALOG_FILE", file.toString()));
-        JsonNode operations = prices(new CreditsQueryHandler(null, Clock.systemUTC(), ProductCatalog.defaults(),
+        JsonNode operations = prices(QueryHandlers.of(null, Clock.systemUTC(), ProductCatalog.defaults(),
                 dev.prepaid.wiring.CreditsQueryWiring.pricing(env))).get("operations");
         assertEquals(1, operations.size());
         assertEquals("{\"operation\":\"chat\",\"base\":0.25,\"unit\":{\"kind\":\"call\"},\"options\":[{\"param\":\"model\","

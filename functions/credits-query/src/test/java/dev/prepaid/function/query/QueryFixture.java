@@ -59,7 +59,7 @@ final class QueryFixture {
 
     /** The handler as the Lambda runtime would build it, reading this table, with "now" fixed. */
     CreditsQueryHandler handler(Instant now) {
-        return new CreditsQueryHandler(new CreditQueryService(new DynamoLedgerStore(client, table),
+        return QueryHandlers.of(new CreditQueryService(new DynamoLedgerStore(client, table),
                 Clock.fixed(now, ZoneOffset.UTC)), Clock.fixed(now, ZoneOffset.UTC));
     }
 

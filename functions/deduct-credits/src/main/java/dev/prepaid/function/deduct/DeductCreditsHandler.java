@@ -48,22 +48,13 @@ public final class DeductCreditsHandler extends ApiGatewayHandler {
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public DeductCreditsHandler(Env env) {
-        this(DeductCreditsWiring.services(env));
+    public static DeductCreditsHandler fromEnv(Env env) {
+        return new DeductCreditsHandler(DeductCreditsWiring.services(env));
     }
 
     /** Its services; SnapStart priming reads a sentinel balance: the SDK, its HTTP client and marshallers warm up. */
     public DeductCreditsHandler(DeductCreditsWiring.Services services) {
         super(routes(services.credits(), new GrantAuthority(services.maxGrant())), services.priming());
-    }
-
-    /** Wired by hand (tests): grants capped at the template's default MaxGrant. */
-    public DeductCreditsHandler(CreditCommands credits) {
-        this(credits, GrantAuthority.DEFAULT_MAX_GRANT);
-    }
-
-    public DeductCreditsHandler(CreditCommands credits, Credits maxGrant) {
-        super(routes(credits, new GrantAuthority(maxGrant)));
     }
 
     static final UserId PRIMING_USER = DeductCreditsWiring.PRIMING_USER;

@@ -38,7 +38,7 @@ final class DeductFixture {
 
     /** A second handler on the same table: a different Lambda instance, with its own cold cache. */
     DeductCreditsHandler newHandler() {
-        return new DeductCreditsHandler(new CreditService(new DynamoLedgerStore(dynamo, table),
+        return DeductHandlers.of(new CreditService(new DynamoLedgerStore(dynamo, table),
                 PricingCatalog.defaults(), Clock.systemUTC()));
     }
 

@@ -33,7 +33,7 @@ class GrantScopeTest {
     @BeforeAll
     static void start() {
         fx = new DeductFixture();
-        capped = new DeductCreditsHandler(new CreditService(new DynamoLedgerStore(fx.dynamo, fx.table),
+        capped = DeductHandlers.of(new CreditService(new DynamoLedgerStore(fx.dynamo, fx.table),
                 PricingCatalog.defaults(), Clock.systemUTC()), Credits.of(50));
     }
 

@@ -46,7 +46,7 @@ class HoldRaceTest {
     }
 
     private static DeductCreditsHandler instance(Instant at) {
-        return new DeductCreditsHandler(new CreditService(new DynamoLedgerStore(fx.dynamo, fx.table),
+        return DeductHandlers.of(new CreditService(new DynamoLedgerStore(fx.dynamo, fx.table),
                 PricingCatalog.defaults(), new MovingClock(at)));
     }
 

@@ -33,7 +33,7 @@ class HoldsApiTest {
         fx = new DeductFixture();
         clock = new MovingClock(Instant.now());
         store = new DynamoLedgerStore(fx.dynamo, fx.table);
-        handler = new DeductCreditsHandler(new CreditService(store, PricingCatalog.defaults(), clock));
+        handler = DeductHandlers.of(new CreditService(store, PricingCatalog.defaults(), clock));
     }
 
     private Reply post(String path, String body) {

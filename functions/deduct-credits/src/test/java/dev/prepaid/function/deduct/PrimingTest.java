@@ -16,7 +16,7 @@ class PrimingTest {
     void primingTouchesEveryRouteAndWritesNothing() {
         DeductFixture fx = new DeductFixture();
         fx.grant("someone", "10");
-        DeductCreditsHandler handler = new DeductCreditsHandler(new Env(Map.of(
+        DeductCreditsHandler handler = DeductCreditsHandler.fromEnv(new Env(Map.of(
                 "TABLE_NAME", fx.table,
                 "DYNAMODB_ENDPOINT", LocalEngines.shared().dynamoEndpoint().toString())));
         String before = DeductCreditsBadInputTestAccess.snapshot(fx);

@@ -39,16 +39,16 @@ public final class FulfilmentHandler implements RequestHandler<SQSEvent, SQSBatc
     private final MetricsPublisher metrics;
 
     public FulfilmentHandler() {
-        this(FulfilmentWiring.services(Env.system()));
+        this(Env.system());
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public FulfilmentHandler(Env env) {
-        this(FulfilmentWiring.services(env), MetricsPublisher.fromEnvironment(env));
+    public static FulfilmentHandler fromEnv(Env env) {
+        return new FulfilmentHandler(env);
     }
 
-    public FulfilmentHandler(FulfilmentService fulfilment) {
-        this(fulfilment, MetricsPublisher.fromEnvironment(Env.system()));
+    private FulfilmentHandler(Env env) {
+        this(FulfilmentWiring.services(env), MetricsPublisher.fromEnvironment(env));
     }
 
     /** @param metrics where the EMF lines of rejected or ignored events go (stdout in Lambda) */

@@ -108,7 +108,7 @@ class RenewalGrantTest {
         ProductCatalog strict = ProductCatalog.parse(ProductCatalog.DEFAULTS + "basic.unpaid_periods_grant = false\n");
         FulfilmentHandler strictHandler = new FulfilmentHandler(new FulfilmentService(
                 new DynamoLedgerStore(fx.dynamo, fx.table), new DynamoOrderStore(fx.dynamo, fx.table), strict,
-                ClawbackPolicy.ALLOW_NEGATIVE, Clock.systemUTC()));
+                ClawbackPolicy.ALLOW_NEGATIVE, Clock.systemUTC()), dev.prepaid.adapter.out.metrics.MetricsPublisher.fromEnvironment(dev.prepaid.adapter.config.Env.system()));
         fx.deliver(strictHandler, invoice(sub, new Money(0, "usd"), BillingReason.CYCLE, "price_basic", "basic", "basic", user));
         assertEquals(credits("600"), fx.balance(user));
     }

@@ -69,15 +69,15 @@ public final class NotFoundHandler extends ApiGatewayHandler {
 
     /** For Lambda. */
     public NotFoundHandler() {
-        this(Env.system());
-    }
-
-    /** Wired from an explicit environment (the local runner passes the template's); it reads nothing from it. */
-    public NotFoundHandler(Env env) {
         this(ROUTE_KEYS);
     }
 
-    /** For tests: the API's route keys ("METHOD /path"). */
+    /** Wired from an explicit environment (the local runner passes the template's); it reads nothing from it. */
+    public static NotFoundHandler fromEnv(Env env) {
+        return new NotFoundHandler(ROUTE_KEYS);
+    }
+
+    /** The API's route keys ("METHOD /path"). */
     public NotFoundHandler(List<String> routeKeys) {
         super(routes(routeKeys));
     }

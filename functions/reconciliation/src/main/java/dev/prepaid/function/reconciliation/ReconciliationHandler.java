@@ -48,18 +48,19 @@ public final class ReconciliationHandler implements RequestHandler<ScheduledEven
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public ReconciliationHandler(Env env) {
+    public static ReconciliationHandler fromEnv(Env env) {
+        return new ReconciliationHandler(env);
+    }
+
+    private ReconciliationHandler(Env env) {
         this(ReconciliationWiring.services(env), MetricsPublisher.fromEnvironment(env), Clock.systemUTC(),
                 ReconciliationWiring.sweeper(env));
     }
 
     /**
      * @param metrics where the EMF line goes (stdout in Lambda: CloudWatch Logs extracts the metrics)
+     * @param sweeper the app-event outbox sweeper (null: none)
      */
-    public ReconciliationHandler(ReconciliationService service, MetricsPublisher metrics, Clock clock) {
-        this(service, metrics, clock, null);
-    }
-
     public ReconciliationHandler(ReconciliationService service, MetricsPublisher metrics, Clock clock,
                                  dev.prepaid.adapter.out.webhooks.AppEventSweeper sweeper) {
         this.service = service;

@@ -45,7 +45,7 @@ class DeadLetterQueueTest {
         String user = ReconFixture.newUser();
         String subscriptionId = ReconFixture.id("sub_");
         SqsEventQueue queue = new SqsEventQueue(fx.sqs, fx.queueUrl);
-        QueuePoller consumer = new QueuePoller(fx.sqs, fx.queueUrl, new FulfilmentHandler(fx.fulfilment), "fulfilment");
+        QueuePoller consumer = new QueuePoller(fx.sqs, fx.queueUrl, new FulfilmentHandler(fx.fulfilment, dev.prepaid.adapter.out.metrics.MetricsPublisher.fromEnvironment(dev.prepaid.adapter.config.Env.system())), "fulfilment");
 
         // The renewal arrives for a subscription not known yet and waits for it five times, then goes to the DLQ.
         // (A refund of a payment never credited is acknowledged as foreign at its 3rd receive instead.)

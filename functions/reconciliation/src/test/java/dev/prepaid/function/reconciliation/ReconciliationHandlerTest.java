@@ -58,7 +58,7 @@ class ReconciliationHandlerTest {
         fx.sqs.sendMessage(b -> b.queueUrl(fx.dlqUrl).messageBody("{}"));
         List<String> emf = new ArrayList<>();
         ReconciliationHandler handler = new ReconciliationHandler(fx.service(),
-                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", emf::add), Clock.systemUTC());
+                dev.prepaid.adapter.out.metrics.MetricsPublisher.writingTo("prepaid", emf::add), Clock.systemUTC(), null);
 
         Thread.sleep(3);
         Map<String, Object> result = handler.handleRequest(null, new TestContext("reconciliation"));
@@ -106,7 +106,7 @@ class ReconciliationHandlerTest {
         fx.stripe.markPaid(order.checkoutId());
         Map<String, String> vars = env();
         vars.put("POWERTOOLS_METRICS_NAMESPACE", "prepaid-handler-test");
-        ReconciliationHandler handler = new ReconciliationHandler(new Env(vars));
+        ReconciliationHandler handler = ReconciliationHandler.fromEnv(new Env(vars));
         ScheduledEvent scheduled = new ScheduledEvent().withId("evt-schedule-1").withSource("aws.events")
                 .withDetailType("Scheduled Event").withDetail(Map.of());
 
@@ -184,7 +184,7 @@ class ReconciliationHandlerTest {
         for (String bad : List.of("20", "1441", "an hour")) {
             vars.put("CHECKOUT_LIFETIME_MINUTES", bad);
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new ReconciliationHandler(new Env(vars)));
+                    () -> ReconciliationHandler.fromEnv(new Env(vars)));
             assertTrue(e.getMessage().startsWith("CHECKOUT_LIFETIME_MINUTES must be a whole number of minutes from 35"),
                     e.getMessage());
         }
@@ -196,12 +196,12 @@ class ReconciliationHandlerTest {
             Map<String, String> vars = env();
             vars.put("RECONCILE_MAX_USERS", bad);
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new ReconciliationHandler(new Env(vars)));
+                    () -> ReconciliationHandler.fromEnv(new Env(vars)));
             assertTrue(e.getMessage().contains("RECONCILE_MAX_USERS"), e.getMessage());
         }
         Map<String, String> vars = env();
         vars.remove("FULFILMENT_DLQ_URL");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReconciliationHandler(new Env(vars)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ReconciliationHandler.fromEnv(new Env(vars)));
         assertTrue(e.getMessage().contains("FULFILMENT_DLQ_URL"), e.getMessage());
     }
 }

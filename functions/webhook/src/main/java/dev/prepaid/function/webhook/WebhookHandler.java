@@ -42,16 +42,12 @@ public final class WebhookHandler extends ApiGatewayHandler {
     }
 
     /** Wired from an explicit environment (the local runner passes the template's), through the same wiring. */
-    public WebhookHandler(Env env) {
-        this(PaymentWiring.fromEnv(env));
+    public static WebhookHandler fromEnv(Env env) {
+        return new WebhookHandler(PaymentWiring.fromEnv(env));
     }
 
     private WebhookHandler(PaymentWiring wiring) {
-        this(wiring.webhookIntake(), wiring.activeProvider().name());
-    }
-
-    public WebhookHandler(WebhookIntake intake, String activeProvider) {
-        this(intake, activeProvider, System.out::println);
+        this(wiring.webhookIntake(), wiring.activeProvider().name(), System.out::println);
     }
 
     /** @param metricsOut where the {@code WebhookRejected} EMF lines go (stdout in Lambda) */

@@ -88,7 +88,7 @@ class WebhookHandlerTest {
                 "http://127.0.0.1:1/mock/checkout", URI.create("http://127.0.0.1:1/api/payment/webhook/mock"),
                 HttpClient.newHttpClient(), Clock.systemUTC());
         handler = new WebhookHandler(new WebhookIntake(Map.of("mock", mock), inbox, new SqsEventQueue(SQS, queueUrl)),
-                "mock");
+                "mock", System.out::println);
     }
 
     private static byte[] refundEvent(String eventId) {
