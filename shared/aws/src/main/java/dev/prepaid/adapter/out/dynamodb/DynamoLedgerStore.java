@@ -128,7 +128,12 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     @Override
     public PostingResult post(Posting posting) {
-        ReentrantLock lock = userLocks[Math.floorMod(posting.userId().hashCode(), userLocks.length)];
+        return underUserLock(posting.userId(), () -> postLocked(posting));
+    }
+
+    /** One writer per user in this instance at a time (the hot-balance design, docs/data-model.md). */
+    private <T> T underUserLock(UserId user, java.util.function.Supplier<T> write) {
+        ReentrantLock lock = userLocks[Math.floorMod(user.hashCode(), userLocks.length)];
         try {
             if (!lock.tryLock(MAX_RETRY_NANOS, TimeUnit.NANOSECONDS)) {
                 throw new ContentionException("the balance is busy; retry with the same idempotency key");
@@ -138,7 +143,7 @@ public final class DynamoLedgerStore implements LedgerStore {
             throw new ContentionException("interrupted while waiting for the balance");
         }
         try {
-            return postLocked(posting);
+            return write.get();
         } finally {
             lock.unlock();
         }
@@ -809,20 +814,7 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     @Override
     public HoldWrite createHold(Hold hold) {
-        ReentrantLock lock = userLocks[Math.floorMod(hold.userId().hashCode(), userLocks.length)];
-        try {
-            if (!lock.tryLock(MAX_RETRY_NANOS, TimeUnit.NANOSECONDS)) {
-                throw new ContentionException("the balance is busy; retry with the same idempotency key");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ContentionException("interrupted while waiting for the balance");
-        }
-        try {
-            return createHoldLocked(hold);
-        } finally {
-            lock.unlock();
-        }
+        return underUserLock(hold.userId(), () -> createHoldLocked(hold));
     }
 
     private HoldWrite createHoldLocked(Hold hold) {
